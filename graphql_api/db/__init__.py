@@ -1,0 +1,1 @@
+"""Persistence: the declarative base, the models, the engine and the unit of work."""

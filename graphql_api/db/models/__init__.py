@@ -1,0 +1,59 @@
+"""All models, imported here so that ``Base.metadata`` knows every table."""
+
+from graphql_api.db.models.catalog import (
+    Album,
+    Artist,
+    Genre,
+    Song,
+    album_artists,
+    album_genres,
+    artist_genres,
+    song_artists,
+)
+from graphql_api.db.models.library import (
+    FollowedArtist,
+    LibraryPlaylist,
+    LibrarySnapshot,
+    PlaylistItem,
+    PlaylistVersion,
+    SavedAlbum,
+    SavedTrack,
+    SnapshotStatus,
+    SpotifyPlaylist,
+)
+from graphql_api.db.models.listening import NowPlaying, Play, Poller
+from graphql_api.db.models.users import (
+    SharingLevel,
+    SnapshotSchedule,
+    SpotifyAccount,
+    User,
+    UserFollow,
+)
+
+__all__ = [
+    "Album",
+    "Artist",
+    "FollowedArtist",
+    "Genre",
+    "LibraryPlaylist",
+    "LibrarySnapshot",
+    "NowPlaying",
+    "Play",
+    "PlaylistItem",
+    "PlaylistVersion",
+    "Poller",
+    "SavedAlbum",
+    "SavedTrack",
+    "SharingLevel",
+    "SnapshotSchedule",
+    "SnapshotStatus",
+    "Song",
+    "SpotifyAccount",
+    "SpotifyPlaylist",
+    "User",
+    "UserFollow",
+    "album_artists",
+    "album_genres",
+    "artist_genres",
+    "song_artists",
+]

@@ -1,0 +1,61 @@
+"""Listening: the history of plays, what each user plays now, and their poller."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from graphql_api.db.base import Base, IntPK, utcnow
+
+
+class Play(Base):
+    """One recorded play of a song by a user."""
+
+    __tablename__ = "plays"
+    __table_args__ = (UniqueConstraint("user_id", "song_id", "played_at"),)
+
+    id: Mapped[IntPK]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    song_id: Mapped[int] = mapped_column(ForeignKey("songs.id", ondelete="CASCADE"), index=True)
+    played_at: Mapped[dt.datetime] = mapped_column(index=True)
+    ms_played: Mapped[int | None] = mapped_column(Integer)
+    context_uri: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16), default="poller")
+
+
+class NowPlaying(Base):
+    """The last playback state the poller saw for a user."""
+
+    __tablename__ = "now_playing"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    song_id: Mapped[int | None] = mapped_column(ForeignKey("songs.id", ondelete="SET NULL"))
+    item_type: Mapped[str | None] = mapped_column(String(16))
+    is_playing: Mapped[bool] = mapped_column(Boolean, default=False)
+    progress_ms: Mapped[int | None] = mapped_column(Integer)
+    # Spotify's own timestamp of the state, so clients can extrapolate progress.
+    observed_at: Mapped[dt.datetime | None]
+    context_uri: Mapped[str | None] = mapped_column(Text)
+    device_name: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Poller(Base):
+    """Scheduling state of one user's now-playing poller (shared by all processes)."""
+
+    __tablename__ = "pollers"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    next_poll_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    last_poll_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[dt.datetime | None]
+    consecutive_errors: Mapped[int] = mapped_column(Integer, default=0)
+    stopped_reason: Mapped[str | None] = mapped_column(Text)

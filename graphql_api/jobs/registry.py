@@ -1,0 +1,22 @@
+"""Every job function and cron job Mixtape has, by name.
+
+Both the arq worker and the in-process queue read this list, so a job defined
+in a domain module runs the same way on either.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphql_api.jobs.base import JobFunction
+
+
+def job_functions() -> dict[str, JobFunction]:
+    """The job functions, keyed by the name they are enqueued under."""
+    functions: list[JobFunction] = []
+    return {function.__name__: function for function in functions}
+
+
+def cron_jobs() -> list[Any]:
+    """arq ``CronJob``s; the in-process scheduler runs the same list."""
+    return []

@@ -1,0 +1,59 @@
+"""Error policy: expected errors keep a stable ``extensions.code``; the rest is masked.
+
+A :class:`~graphql_api.errors.MixtapeError` reaches the client with its message and
+code. GraphQL's own parse and validation errors get ``GRAPHQL_PARSE_FAILED`` /
+``GRAPHQL_VALIDATION_FAILED``. Anything else is logged whole and shown as
+``INTERNAL_SERVER_ERROR`` with no detail (the schema's ``process_errors`` logs it).
+"""
+
+from __future__ import annotations
+
+from graphql import GraphQLError
+from graphql.error import GraphQLSyntaxError
+from strawberry.extensions import MaskErrors
+from strawberry.relay.types import GlobalIDValueError, InvalidGlobalIDError
+
+from graphql_api.errors import MixtapeError
+
+INTERNAL_MESSAGE = "Unexpected error."
+
+
+def _code_of(error: GraphQLError) -> str | None:
+    original = error.original_error
+    if isinstance(original, MixtapeError):
+        return original.code
+    if isinstance(original, InvalidGlobalIDError | GlobalIDValueError):
+        return "BAD_USER_INPUT"
+    if isinstance(error, GraphQLSyntaxError) or isinstance(original, GraphQLSyntaxError):
+        return "GRAPHQL_PARSE_FAILED"
+    if original is None:
+        # Raised by graphql-core itself: validation, coercion of variables, limits.
+        return "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_USER_INPUT"
+    return None
+
+
+class ErrorPolicy(MaskErrors):
+    def __init__(self) -> None:
+        super().__init__(error_message=INTERNAL_MESSAGE)
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = []
+        for error in errors:
+            code = _code_of(error)
+            if code is None:
+                masked = self.anonymise_error(error)
+                masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
+                processed.append(masked)
+                continue
+            extensions = dict(error.extensions or {})
+            if isinstance(error.original_error, MixtapeError):
+                extensions.update(error.original_error.extensions)
+            extensions["code"] = code
+            error.extensions = extensions
+            processed.append(error)
+        return processed
+
+
+def is_expected(error: GraphQLError) -> bool:
+    """Whether ``error`` is part of the API (and so not worth an error log)."""
+    return _code_of(error) is not None

@@ -1,0 +1,98 @@
+"""Mixtape's settings: the one place that reads the environment (prefix ``MIXTAPE_``)."""
+
+from __future__ import annotations
+
+import enum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEV_SECRET_KEY = "mixtape-development-secret-key-do-not-use-in-production"  # noqa: S105
+SPOTIFY_ACCOUNTS_URL = "https://accounts.spotify.com"
+SPOTIFY_API_URL = "https://api.spotify.com/v1"
+DEFAULT_DATABASE_URL = f"sqlite+aiosqlite:///{Path('var/mixtape.db').as_posix()}"
+
+
+class Environment(enum.StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+def _split_csv(value: object) -> object:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    """Everything Mixtape can be told, from environment variables prefixed ``MIXTAPE_``."""
+
+    model_config = SettingsConfigDict(env_prefix="MIXTAPE_", extra="ignore", frozen=True)
+
+    env: Environment = Environment.DEVELOPMENT
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    # Keys used to namespace Redis (queues, channels, locks) so that several
+    # deployments or test runs can share one Redis.
+    redis_prefix: str = "mixtape"
+    secret_key: SecretStr = SecretStr(DEV_SECRET_KEY)
+    # Older secrets still accepted for decrypting data at rest (key rotation).
+    previous_secret_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
+    public_url: str = "http://127.0.0.1:8000"
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    log_level: str = "INFO"
+
+    spotify_client_id: str | None = None
+    spotify_client_secret: SecretStr | None = None
+    spotify_redirect_uri: str | None = None
+    spotify_accounts_url: str = SPOTIFY_ACCOUNTS_URL
+    spotify_api_url: str = SPOTIFY_API_URL
+
+    # GraphQL hardening.
+    graphql_max_depth: int = 12
+    graphql_max_aliases: int = 30
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_lists(cls, data: object) -> object:
+        if isinstance(data, dict):
+            for key in ("cors_origins", "previous_secret_keys"):
+                if key in data:
+                    data[key] = _split_csv(data[key])
+        return data
+
+    @model_validator(mode="after")
+    def _production_needs_real_secrets(self) -> Self:
+        if self.env is Environment.PRODUCTION:
+            problems = []
+            key = self.secret_key.get_secret_value()
+            if key == DEV_SECRET_KEY or len(key) < 32:
+                problems.append(
+                    "MIXTAPE_SECRET_KEY must be set to a random value of 32+ characters"
+                )
+            if not self.spotify_client_id or not self.spotify_client_secret:
+                problems.append(
+                    "MIXTAPE_SPOTIFY_CLIENT_ID and MIXTAPE_SPOTIFY_CLIENT_SECRET must be set"
+                )
+            if not self.spotify_redirect_uri:
+                problems.append("MIXTAPE_SPOTIFY_REDIRECT_URI must be set")
+            if problems:
+                raise ValueError("production settings refused: " + "; ".join(problems))
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment."""
+    return Settings()

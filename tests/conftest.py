@@ -1,0 +1,111 @@
+"""Fixtures shared by every test: settings per backend, resources, a running app."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from redis.asyncio import Redis
+
+from graphql_api.app import create_app
+from graphql_api.resources import Resources, open_resources
+from graphql_api.settings import Settings
+from tests.support import databases
+from tests.support.graphql_client import GraphQLClient
+from tests.support.server import serve
+from tests.support.services import (
+    REDIS_URL,
+    postgres_reachable,
+    redis_reachable,
+    require,
+)
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return databases.make_sqlite_template(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    require("PostgreSQL", postgres_reachable())
+    name = databases.make_postgres_template()
+    yield name
+    databases.drop_postgres_sync(name)
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> AsyncIterator[str]:
+    """A migrated database of this test's own, on each backend in turn."""
+    if request.param == "sqlite":
+        yield databases.clone_sqlite(sqlite_template, tmp_path)
+        return
+    template = request.getfixturevalue("postgres_template")
+    name = await databases.clone_postgres(template)
+    try:
+        yield databases.postgres_url(name)
+    finally:
+        await databases.drop_postgres(name)
+
+
+@pytest.fixture
+async def redis_url() -> AsyncIterator[str]:
+    require("Redis", redis_reachable())
+    yield REDIS_URL
+
+
+@pytest.fixture
+def redis_prefix() -> str:
+    return f"mixtape-test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(autouse=True)
+async def _clean_redis_prefix(redis_prefix: str) -> AsyncIterator[None]:
+    yield
+    if not redis_reachable():
+        return
+    redis = Redis.from_url(REDIS_URL)
+    try:
+        keys = [key async for key in redis.scan_iter(match=f"{redis_prefix}*", count=500)]
+        keys += [key async for key in redis.scan_iter(match=f"arq:*{redis_prefix}*", count=500)]
+        if keys:
+            await redis.delete(*keys)
+    finally:
+        await redis.aclose()
+
+
+@pytest.fixture
+def settings(database_url: str, redis_prefix: str) -> Settings:
+    """Embedded-default settings (in-process jobs and events) on this test's database."""
+    return Settings(database_url=database_url, redis_url=None, redis_prefix=redis_prefix)
+
+
+@pytest.fixture
+async def resources(settings: Settings) -> AsyncIterator[Resources]:
+    async with open_resources(settings) as built:
+        yield built
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+async def app_url(settings: Settings) -> AsyncIterator[str]:
+    """The base URL of a real Mixtape app, served over a loopback socket."""
+    async with serve(create_app(settings)) as url:
+        yield url
+
+
+@pytest.fixture
+async def gql(app_url: str, http: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(app_url, http)

@@ -1,0 +1,1 @@
+"""Test support: service discovery, databases, a real running app and GraphQL clients."""

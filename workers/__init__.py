@@ -1,0 +1,1 @@
+"""The arq worker: runs Mixtape's background jobs from Redis."""

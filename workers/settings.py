@@ -1,0 +1,64 @@
+"""arq ``WorkerSettings`` for Mixtape, built from :class:`~graphql_api.settings.Settings`."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from arq.worker import Worker
+
+from graphql_api.jobs.arq import queue_name
+from graphql_api.jobs.registry import cron_jobs, job_functions
+from graphql_api.resources import open_resources, redis_settings
+from graphql_api.settings import Settings, get_settings
+
+
+async def on_startup(ctx: dict[str, Any]) -> None:
+    stack = contextlib.AsyncExitStack()
+    ctx["resources"] = await stack.enter_async_context(open_resources(ctx["mixtape_settings"]))
+    ctx["exit_stack"] = stack
+
+
+async def on_shutdown(ctx: dict[str, Any]) -> None:
+    stack = ctx.pop("exit_stack", None)
+    if stack is not None:
+        await stack.aclose()
+
+
+def worker_options(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments for :class:`arq.worker.Worker` under ``settings``."""
+    if not settings.redis_url:
+        raise RuntimeError(
+            "MIXTAPE_REDIS_URL is not set: the embedded default runs jobs in-process"
+        )
+    return {
+        "functions": list(job_functions().values()),
+        "cron_jobs": cron_jobs(),
+        "redis_settings": redis_settings(settings.redis_url),
+        "queue_name": queue_name(settings.redis_prefix),
+        "on_startup": on_startup,
+        "on_shutdown": on_shutdown,
+        "ctx": {"mixtape_settings": settings},
+        "max_jobs": 10,
+        "job_timeout": 3600,
+        "max_tries": 5,
+        "health_check_key": f"{settings.redis_prefix}:worker:health",
+    }
+
+
+def build_worker_settings(settings: Settings) -> type:
+    """arq's ``WorkerSettings`` class for ``settings``."""
+    return type("WorkerSettings", (), worker_options(settings))
+
+
+def run_worker(settings: Settings, *, burst: bool = False) -> None:
+    """Run a worker until stopped (or, with ``burst``, until the queue is empty)."""
+    Worker(**worker_options(settings), burst=burst).run()
+
+
+def __getattr__(name: str) -> Any:
+    # `arq workers.settings.WorkerSettings` works too; built on first use, so that
+    # importing this module never needs Redis settings.
+    if name == "WorkerSettings":
+        return build_worker_settings(get_settings())
+    raise AttributeError(name)
