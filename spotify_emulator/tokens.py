@@ -1,0 +1,148 @@
+"""Authorization codes, access tokens and refresh tokens, with their lifetimes."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass
+class AuthCode:
+    """A single-use authorization code waiting to be redeemed at `/api/token`."""
+
+    user_id: str
+    client_id: str
+    redirect_uri: str
+    scope: str
+    code_challenge: str | None
+    expires_at: float
+
+
+@dataclass
+class AccessToken:
+    user_id: str
+    scope: str
+    expires_at: float
+
+
+@dataclass
+class RefreshToken:
+    user_id: str
+    scope: str
+    pkce: bool
+    # Refreshing does not extend a refresh token's life: it ends a fixed time after consent.
+    expires_at: float
+
+
+@dataclass
+class TokenPair:
+    access_token: str
+    refresh_token: str | None
+    scope: str
+    expires_in: int
+
+    def as_response(self) -> dict[str, object]:
+        """The `/api/token` JSON body."""
+        body: dict[str, object] = {
+            "access_token": self.access_token,
+            "token_type": "Bearer",
+            "scope": self.scope,
+            "expires_in": self.expires_in,
+        }
+        if self.refresh_token is not None:
+            body["refresh_token"] = self.refresh_token
+        return body
+
+
+class TokenStore:
+    """All live credentials. Times come from `clock` (monotonic seconds)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.codes: dict[str, AuthCode] = {}
+        self.access: dict[str, AccessToken] = {}
+        self.refresh: dict[str, RefreshToken] = {}
+
+    def new_code(
+        self,
+        *,
+        user_id: str,
+        client_id: str,
+        redirect_uri: str,
+        scope: str,
+        code_challenge: str | None,
+        ttl: int,
+    ) -> str:
+        """Mint an authorization code valid for `ttl` seconds."""
+        code = "AQ" + secrets.token_urlsafe(48)
+        self.codes[code] = AuthCode(
+            user_id, client_id, redirect_uri, scope, code_challenge, self.clock() + ttl
+        )
+        return code
+
+    def live_code(self, code: str) -> AuthCode | None:
+        """A code that is known, unused and unexpired; None otherwise."""
+        found = self.codes.get(code)
+        if found is None or found.expires_at <= self.clock():
+            return None
+        return found
+
+    def consume_code(self, code: str) -> None:
+        """Burn a code after a successful exchange: codes are single-use."""
+        self.codes.pop(code, None)
+
+    def new_access_token(self, user_id: str, scope: str, ttl: int) -> str:
+        token = "BQ" + secrets.token_urlsafe(64)
+        self.access[token] = AccessToken(user_id, scope, self.clock() + ttl)
+        return token
+
+    def new_refresh_token(self, user_id: str, scope: str, *, pkce: bool, expires_at: float) -> str:
+        token = "AQ" + secrets.token_urlsafe(96)
+        self.refresh[token] = RefreshToken(user_id, scope, pkce, expires_at)
+        return token
+
+    def issue(
+        self, user_id: str, scope: str, *, ttl: int, refresh_ttl: int, pkce: bool
+    ) -> TokenPair:
+        """A fresh access + refresh token pair, as after the user's consent."""
+        access = self.new_access_token(user_id, scope, ttl)
+        refresh = self.new_refresh_token(
+            user_id, scope, pkce=pkce, expires_at=self.clock() + refresh_ttl
+        )
+        return TokenPair(access, refresh, scope, ttl)
+
+    def access_token(self, token: str) -> AccessToken | None:
+        """The live access token, or None when unknown, revoked or expired."""
+        found = self.access.get(token)
+        if found is None or found.expires_at <= self.clock():
+            return None
+        return found
+
+    def refresh_token(self, token: str) -> RefreshToken | None:
+        found = self.refresh.get(token)
+        if found is None or found.expires_at <= self.clock():
+            return None
+        return found
+
+    def user_of(self, token: str) -> str | None:
+        """Whose token this is, even when expired (for per-user statistics)."""
+        found = self.access.get(token)
+        return None if found is None else found.user_id
+
+    def revoke_user(self, user_id: str) -> None:
+        """Forget every credential of `user_id`, as when the user removes the app."""
+        self.access = {t: v for t, v in self.access.items() if v.user_id != user_id}
+        self.refresh = {t: v for t, v in self.refresh.items() if v.user_id != user_id}
+        self.codes = {c: v for c, v in self.codes.items() if v.user_id != user_id}
+
+    def expire_access_tokens(self, user_id: str | None = None) -> int:
+        """Make access tokens (all, or one user's) expired now; returns how many."""
+        now = self.clock()
+        count = 0
+        for token in self.access.values():
+            if user_id is None or token.user_id == user_id:
+                token.expires_at = min(token.expires_at, now)
+                count += 1
+        return count

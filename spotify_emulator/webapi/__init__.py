@@ -1,0 +1,1 @@
+"""The Web API under `/v1`, split by area."""

@@ -1,0 +1,48 @@
+"""Bearer-token checks shared by every Web API route."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+from spotify_emulator.errors import ApiError
+from spotify_emulator.state import EmulatorState, UserRecord
+
+
+def emulator_state(request: Request) -> EmulatorState:
+    """The state the app was built with."""
+    state: EmulatorState = request.app.state.emulator
+    return state
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token from an `Authorization: Bearer ...` header, if any."""
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return None
+    return token.strip()
+
+
+def current_user(request: Request, *any_of_scopes: str) -> UserRecord:
+    """The user behind the request's access token.
+
+    401 for a missing, unknown, revoked or expired token (Spotify's messages); 403 when
+    the token lacks every one of `any_of_scopes`.
+    """
+    state = emulator_state(request)
+    token = bearer_token(request.headers.get("authorization"))
+    if token is None:
+        raise ApiError(401, "No token provided")
+    grant = state.tokens.access_token(token)
+    if grant is None:
+        if token in state.tokens.access:
+            raise ApiError(401, "The access token expired")
+        raise ApiError(401, "Invalid access token")
+    user = state.users.get(grant.user_id)
+    if user is None:  # the user was removed from the fixture at run time
+        raise ApiError(401, "Invalid access token")
+    granted = set(grant.scope.split())
+    if any_of_scopes and granted.isdisjoint(any_of_scopes):
+        raise ApiError(403, "Insufficient client scope")
+    return user

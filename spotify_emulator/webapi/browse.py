@@ -1,0 +1,112 @@
+"""Catalog look-ups: new releases, artists, albums and tracks by id."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from spotify_emulator.catalog import Catalog
+from spotify_emulator.errors import ApiError
+from spotify_emulator.objects import JSON, simplified_album
+from spotify_emulator.paging import offset_page
+from spotify_emulator.webapi.auth import current_user, emulator_state
+from spotify_emulator.webapi.render import full_album
+
+ARTIST_ALBUMS_MAX_LIMIT = 10
+ARTIST_ALBUMS_DEFAULT_LIMIT = 5
+_GROUPS = ("album", "single", "compilation", "appears_on")
+
+
+async def new_releases(request: Request) -> Response:
+    """Deprecated: a development-mode app gets 403."""
+    current_user(request)
+    state = emulator_state(request)
+    if state.config.dev_mode:
+        raise ApiError(403, "Forbidden")
+    return JSONResponse({"albums": offset_page(request, state.catalog.new_releases)})
+
+
+async def get_artist(request: Request) -> Response:
+    current_user(request)
+    artist = emulator_state(request).catalog.artists.get(request.path_params["id"])
+    if artist is None:
+        raise ApiError(404, "Resource not found")
+    return JSONResponse(artist)
+
+
+def _discography(catalog: Catalog, artist_id: str) -> list[JSON]:
+    """The artist's albums with `album_group`: own releases by type, others as appears_on."""
+    releases = []
+    for album_id, album in catalog.albums.items():
+        if any(a.get("id") == artist_id for a in album.get("artists") or []):
+            group = album.get("album_type", "album")
+        elif any(
+            a.get("id") == artist_id
+            for t in catalog.album_tracks.get(album_id, {})
+            for a in catalog.tracks[t].get("artists") or []
+        ):
+            group = "appears_on"
+        else:
+            continue
+        releases.append({**simplified_album(album), "album_group": group})
+    releases.sort(key=lambda a: (_GROUPS.index(a["album_group"]), a.get("release_date") or ""))
+    return releases
+
+
+async def artist_albums(request: Request) -> Response:
+    """Offset-paged releases, filtered by `include_groups`; `limit` is at most 10."""
+    current_user(request)
+    catalog = emulator_state(request).catalog
+    artist_id = request.path_params["id"]
+    if artist_id not in catalog.artists:
+        raise ApiError(404, "Resource not found")
+    groups_param = request.query_params.get("include_groups")
+    groups = set(_GROUPS)
+    if groups_param:
+        groups = {g.strip() for g in groups_param.split(",") if g.strip()}
+        if not groups <= set(_GROUPS):
+            raise ApiError(400, "Invalid include_groups")
+    releases = [a for a in _discography(catalog, artist_id) if a["album_group"] in groups]
+    page = offset_page(
+        request,
+        releases,
+        default_limit=ARTIST_ALBUMS_DEFAULT_LIMIT,
+        max_limit=ARTIST_ALBUMS_MAX_LIMIT,
+    )
+    return JSONResponse(page)
+
+
+async def get_album(request: Request) -> Response:
+    current_user(request)
+    album = full_album(request, emulator_state(request).catalog, request.path_params["id"])
+    if album is None:
+        raise ApiError(404, "Resource not found")
+    return JSONResponse(album)
+
+
+async def album_tracks(request: Request) -> Response:
+    """The album's simplified tracks, offset-paged (where an album's `tracks.next` leads)."""
+    current_user(request)
+    found = emulator_state(request).catalog.album_with_tracks(request.path_params["id"])
+    if found is None:
+        raise ApiError(404, "Resource not found")
+    return JSONResponse(offset_page(request, found[1]))
+
+
+async def get_track(request: Request) -> Response:
+    current_user(request)
+    track = emulator_state(request).catalog.tracks.get(request.path_params["id"])
+    if track is None:
+        raise ApiError(404, "Resource not found")
+    return JSONResponse(track)
+
+
+routes = [
+    Route("/v1/browse/new-releases", new_releases, methods=["GET"]),
+    Route("/v1/artists/{id}", get_artist, methods=["GET"]),
+    Route("/v1/artists/{id}/albums", artist_albums, methods=["GET"]),
+    Route("/v1/albums/{id}", get_album, methods=["GET"]),
+    Route("/v1/albums/{id}/tracks", album_tracks, methods=["GET"]),
+    Route("/v1/tracks/{id}", get_track, methods=["GET"]),
+]

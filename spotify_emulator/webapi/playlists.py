@@ -1,0 +1,169 @@
+"""Playlists: listing, reading, creating and adding items."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from spotify_emulator.catalog import PlaylistRecord
+from spotify_emulator.errors import ApiError
+from spotify_emulator.objects import JSON, playlist_owner, playlist_user
+from spotify_emulator.paging import offset_page
+from spotify_emulator.state import UserRecord
+from spotify_emulator.webapi.auth import current_user, emulator_state
+from spotify_emulator.webapi.body import json_body
+from spotify_emulator.webapi.render import (
+    api_base,
+    can_read_items,
+    full_playlist,
+    iso_now,
+    simplified_playlist,
+)
+
+MAX_ADD_URIS = 100
+_MODIFY_SCOPES = ("playlist-modify-public", "playlist-modify-private")
+
+
+def _playlist(request: Request) -> PlaylistRecord:
+    record = emulator_state(request).catalog.playlists.get(request.path_params["playlist_id"])
+    if record is None:
+        raise ApiError(404, "Resource not found")
+    return record
+
+
+async def my_playlists(request: Request) -> Response:
+    """Owned and followed playlists, in the user's order."""
+    user = current_user(request)
+    catalog = emulator_state(request).catalog
+    records = [catalog.playlists[p] for p in user.playlist_ids if p in catalog.playlists]
+    page = offset_page(request, records)
+    page["items"] = [simplified_playlist(request, r) for r in page["items"]]
+    return JSONResponse(page)
+
+
+async def create_playlist(request: Request) -> Response:
+    """`POST /me/playlists`: a new empty playlist owned by the user, answered 201."""
+    user = current_user(request, *_MODIFY_SCOPES)
+    body = await json_body(request)
+    name = body.get("name")
+    if not isinstance(name, str) or not name:
+        raise ApiError(400, "Missing required field: name")
+    public = body.get("public", True)
+    collaborative = body.get("collaborative", False)
+    description = body.get("description")
+    if not isinstance(public, bool) or not isinstance(collaborative, bool):
+        raise ApiError(400, "Invalid boolean value")
+    if collaborative and public:
+        raise ApiError(400, "Collaborative playlists can't be public")
+    state = emulator_state(request)
+    playlist_id = state.new_id()
+    base = api_base(request)
+    playlist: JSON = {
+        "collaborative": collaborative,
+        "description": description if isinstance(description, str) else None,
+        "external_urls": {"spotify": f"https://open.spotify.com/playlist/{playlist_id}"},
+        "href": f"{base}/playlists/{playlist_id}",
+        "id": playlist_id,
+        "images": [],
+        "name": name,
+        "owner": playlist_owner(user.profile),
+        "primary_color": None,
+        "public": public,
+        "type": "playlist",
+        "uri": f"spotify:playlist:{playlist_id}",
+    }
+    record = state.catalog.add_playlist(playlist, [])
+    user.playlist_ids.insert(0, record.id)
+    return JSONResponse(full_playlist(request, record, with_items=True), status_code=201)
+
+
+def _may_read_items(request: Request, user: UserRecord, record: PlaylistRecord) -> bool:
+    return not emulator_state(request).config.dev_mode or can_read_items(user, record)
+
+
+async def get_playlist(request: Request) -> Response:
+    """A full playlist; in dev mode items only for owners and collaborators."""
+    user = current_user(request)
+    record = _playlist(request)
+    with_items = _may_read_items(request, user, record)
+    return JSONResponse(full_playlist(request, record, with_items=with_items))
+
+
+async def playlist_items(request: Request) -> Response:
+    """Offset-paged playlist items (local files, episodes and null items included)."""
+    user = current_user(request)
+    record = _playlist(request)
+    if not _may_read_items(request, user, record):
+        raise ApiError(403, "Forbidden")
+    return JSONResponse(offset_page(request, record.items))
+
+
+def _uris_to_add(request: Request, body: dict[str, Any]) -> list[str]:
+    query = request.query_params.get("uris")
+    if query is not None:  # the query string wins over the body, as documented
+        return [u.strip() for u in query.split(",") if u.strip()]
+    uris = body.get("uris")
+    if not isinstance(uris, list) or not all(isinstance(u, str) for u in uris):
+        raise ApiError(400, "No uris provided")
+    return list(uris)
+
+
+def _position(request: Request, body: dict[str, Any], length: int) -> int:
+    raw: Any = request.query_params.get("position", body.get("position"))
+    if raw is None:
+        return length
+    try:
+        position = int(raw)
+    except (TypeError, ValueError):
+        raise ApiError(400, "Invalid position") from None
+    if not 0 <= position <= length:
+        raise ApiError(400, "Index out of bounds")
+    return position
+
+
+async def add_items(request: Request) -> Response:
+    """Add tracks or episodes by URI; the playlist gets a new `snapshot_id` (201)."""
+    user = current_user(request, *_MODIFY_SCOPES)
+    record = _playlist(request)
+    if record.owner_id != user.id and not record.collaborative:
+        raise ApiError(403, "Forbidden")
+    body = await json_body(request)
+    uris = _uris_to_add(request, body)
+    if not uris:
+        raise ApiError(400, "No uris provided")
+    if len(uris) > MAX_ADD_URIS:
+        raise ApiError(400, f"Too many ids requested. Maximum: {MAX_ADD_URIS}")
+    position = _position(request, body, len(record.items))
+    catalog = emulator_state(request).catalog
+    new_items = []
+    for uri in uris:
+        content = catalog.lookup_uri(uri)
+        if content is None:
+            raise ApiError(400, f"Invalid base62 id or unknown uri: {uri}")
+        new_items.append(
+            {
+                "added_at": iso_now(),
+                "added_by": playlist_user(user.profile),
+                "is_local": False,
+                "primary_color": None,
+                "item": content,
+                "track": content,
+            }
+        )
+    record.items[position:position] = new_items
+    record.touch()
+    return JSONResponse({"snapshot_id": record.snapshot_id}, status_code=201)
+
+
+routes = [
+    Route("/v1/me/playlists", my_playlists, methods=["GET"]),
+    Route("/v1/me/playlists", create_playlist, methods=["POST"]),
+    Route("/v1/playlists/{playlist_id}", get_playlist, methods=["GET"]),
+    Route("/v1/playlists/{playlist_id}/items", playlist_items, methods=["GET"]),
+    Route("/v1/playlists/{playlist_id}/items", add_items, methods=["POST"]),
+    # The pre-2026 name, still answered the same way for older clients.
+    Route("/v1/playlists/{playlist_id}/tracks", playlist_items, methods=["GET"]),
+]
