@@ -56,9 +56,9 @@ async def database_url(
 
 
 @pytest.fixture
-async def redis_url() -> AsyncIterator[str]:
+def redis_url() -> str:
     require("Redis", redis_reachable())
-    yield REDIS_URL
+    return REDIS_URL
 
 
 @pytest.fixture

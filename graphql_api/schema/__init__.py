@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 from functools import partial
-from typing import Any
-
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
@@ -16,7 +14,7 @@ from strawberry.extensions import (
 )
 from strawberry.types import ExecutionContext
 
-from graphql_api.schema.errors import ErrorPolicy, is_expected
+from graphql_api.schema.errors import ErrorPolicy, code_of
 from graphql_api.schema.root import Mutation, Query, Subscription
 from graphql_api.settings import get_settings
 
@@ -28,28 +26,38 @@ class MixtapeSchema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         # Expected errors are part of the API, not incidents: log only the rest, whole.
+        # Errors raised before execution (parsing) never reach the ErrorPolicy
+        # extension, so their code is set here too.
         for error in errors:
-            if not is_expected(error):
+            code = code_of(error)
+            if code is None:
                 log.error("unexpected GraphQL error: %s", error, exc_info=error.original_error)
+            elif not (error.extensions or {}).get("code"):
+                error.extensions = {**(error.extensions or {}), "code": code}
 
 
-def build_schema(**overrides: Any) -> MixtapeSchema:
-    """Build the schema; limits come from settings unless overridden."""
+def build_schema(
+    query: type = Query,
+    mutation: type | None = Mutation,
+    subscription: type | None = Subscription,
+    *,
+    max_depth: int | None = None,
+    max_aliases: int | None = None,
+) -> MixtapeSchema:
+    """Build the schema with Mixtape's extensions; limits default to the settings'."""
     settings = get_settings()
-    max_depth = overrides.get("max_depth", settings.graphql_max_depth)
-    max_aliases = overrides.get("max_aliases", settings.graphql_max_aliases)
     return MixtapeSchema(
-        query=Query,
-        mutation=Mutation,
-        subscription=Subscription,
+        query=query,
+        mutation=mutation,
+        subscription=subscription,
         # Factories, not instances: extensions keep per-operation state, so each
         # operation gets its own (the parser and validation caches are shared anyway).
         extensions=[
             ErrorPolicy,
             partial(ParserCache, maxsize=1024),
             partial(ValidationCache, maxsize=1024),
-            partial(QueryDepthLimiter, max_depth=max_depth),
-            partial(MaxAliasesLimiter, max_alias_count=max_aliases),
+            partial(QueryDepthLimiter, max_depth=max_depth or settings.graphql_max_depth),
+            partial(MaxAliasesLimiter, max_alias_count=max_aliases or settings.graphql_max_aliases),
         ],
     )
 

@@ -18,7 +18,8 @@ from graphql_api.errors import MixtapeError
 INTERNAL_MESSAGE = "Unexpected error."
 
 
-def _code_of(error: GraphQLError) -> str | None:
+def code_of(error: GraphQLError) -> str | None:
+    """The stable code of an expected error; None for one that must be masked."""
     original = error.original_error
     if isinstance(original, MixtapeError):
         return original.code
@@ -39,7 +40,7 @@ class ErrorPolicy(MaskErrors):
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         processed = []
         for error in errors:
-            code = _code_of(error)
+            code = code_of(error)
             if code is None:
                 masked = self.anonymise_error(error)
                 masked.extensions = {"code": "INTERNAL_SERVER_ERROR"}
@@ -52,8 +53,3 @@ class ErrorPolicy(MaskErrors):
             error.extensions = extensions
             processed.append(error)
         return processed
-
-
-def is_expected(error: GraphQLError) -> bool:
-    """Whether ``error`` is part of the API (and so not worth an error log)."""
-    return _code_of(error) is not None

@@ -1,0 +1,60 @@
+"""Settings: environment parsing and production's refusal of development defaults."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from graphql_api.settings import DEFAULT_DATABASE_URL, Environment, Settings
+
+REAL = {
+    "MIXTAPE_SECRET_KEY": "x" * 48,
+    "MIXTAPE_SPOTIFY_CLIENT_ID": "id",
+    "MIXTAPE_SPOTIFY_CLIENT_SECRET": "secret",
+    "MIXTAPE_SPOTIFY_REDIRECT_URI": "https://mixtape.example/auth/spotify/callback",
+}
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("MIXTAPE_"):
+            monkeypatch.delenv(key)
+
+
+def test_defaults_are_the_embedded_default() -> None:
+    settings = Settings()
+    assert settings.env is Environment.DEVELOPMENT
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.redis_url is None
+    assert settings.is_sqlite
+
+
+def test_lists_from_comma_separated_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MIXTAPE_CORS_ORIGINS", "https://a.example, https://b.example")
+    assert Settings().cors_origins == ["https://a.example", "https://b.example"]
+
+
+def test_production_refuses_default_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MIXTAPE_ENV", "production")
+    with pytest.raises(ValidationError, match="MIXTAPE_SECRET_KEY"):
+        Settings()
+
+
+@pytest.mark.parametrize("missing", sorted(REAL))
+def test_production_needs_every_secret(monkeypatch: pytest.MonkeyPatch, missing: str) -> None:
+    monkeypatch.setenv("MIXTAPE_ENV", "production")
+    for key, value in REAL.items():
+        if key != missing:
+            monkeypatch.setenv(key, value)
+    with pytest.raises(ValidationError, match=missing):
+        Settings()
+
+
+def test_production_with_real_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MIXTAPE_ENV", "production")
+    for key, value in REAL.items():
+        monkeypatch.setenv(key, value)
+    assert Settings().is_production
