@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (

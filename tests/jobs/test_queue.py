@@ -96,11 +96,14 @@ async def test_jobs_are_enqueued_only_after_commit(resources: Resources) -> None
     async def enqueue_kept() -> None:
         await queue.enqueue("record", "kept")
 
-    with pytest.raises(RuntimeError, match="boom"):
+    async def failing_unit_of_work() -> None:
         async with unit_of_work(resources.sessionmaker) as uow:
             uow.session.add(User(display_name="rolled back"))
             uow.after_commit(enqueue_dropped)
             raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        await failing_unit_of_work()
 
     async with unit_of_work(resources.sessionmaker) as uow:
         uow.session.add(User(display_name="committed"))
