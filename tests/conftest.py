@@ -16,6 +16,7 @@ from graphql_api.settings import Settings
 from tests.support import databases
 from tests.support.graphql_client import GraphQLClient
 from tests.support.server import serve
+from tests.support.spotify import emulator, spotify_resources, spotify_settings  # noqa: F401
 from tests.support.services import (
     REDIS_URL,
     postgres_reachable,
@@ -109,3 +110,23 @@ async def app_url(settings: Settings) -> AsyncIterator[str]:
 @pytest.fixture
 async def gql(app_url: str, http: httpx.AsyncClient) -> GraphQLClient:
     return GraphQLClient(app_url, http)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """How many tests passed on each backend (the closing note reports these)."""
+    passed = terminalreporter.stats.get("passed", [])
+    counts = {"sqlite": 0, "postgres": 0, "redis": 0}
+    for report in passed:
+        if report.when != "call":
+            continue
+        if "sqlite" in report.nodeid:
+            counts["sqlite"] += 1
+        if "postgres" in report.nodeid:
+            counts["postgres"] += 1
+        if "redis" in report.keywords:
+            counts["redis"] += 1
+    terminalreporter.write_line(
+        "backends: {sqlite} passed on SQLite, {postgres} on PostgreSQL, {redis} on Redis".format(
+            **counts
+        )
+    )
