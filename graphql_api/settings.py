@@ -50,6 +50,16 @@ class Settings(BaseSettings):
     spotify_redirect_uri: str | None = None
     spotify_accounts_url: str = SPOTIFY_ACCOUNTS_URL
     spotify_api_url: str = SPOTIFY_API_URL
+    # The Spotify client's manners (graphql_api/spotify/): a 429 whose Retry-After is
+    # longer than this fails with RATE_LIMITED instead of sleeping; the app-wide budget
+    # (every process together) of requests per rolling 30 seconds; retries of 5xx and
+    # timeouts with capped exponential backoff; refresh tokens this early before expiry.
+    spotify_max_retry_after: float = 30.0
+    spotify_requests_per_30s: int = 300
+    spotify_max_retries: int = 4
+    spotify_retry_base_s: float = 0.25
+    spotify_retry_cap_s: float = 8.0
+    spotify_refresh_margin_s: float = 60.0
 
     # GraphQL hardening.
     graphql_max_depth: int = 12

@@ -16,13 +16,13 @@ from graphql_api.settings import Settings
 from tests.support import databases
 from tests.support.graphql_client import GraphQLClient
 from tests.support.server import serve
-from tests.support.spotify import emulator, spotify_resources, spotify_settings  # noqa: F401
 from tests.support.services import (
     REDIS_URL,
     postgres_reachable,
     redis_reachable,
     require,
 )
+from tests.support.spotify import emulator, spotify_resources, spotify_settings  # noqa: F401
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 

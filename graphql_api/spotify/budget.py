@@ -1,0 +1,125 @@
+"""The app-wide request budget: every process's Spotify calls together stay under a rate.
+
+Spotify rate-limits per app over a rolling 30-second window, so the budget is a sliding
+window log shared by all processes (a Redis sorted set under
+``{redis_prefix}:spotify:budget``, trimmed and filled by one Lua script, timed by the
+Redis server's clock) or, without Redis, kept in memory. A 429 from Spotify also closes
+the gate for everyone until its ``Retry-After`` has passed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections import deque
+from typing import Protocol
+
+from redis.asyncio import Redis
+
+WINDOW_S = 30.0
+
+
+class RequestBudget(Protocol):
+    async def acquire(self) -> None:
+        """Wait for a slot in the window (and for any Retry-After pause), then take it."""
+
+    async def pause(self, seconds: float) -> None:
+        """Hold every request back for ``seconds`` (Spotify answered 429)."""
+
+    async def usage(self) -> float:
+        """How tight the budget is: the fraction of the window's slots in use, 0..1+."""
+
+
+class MemoryBudget:
+    """A sliding window log in this process (the embedded default)."""
+
+    def __init__(self, limit: int, window_s: float = WINDOW_S) -> None:
+        self.limit = max(1, limit)
+        self.window_s = window_s
+        self._sent: deque[float] = deque()
+        self._paused_until = 0.0
+        self._lock = asyncio.Lock()
+
+    def _trim(self, now: float) -> None:
+        while self._sent and self._sent[0] <= now - self.window_s:
+            self._sent.popleft()
+
+    async def acquire(self) -> None:
+        async with self._lock:  # first come, first served
+            while True:
+                now = time.monotonic()
+                self._trim(now)
+                wait = self._paused_until - now
+                if wait <= 0 and len(self._sent) < self.limit:
+                    self._sent.append(now)
+                    return
+                if wait <= 0:
+                    wait = self._sent[0] + self.window_s - now
+                await asyncio.sleep(max(wait, 0.001))
+
+    async def pause(self, seconds: float) -> None:
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+
+    async def usage(self) -> float:
+        self._trim(time.monotonic())
+        return len(self._sent) / self.limit
+
+
+# KEYS[1] window zset, KEYS[2] pause key; ARGV: limit, window ms, member.
+# Returns 0 when a slot was taken, else the milliseconds to wait before trying again.
+_ACQUIRE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local paused = redis.call('PTTL', KEYS[2])
+if paused > 0 then return paused end
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, tonumber(oldest[2]) + window - now)
+"""
+
+_USAGE = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]))
+return redis.call('ZCARD', KEYS[1])
+"""
+
+
+class RedisBudget:
+    """The same window, shared by every process through Redis."""
+
+    def __init__(self, redis: Redis, prefix: str, limit: int, window_s: float = WINDOW_S) -> None:
+        self.redis = redis
+        self.limit = max(1, limit)
+        self.window_ms = int(window_s * 1000)
+        self.key = f"{prefix}:spotify:budget"
+        self.pause_key = f"{prefix}:spotify:budget:pause"
+        self._acquire = redis.register_script(_ACQUIRE)
+        self._usage = redis.register_script(_USAGE)
+
+    async def acquire(self) -> None:
+        while True:
+            member = uuid.uuid4().hex
+            keys = [self.key, self.pause_key]
+            wait_ms = int(await self._acquire(keys=keys, args=[self.limit, self.window_ms, member]))
+            if wait_ms <= 0:
+                return
+            await asyncio.sleep(wait_ms / 1000)
+
+    async def pause(self, seconds: float) -> None:
+        ms = max(1, int(seconds * 1000))
+        # Keep the longest pause anyone has been told about.
+        current = await self.redis.pttl(self.pause_key)
+        if current is None or int(current) < ms:
+            await self.redis.set(self.pause_key, b"1", px=ms)
+
+    async def usage(self) -> float:
+        used = int(await self._usage(keys=[self.key], args=[self.window_ms]))
+        return used / self.limit
