@@ -45,7 +45,12 @@ def worker(burst: bool) -> None:
     """Run an arq worker (needs MIXTAPE_REDIS_URL)."""
     from workers.settings import run_worker
 
-    run_worker(get_settings(), burst=burst)
+    settings = get_settings()
+    if not settings.redis_url:
+        raise click.ClickException(
+            "MIXTAPE_REDIS_URL is not set: without Redis, jobs run inside `mixtape serve`."
+        )
+    run_worker(settings, burst=burst)
 
 
 @main.command()
@@ -60,3 +65,13 @@ def migrate(revision: str, down: bool) -> None:
         migrations.downgrade(settings, revision)
     else:
         migrations.upgrade(settings, revision)
+
+
+def _mount_emulator() -> None:
+    # The emulator is its own package; `mixtape spotify-emulator …` is its command.
+    from spotify_emulator.cli import cli as emulator_cli
+
+    main.add_command(emulator_cli, name="spotify-emulator")
+
+
+_mount_emulator()
