@@ -100,6 +100,8 @@ class KnobsMiddleware:
         if len(window) < limit:
             window.append(now)
             return None
+        if limit <= 0:  # nothing ever gets through
+            return max(1, math.ceil(state.config.rate_window_s))
         # The oldest admitted request leaving the window frees the first slot.
         room_at = window[len(window) - limit] + state.config.rate_window_s
         return max(1, math.ceil(room_at - now))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from spotify_emulator.catalog import Catalog
@@ -11,7 +11,7 @@ from spotify_emulator.errors import ApiError
 from spotify_emulator.objects import JSON, simplified_album
 from spotify_emulator.paging import offset_page
 from spotify_emulator.webapi.auth import current_user, emulator_state
-from spotify_emulator.webapi.render import full_album
+from spotify_emulator.webapi.render import full_album, respond
 
 ARTIST_ALBUMS_MAX_LIMIT = 10
 ARTIST_ALBUMS_DEFAULT_LIMIT = 5
@@ -24,7 +24,7 @@ async def new_releases(request: Request) -> Response:
     state = emulator_state(request)
     if state.config.dev_mode:
         raise ApiError(403, "Forbidden")
-    return JSONResponse({"albums": offset_page(request, state.catalog.new_releases)})
+    return respond(request, {"albums": offset_page(request, state.catalog.new_releases)})
 
 
 async def get_artist(request: Request) -> Response:
@@ -32,7 +32,7 @@ async def get_artist(request: Request) -> Response:
     artist = emulator_state(request).catalog.artists.get(request.path_params["id"])
     if artist is None:
         raise ApiError(404, "Resource not found")
-    return JSONResponse(artist)
+    return respond(request, artist)
 
 
 def _discography(catalog: Catalog, artist_id: str) -> list[JSON]:
@@ -74,7 +74,7 @@ async def artist_albums(request: Request) -> Response:
         default_limit=ARTIST_ALBUMS_DEFAULT_LIMIT,
         max_limit=ARTIST_ALBUMS_MAX_LIMIT,
     )
-    return JSONResponse(page)
+    return respond(request, page)
 
 
 async def get_album(request: Request) -> Response:
@@ -82,7 +82,7 @@ async def get_album(request: Request) -> Response:
     album = full_album(request, emulator_state(request).catalog, request.path_params["id"])
     if album is None:
         raise ApiError(404, "Resource not found")
-    return JSONResponse(album)
+    return respond(request, album)
 
 
 async def album_tracks(request: Request) -> Response:
@@ -91,7 +91,7 @@ async def album_tracks(request: Request) -> Response:
     found = emulator_state(request).catalog.album_with_tracks(request.path_params["id"])
     if found is None:
         raise ApiError(404, "Resource not found")
-    return JSONResponse(offset_page(request, found[1]))
+    return respond(request, offset_page(request, found[1]))
 
 
 async def get_track(request: Request) -> Response:
@@ -99,7 +99,7 @@ async def get_track(request: Request) -> Response:
     track = emulator_state(request).catalog.tracks.get(request.path_params["id"])
     if track is None:
         raise ApiError(404, "Resource not found")
-    return JSONResponse(track)
+    return respond(request, track)
 
 
 routes = [

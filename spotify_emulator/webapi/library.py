@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from spotify_emulator.catalog import Catalog
@@ -13,7 +13,7 @@ from spotify_emulator.errors import ApiError
 from spotify_emulator.paging import limit_param, offset_page, page_url
 from spotify_emulator.state import EmulatorState, UserRecord
 from spotify_emulator.webapi.auth import current_user, emulator_state
-from spotify_emulator.webapi.render import full_album, iso_now
+from spotify_emulator.webapi.render import full_album, iso_now, respond
 
 MAX_LIBRARY_URIS = 40
 _OTHER_KINDS = ("episode", "show", "audiobook", "user")
@@ -21,12 +21,12 @@ _OTHER_KINDS = ("episode", "show", "audiobook", "user")
 
 async def saved_tracks(request: Request) -> Response:
     user = current_user(request, "user-library-read")
-    return JSONResponse(offset_page(request, user.saved_tracks))
+    return respond(request, offset_page(request, user.saved_tracks))
 
 
 async def saved_albums(request: Request) -> Response:
     user = current_user(request, "user-library-read")
-    return JSONResponse(offset_page(request, user.saved_albums))
+    return respond(request, offset_page(request, user.saved_albums))
 
 
 async def followed_artists(request: Request) -> Response:
@@ -52,7 +52,7 @@ async def followed_artists(request: Request) -> Response:
         "cursors": {"after": last if has_more else None},
         "total": len(ordered),
     }
-    return JSONResponse({"artists": body})
+    return respond(request, {"artists": body})
 
 
 def _parse_uris(request: Request) -> list[tuple[str, str, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from spotify_emulator.catalog import Catalog
@@ -16,6 +16,7 @@ from spotify_emulator.player import Player, now_ms, play_history_entry
 from spotify_emulator.state import UserRecord
 from spotify_emulator.webapi.auth import current_user, emulator_state
 from spotify_emulator.webapi.body import json_body
+from spotify_emulator.webapi.render import respond
 
 HISTORY_SIZE = 50  # Spotify keeps only the last 50 plays
 
@@ -45,7 +46,7 @@ async def playback_state(request: Request) -> Response:
     player = settle(user)
     if player is None or player.device is None:
         return Response(status_code=204)
-    return JSONResponse(player.playback_state())
+    return respond(request, player.playback_state())
 
 
 async def currently_playing(request: Request) -> Response:
@@ -54,7 +55,7 @@ async def currently_playing(request: Request) -> Response:
     player = settle(user)
     if player is None or player.item is None:
         return Response(status_code=204)
-    return JSONResponse(player.currently_playing())
+    return respond(request, player.currently_playing())
 
 
 def _played_at_ms(entry: JSON) -> int:
@@ -91,7 +92,7 @@ async def recently_played(request: Request) -> Response:
         "limit": limit,
         "href": page_url(request, limit=limit),
     }
-    return JSONResponse(body)
+    return respond(request, body)
 
 
 def _controllable(request: Request) -> tuple[UserRecord, Player]:

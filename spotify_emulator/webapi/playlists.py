@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from spotify_emulator.catalog import PlaylistRecord
@@ -20,6 +20,7 @@ from spotify_emulator.webapi.render import (
     can_read_items,
     full_playlist,
     iso_now,
+    respond,
     simplified_playlist,
 )
 
@@ -41,7 +42,7 @@ async def my_playlists(request: Request) -> Response:
     records = [catalog.playlists[p] for p in user.playlist_ids if p in catalog.playlists]
     page = offset_page(request, records)
     page["items"] = [simplified_playlist(request, r) for r in page["items"]]
-    return JSONResponse(page)
+    return respond(request, page)
 
 
 async def create_playlist(request: Request) -> Response:
@@ -77,7 +78,7 @@ async def create_playlist(request: Request) -> Response:
     }
     record = state.catalog.add_playlist(playlist, [])
     user.playlist_ids.insert(0, record.id)
-    return JSONResponse(full_playlist(request, record, with_items=True), status_code=201)
+    return respond(request, full_playlist(request, record, with_items=True), status_code=201)
 
 
 def _may_read_items(request: Request, user: UserRecord, record: PlaylistRecord) -> bool:
@@ -89,7 +90,7 @@ async def get_playlist(request: Request) -> Response:
     user = current_user(request)
     record = _playlist(request)
     with_items = _may_read_items(request, user, record)
-    return JSONResponse(full_playlist(request, record, with_items=with_items))
+    return respond(request, full_playlist(request, record, with_items=with_items))
 
 
 async def playlist_items(request: Request) -> Response:
@@ -98,7 +99,7 @@ async def playlist_items(request: Request) -> Response:
     record = _playlist(request)
     if not _may_read_items(request, user, record):
         raise ApiError(403, "Forbidden")
-    return JSONResponse(offset_page(request, record.items))
+    return respond(request, offset_page(request, record.items))
 
 
 def _uris_to_add(request: Request, body: dict[str, Any]) -> list[str]:
@@ -155,7 +156,7 @@ async def add_items(request: Request) -> Response:
         )
     record.items[position:position] = new_items
     record.touch()
-    return JSONResponse({"snapshot_id": record.snapshot_id}, status_code=201)
+    return respond(request, {"snapshot_id": record.snapshot_id}, status_code=201)
 
 
 routes = [

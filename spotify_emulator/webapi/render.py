@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
+import orjson
 from starlette.requests import Request
+from starlette.responses import Response
 
 from spotify_emulator.catalog import Catalog, PlaylistRecord
 from spotify_emulator.objects import JSON
 from spotify_emulator.paging import embedded_page
 from spotify_emulator.state import UserRecord
 
+SPOTIFY_API = "https://api.spotify.com/v1"
 # Spotify embeds this many items in a full playlist and tracks in a full album.
 PLAYLIST_EMBED_LIMIT = 100
 ALBUM_EMBED_LIMIT = 50
@@ -19,6 +23,16 @@ ALBUM_EMBED_LIMIT = 50
 def api_base(request: Request) -> str:
     """This emulator's Web API base URL, so that `next` and `href` links lead back here."""
     return str(request.base_url).rstrip("/") + "/v1"
+
+
+def respond(request: Request, data: Any, status_code: int = 200) -> Response:
+    """A JSON response whose Spotify links lead to this emulator.
+
+    Fixtures hold objects with `https://api.spotify.com/v1/...` hrefs, as Spotify sends
+    them; clients that follow an `href` must reach the emulator instead.
+    """
+    body = orjson.dumps(data).replace(SPOTIFY_API.encode(), api_base(request).encode())
+    return Response(body, status_code=status_code, media_type="application/json")
 
 
 def iso_now() -> str:
