@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     spotify_retry_cap_s: float = 8.0
     spotify_refresh_margin_s: float = 60.0
 
+    # Library snapshots (graphql_api/library/): Spotify calls in flight per snapshot job.
+    snapshot_concurrency: int = 8
+
     # GraphQL hardening.
     graphql_max_depth: int = 12
     graphql_max_aliases: int = 30

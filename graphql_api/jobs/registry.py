@@ -13,7 +13,10 @@ from graphql_api.jobs.base import JobFunction
 
 def job_functions() -> dict[str, JobFunction]:
     """The job functions, keyed by the name they are enqueued under."""
-    functions: list[JobFunction] = []
+    # Imported here: job modules use the resources, which import this registry.
+    from graphql_api.library.jobs import snapshot_library
+
+    functions: list[JobFunction] = [snapshot_library]
     return {function.__name__: function for function in functions}
 
 

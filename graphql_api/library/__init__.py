@@ -1,0 +1,1 @@
+"""Library snapshots: the catalog ingest, the snapshot job, browsing, diffs and export."""

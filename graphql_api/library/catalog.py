@@ -1,0 +1,185 @@
+"""Write a :class:`CatalogBatch` to the catalog tables in bulk, never row by row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Column, Table, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from graphql_api.db.models import (
+    Album,
+    Artist,
+    Genre,
+    Song,
+    album_artists,
+    album_genres,
+    artist_genres,
+    song_artists,
+)
+from graphql_api.library.bulk import chunks, table_of, upsert
+from graphql_api.library.ingest import CatalogBatch
+
+_SONG_COLUMNS = (
+    "spotify_id",
+    "kind",
+    "name",
+    "duration_ms",
+    "explicit",
+    "is_local",
+    "isrc",
+    "disc_number",
+    "track_number",
+    "popularity",
+    "preview_url",
+    "album_id",
+)
+_ALBUM_COLUMNS = (
+    "name",
+    "album_type",
+    "release_date",
+    "release_date_precision",
+    "total_tracks",
+    "image_url",
+)
+
+
+@dataclass
+class CatalogIds:
+    """Database ids of what a batch wrote, by Spotify key (uri for songs, id otherwise)."""
+
+    songs: dict[str, int] = field(default_factory=dict)
+    albums: dict[str, int] = field(default_factory=dict)
+    artists: dict[str, int] = field(default_factory=dict)
+    written: int = 0
+
+
+async def ids_by_key(
+    session: AsyncSession, table: Table, key: str, values: Iterable[str]
+) -> dict[str, int]:
+    """``{key value: id}`` for the rows of ``table`` whose ``key`` is among ``values``."""
+    wanted = sorted(set(values))
+    found: dict[str, int] = {}
+    column: Column[Any] = table.c[key]
+    for chunk in chunks(wanted):
+        result = await session.execute(select(column, table.c.id).where(column.in_(chunk)))
+        found.update({str(k): int(i) for k, i in result})
+    return found
+
+
+async def _write_genres(
+    session: AsyncSession, links: dict[str, list[str]], owner_ids: dict[str, int], table: Table
+) -> int:
+    names = {name for genres in links.values() for name in genres}
+    if not names:
+        return 0
+    genres = table_of(Genre)
+    written = await upsert(session, genres, [{"name": n} for n in names], keys=["name"])
+    genre_ids = await ids_by_key(session, genres, "name", names)
+    owner_column = next(c.name for c in table.primary_key.columns if c.name != "genre_id")
+    rows = [
+        {owner_column: owner_ids[owner], "genre_id": genre_ids[name]}
+        for owner, genres_of in links.items()
+        if owner in owner_ids
+        for name in dict.fromkeys(genres_of)
+    ]
+    return written + await upsert(session, table, rows, keys=[owner_column, "genre_id"])
+
+
+def _link_rows(
+    owner_column: str, links: dict[str, list[str]], owners: dict[str, int], artists: dict[str, int]
+) -> list[dict[str, Any]]:
+    return [
+        {owner_column: owners[owner], "position": position, "artist_id": artists[artist]}
+        for owner, credited in links.items()
+        if owner in owners
+        for position, artist in enumerate(credited)
+        if artist in artists
+    ]
+
+
+async def write_catalog(session: AsyncSession, batch: CatalogBatch) -> CatalogIds:
+    """Upsert every row of ``batch`` and its links; returns the ids by Spotify key.
+
+    Unchanged rows are not rewritten, so ingesting the same library twice writes
+    nothing the second time (``CatalogIds.written`` counts the rows that changed).
+    """
+    ids = CatalogIds()
+    artists, albums = table_of(Artist), table_of(Album)
+    ids.written += await upsert(
+        session,
+        artists,
+        list(batch.artists.values()),
+        keys=["spotify_id"],
+        update=["name"],
+        touch="updated_at",
+    )
+    ids.written += await upsert(
+        session,
+        artists,
+        list(batch.full_artists.values()),
+        keys=["spotify_id"],
+        update=["name", "image_url", "popularity"],
+        touch="updated_at",
+    )
+    ids.artists = await ids_by_key(
+        session, artists, "spotify_id", [*batch.artists, *batch.full_artists]
+    )
+    ids.written += await upsert(
+        session,
+        albums,
+        list(batch.albums.values()),
+        keys=["spotify_id"],
+        update=_ALBUM_COLUMNS,
+        touch="updated_at",
+    )
+    ids.written += await upsert(
+        session,
+        albums,
+        list(batch.full_albums.values()),
+        keys=["spotify_id"],
+        update=(*_ALBUM_COLUMNS, "label"),
+        touch="updated_at",
+    )
+    ids.albums = await ids_by_key(
+        session, albums, "spotify_id", [*batch.albums, *batch.full_albums]
+    )
+    songs = [
+        {**row, "album_id": ids.albums.get(batch.song_album.get(uri, ""))}
+        for uri, row in batch.songs.items()
+    ]
+    ids.written += await upsert(
+        session,
+        table_of(Song),
+        songs,
+        keys=["spotify_uri"],
+        update=_SONG_COLUMNS,
+        touch="updated_at",
+    )
+    ids.songs = await ids_by_key(session, table_of(Song), "spotify_uri", batch.songs)
+    ids.written += await _upsert_links(
+        session, song_artists, "song_id", batch.song_artists, ids.songs, ids.artists
+    )
+    ids.written += await _upsert_links(
+        session, album_artists, "album_id", batch.album_artists, ids.albums, ids.artists
+    )
+    ids.written += await _write_genres(session, batch.artist_genres, ids.artists, artist_genres)
+    ids.written += await _write_genres(session, batch.album_genres, ids.albums, album_genres)
+    return ids
+
+
+async def _upsert_links(
+    session: AsyncSession,
+    table: Table,
+    owner_column: str,
+    links: dict[str, list[str]],
+    owners: dict[str, int],
+    artists: dict[str, int],
+) -> int:
+    rows = _link_rows(owner_column, links, owners, artists)
+    return await upsert(session, table, rows, keys=[owner_column, "position"], update=["artist_id"])
+
+
+__all__: Sequence[str] = ("CatalogIds", "ids_by_key", "write_catalog")

@@ -1,0 +1,220 @@
+"""The snapshot job: read the library from Spotify, then write it as version *N*.
+
+Order of work, chosen so that a job killed at any moment and run again gives the
+same snapshot and no duplicate rows:
+
+1. Fetch saved tracks, saved albums, followed artists and the list of playlists.
+2. Store each playlist's current version (shared, keyed by Spotify ``snapshot_id``).
+3. Fetch and store the items of versions not yet complete, one transaction each:
+   a complete version is never fetched again, an incomplete one is redone whole.
+4. In ONE transaction: upsert the catalog, undo any earlier attempt at version *N*,
+   write the membership changes, and mark the snapshot SUCCEEDED. Readers only ever
+   look at SUCCEEDED versions, so nobody sees half a snapshot.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql_api.db.base import utcnow
+from graphql_api.db.models import (
+    FollowedArtist,
+    LibraryPlaylist,
+    LibrarySnapshot,
+    SavedAlbum,
+    SavedTrack,
+    SnapshotStatus,
+    SpotifyAccount,
+)
+from graphql_api.db.uow import unit_of_work
+from graphql_api.errors import MixtapeError, RateLimited, SpotifyRelinkRequired
+from graphql_api.library.catalog import write_catalog
+from graphql_api.library.fetch import LibraryReader
+from graphql_api.library.ingest import CatalogBatch, Json, parse_time
+from graphql_api.library.memberships import undo_version, write_memberships
+from graphql_api.library.playlists import (
+    PlaylistRef,
+    mark_unreadable,
+    store_items,
+    store_playlist_versions,
+)
+from graphql_api.library.progress import ProgressReporter, publish_state
+from graphql_api.resources import Resources
+from graphql_api.spotify import spotify_for
+from graphql_api.spotify.errors import SpotifyForbidden, SpotifyNotFound
+
+log = logging.getLogger(__name__)
+TERMINAL = (SnapshotStatus.SUCCEEDED, SnapshotStatus.FAILED)
+
+
+@dataclass
+class Fetched:
+    saved_tracks: list[Json] = field(default_factory=list)
+    saved_albums: list[Json] = field(default_factory=list)
+    followed_artists: list[Json] = field(default_factory=list)
+    playlists: list[Json] = field(default_factory=list)
+
+
+async def run_snapshot(resources: Resources, snapshot_id: int) -> SnapshotStatus | None:
+    """Run (or finish, or re-run) snapshot ``snapshot_id``; returns its final status."""
+    async with unit_of_work(resources.sessionmaker) as uow:
+        snapshot = await uow.session.get(LibrarySnapshot, snapshot_id, with_for_update=True)
+        if snapshot is None or snapshot.status in TERMINAL:
+            return snapshot.status if snapshot else None
+        account = await uow.session.get(SpotifyAccount, snapshot.user_id)
+        snapshot.status = SnapshotStatus.RUNNING
+        snapshot.started_at = snapshot.started_at or utcnow()
+        spotify_user_id = account.spotify_user_id if account else None
+    await publish_state(resources, snapshot)
+    progress = ProgressReporter(resources, snapshot)
+    try:
+        if spotify_user_id is None:
+            raise SpotifyRelinkRequired("Link your Spotify account to save your library.")
+        await _run(resources, snapshot, spotify_user_id, progress)
+    except MixtapeError as error:
+        await _fail(resources, snapshot, error.code, error.message, _retry_at(error))
+    except Exception:
+        log.exception("snapshot %s failed", snapshot_id)
+        await _fail(resources, snapshot, "INTERNAL_ERROR", "Saving failed unexpectedly; try again.")
+    return snapshot.status
+
+
+async def _run(
+    resources: Resources,
+    snapshot: LibrarySnapshot,
+    spotify_user_id: str,
+    progress: ProgressReporter,
+) -> None:
+    reader = LibraryReader(
+        spotify_for(resources, snapshot.user_id), resources.settings.snapshot_concurrency
+    )
+    fetched = await _fetch_lists(reader, progress)
+    async with unit_of_work(resources.sessionmaker) as uow:
+        refs = await store_playlist_versions(uow.session, fetched.playlists, spotify_user_id)
+    await _fetch_items(resources, reader, [r for r in refs if r.needs_items], progress)
+    await progress.start("writing", 1)
+    async with unit_of_work(resources.sessionmaker) as uow:
+        await _write_version(uow.session, snapshot, fetched, refs)
+        row = await uow.session.get(LibrarySnapshot, snapshot.id, with_for_update=True)
+        assert row is not None
+        row.status = SnapshotStatus.SUCCEEDED
+        row.phase, row.progress_done, row.progress_total = "done", 1, 1
+        row.finished_at = utcnow()
+        row.error_code = row.error_message = None
+        row.saved_tracks_count = len(fetched.saved_tracks)
+        row.saved_albums_count = len(fetched.saved_albums)
+        row.followed_artists_count = len(fetched.followed_artists)
+        row.playlists_count = len(refs)
+    _copy_state(row, snapshot)
+    await publish_state(resources, snapshot)
+
+
+async def _fetch_lists(reader: LibraryReader, progress: ProgressReporter) -> Fetched:
+    fetched = Fetched()
+    firsts = await asyncio.gather(
+        reader.first_page("me/tracks"),
+        reader.first_page("me/albums"),
+        reader.first_page("me/playlists"),
+    )
+    total = sum(int(f.get("total") or 0) for f in firsts)
+    await progress.start("library", total)
+    fetched.saved_tracks, fetched.saved_albums, fetched.playlists, artists = await asyncio.gather(
+        reader.offset_items("me/tracks", progress.advance, firsts[0]),
+        reader.offset_items("me/albums", progress.advance, firsts[1]),
+        reader.offset_items("me/playlists", progress.advance, firsts[2]),
+        reader.followed_artists(progress.advance),
+    )
+    fetched.followed_artists = artists
+    fetched.playlists = [p for p in fetched.playlists if isinstance(p, dict) and p.get("id")]
+    return fetched
+
+
+async def _fetch_items(
+    resources: Resources, reader: LibraryReader, refs: list[PlaylistRef], progress: ProgressReporter
+) -> None:
+    await progress.start("playlist_items", sum(r.items_total for r in refs))
+    # SQLite has one writer: the job's own writes go one at a time, fetches overlap them.
+    writing = asyncio.Lock()
+
+    async def one(ref: PlaylistRef) -> None:
+        path = f"playlists/{ref.spotify_id}/items"
+        try:
+            items = await reader.offset_items(path, progress.advance)
+        except (SpotifyForbidden, SpotifyNotFound) as error:
+            async with writing, unit_of_work(resources.sessionmaker) as uow:
+                await mark_unreadable(uow.session, ref.version_id, error.message)
+            return
+        async with writing, unit_of_work(resources.sessionmaker) as uow:
+            await store_items(uow.session, ref.version_id, items)
+
+    await asyncio.gather(*(one(ref) for ref in refs))
+
+
+async def _write_version(
+    session: Any, snapshot: LibrarySnapshot, fetched: Fetched, refs: list[PlaylistRef]
+) -> None:
+    batch = CatalogBatch()
+    track_uris = [batch.add_song(s.get("track")) for s in fetched.saved_tracks]
+    album_ids = [batch.add_album(s.get("album"), full=True) for s in fetched.saved_albums]
+    artist_ids = [batch.add_full_artist(a) for a in fetched.followed_artists]
+    ids = await write_catalog(session, batch)
+    user_id, version = snapshot.user_id, snapshot.version
+    await undo_version(session, user_id, version)
+    tracks = {
+        ids.songs[uri]: {"added_at": parse_time(s.get("added_at"))}
+        for s, uri in zip(fetched.saved_tracks, track_uris, strict=True)
+        if uri in ids.songs
+    }
+    albums = {
+        ids.albums[a]: {"added_at": parse_time(s.get("added_at"))}
+        for s, a in zip(fetched.saved_albums, album_ids, strict=True)
+        if a in ids.albums
+    }
+    artists = {
+        ids.artists[a]: {"position": n} for n, a in enumerate(artist_ids) if a in ids.artists
+    }
+    playlists = {ref.version_id: {"position": n} for n, ref in enumerate(refs)}
+    await write_memberships(
+        session, SavedTrack, "song_id", user_id, version, tracks, compare="added_at"
+    )
+    await write_memberships(
+        session, SavedAlbum, "album_id", user_id, version, albums, compare="added_at"
+    )
+    await write_memberships(session, FollowedArtist, "artist_id", user_id, version, artists)
+    await write_memberships(session, LibraryPlaylist, "version_id", user_id, version, playlists)
+
+
+async def _fail(
+    resources: Resources,
+    snapshot: LibrarySnapshot,
+    code: str,
+    message: str,
+    retry_after: dt.datetime | None = None,
+) -> None:
+    async with unit_of_work(resources.sessionmaker) as uow:
+        row = await uow.session.get(LibrarySnapshot, snapshot.id, with_for_update=True)
+        if row is None:
+            return
+        row.status = SnapshotStatus.FAILED
+        row.error_code, row.error_message, row.retry_after = code, message, retry_after
+        row.finished_at = utcnow()
+    _copy_state(row, snapshot)
+    await publish_state(resources, snapshot)
+
+
+def _retry_at(error: MixtapeError) -> dt.datetime | None:
+    if isinstance(error, RateLimited):
+        return utcnow() + dt.timedelta(seconds=error.retry_after)
+    return None
+
+
+def _copy_state(source: LibrarySnapshot, target: LibrarySnapshot) -> None:
+    for column in LibrarySnapshot.__table__.columns:
+        setattr(target, column.key, getattr(source, column.key))
+
+
+__all__ = ["run_snapshot"]
