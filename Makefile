@@ -35,7 +35,7 @@ schema: $(STAMP)  ## Export the GraphQL SDL to schema.graphql
 	$(BIN)/strawberry export-schema graphql_api.schema:schema --output schema.graphql
 
 assets: $(STAMP)  ## Fetch GraphiQL for the offline explorer (needs npm; skipped without it)
-	@true
+	@scripts/fetch_assets.sh
 
 migrate: $(STAMP)
 	$(BIN)/mixtape migrate

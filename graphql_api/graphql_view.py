@@ -8,6 +8,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from graphql_api.graphiql import render_graphiql
 from graphql_api.schema.context import Context
 from graphql_api.state import app_state
 
@@ -28,3 +29,7 @@ class MixtapeGraphQL(GraphQL[Context, None]):
 
     async def get_root_value(self, request: Request | WebSocket) -> None:
         return None
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Served from local assets when `make assets` fetched them (see graphql_api/graphiql.py).
+        return render_graphiql(request)
