@@ -7,7 +7,8 @@ import asyncio
 import pytest
 
 from graphql_api.errors import SpotifyRelinkRequired
-from graphql_api.resources import Resources
+from graphql_api.resources import Resources, open_resources
+from graphql_api.settings import Settings
 from graphql_api.spotify import spotify_for, token_manager
 from graphql_api.spotify.credentials import load_link, stored_tokens
 from spotify_emulator.testing import EmulatorHandle
@@ -109,3 +110,19 @@ async def test_ten_concurrent_calls_with_expired_token_refresh_once(
     assert {r["id"] for r in results} == {"alice"}
     assert (await emulator.stats())["token_grants"]["refresh_token"] == 1
     assert token_manager(spotify_resources).refreshes == 1
+
+
+@pytest.mark.redis
+async def test_two_processes_refresh_once(
+    spotify_settings: Settings, emulator: EmulatorHandle, redis_url: str
+) -> None:
+    settings = spotify_settings.model_copy(update={"redis_url": redis_url})
+    async with open_resources(settings) as one, open_resources(settings) as two:
+        user_id = await linked_user(one, emulator, "alice")
+        clients = [spotify_for(one, user_id), spotify_for(two, user_id)]
+        await asyncio.gather(*(c.get("/me") for c in clients))
+        await emulator.expire_tokens("alice")
+        await emulator.reset_stats()
+        results = await asyncio.gather(*(clients[i % 2].get("/me") for i in range(10)))
+        assert {r["id"] for r in results} == {"alice"}
+        assert (await emulator.stats())["token_grants"]["refresh_token"] == 1

@@ -1,0 +1,71 @@
+"""The app-wide request budget, in memory and shared through Redis."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from redis.asyncio import Redis
+
+from graphql_api.spotify.budget import MemoryBudget, RedisBudget, RequestBudget
+
+# Long enough that no slot can free up while a test looks (slow machines included).
+WINDOW_S = 30.0
+LOOK_S = 0.3
+
+
+async def _blocked(budget: RequestBudget) -> bool:
+    try:
+        await asyncio.wait_for(budget.acquire(), LOOK_S)
+    except TimeoutError:
+        return True
+    return False
+
+
+async def test_memory_budget_holds_the_limit() -> None:
+    budget = MemoryBudget(limit=4, window_s=WINDOW_S)
+    for _ in range(4):
+        await budget.acquire()
+    assert await budget.usage() == 1.0
+    assert await _blocked(budget)
+
+
+async def test_memory_budget_frees_slots_as_the_window_rolls() -> None:
+    budget = MemoryBudget(limit=2, window_s=0.05)
+    for _ in range(6):  # would hang forever if slots never freed
+        await asyncio.wait_for(budget.acquire(), 5)
+
+
+async def test_memory_pause_holds_everyone() -> None:
+    budget = MemoryBudget(limit=100, window_s=WINDOW_S)
+    await budget.pause(WINDOW_S)
+    assert await _blocked(budget)
+
+
+@pytest.mark.redis
+async def test_redis_budget_is_shared_between_processes(redis_url: str, redis_prefix: str) -> None:
+    first, second = Redis.from_url(redis_url), Redis.from_url(redis_url)
+    try:
+        one = RedisBudget(first, redis_prefix, limit=5, window_s=WINDOW_S)
+        two = RedisBudget(second, redis_prefix, limit=5, window_s=WINDOW_S)
+        for budget in (one, two, one, two, one):
+            await budget.acquire()
+        assert await two.usage() == 1.0
+        assert await _blocked(one)
+        assert await _blocked(two)
+    finally:
+        await first.aclose()
+        await second.aclose()
+
+
+@pytest.mark.redis
+async def test_redis_pause_holds_every_process(redis_url: str, redis_prefix: str) -> None:
+    first, second = Redis.from_url(redis_url), Redis.from_url(redis_url)
+    try:
+        one = RedisBudget(first, redis_prefix, limit=100, window_s=WINDOW_S)
+        two = RedisBudget(second, redis_prefix, limit=100, window_s=WINDOW_S)
+        await one.pause(WINDOW_S)
+        assert await _blocked(two)
+    finally:
+        await first.aclose()
+        await second.aclose()
