@@ -18,6 +18,7 @@ from graphql_api.health import healthz, readyz
 from graphql_api.resources import open_resources
 from graphql_api.schema import schema
 from graphql_api.settings import Settings, get_settings
+from graphql_api.spotify.demo import demo_spotify
 from graphql_api.state import AppState, LifespanState
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[LifespanState]:
-        async with open_resources(settings) as resources:
+        # Without Spotify credentials (outside production) this starts the emulator.
+        async with demo_spotify(settings) as effective, open_resources(effective) as resources:
             log.info(
                 "Mixtape serving on %s (database: %s, jobs and events: %s)",
                 settings.public_url,
