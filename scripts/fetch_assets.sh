@@ -3,6 +3,7 @@
 # and the graphql-http audit's node dependencies into scripts/graphql-http-audit/node_modules/.
 # Both folders are ignored by git. Idempotent: a stamp file names what is installed, so a second
 # run only compares it. Without npm, prints why and exits 0: the explorer then falls back to the CDN.
+# `--graphiql-only` skips the audit's dependencies (the Docker image needs only GraphiQL).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -67,6 +68,9 @@ else
   echo "assets: GraphiQL installed in $VENDOR"
 fi
 
+if [[ "${1:-}" == "--graphiql-only" ]]; then
+  exit 0
+fi
 if [[ -d "$AUDIT/node_modules" && "$AUDIT/node_modules/.package-lock.json" -nt "$AUDIT/package-lock.json" ]]; then
   echo "assets: graphql-http audit dependencies already installed"
 else
