@@ -26,8 +26,8 @@ def pkce_pair() -> tuple[str, str]:
 async def token(
     emulator: EmulatorHandle, data: dict[str, str], auth: httpx.Auth | None = BASIC
 ) -> httpx.Response:
-    async with httpx.AsyncClient(base_url=emulator.url) as client:
-        return await client.post("/api/token", data=data, auth=auth)
+    async with httpx.AsyncClient(base_url=emulator.url, auth=auth) as client:
+        return await client.post("/api/token", data=data)
 
 
 async def code_grant(emulator: EmulatorHandle, **extra: str) -> httpx.Response:
