@@ -14,7 +14,14 @@ from datetime import timedelta
 from typing import Any
 
 from spotify_emulator.catalog_factory import API, BASE_TIME, OPEN, CatalogFactory, iso
-from spotify_emulator.objects import JSON, playlist_owner, playlist_user, simplified_album
+from spotify_emulator.objects import JSON, playlist_user, simplified_album
+from spotify_emulator.playlist_factory import (
+    added_times,
+    make_item,
+    make_items,
+    make_playlist,
+    split_sizes,
+)
 
 USER_NAMES = ("alice", "bruno", "chen", "dara", "emeka", "freya", "goran", "hana")
 TRACKS_PER_ALBUM = 8
@@ -42,7 +49,7 @@ def _profile(factory: CatalogFactory, index: int) -> JSON:
     }
 
 
-class _Catalog:
+class Pool:
     """The shared pool of artists, albums and tracks all users draw from."""
 
     def __init__(self, factory: CatalogFactory, n_tracks: int, n_artists: int) -> None:
@@ -71,81 +78,6 @@ class _Catalog:
         self.episodes = [factory.episode(show) for _ in range(5)]
 
 
-def _added_times(rng: random.Random, count: int) -> list[str]:
-    """`count` timestamps going back from the base time, newest first."""
-    moment = BASE_TIME
-    times = []
-    for _ in range(count):
-        moment -= timedelta(minutes=rng.randint(1, 60 * 24 * 3))
-        times.append(iso(moment))
-    return times
-
-
-def _item(content: JSON | None, added_at: str, added_by: JSON, *, local: bool = False) -> JSON:
-    return {
-        "added_at": added_at,
-        "added_by": added_by,
-        "is_local": local,
-        "primary_color": None,
-        "item": content,
-        "track": content,
-    }
-
-
-def _playlist_items(
-    factory: CatalogFactory, pool: _Catalog, favorites: list[JSON], count: int, adders: list[JSON]
-) -> list[JSON]:
-    rng = factory.rng
-    items: list[JSON] = []
-    for added_at in reversed(_added_times(rng, count)):  # playlists list oldest first
-        roll = rng.random()
-        added_by = rng.choice(adders)
-        if roll < 0.03:
-            items.append(_item(factory.local_track(), added_at, added_by, local=True))
-        elif roll < 0.05:
-            items.append(_item(None, added_at, added_by))  # content removed from Spotify
-        elif roll < 0.08:
-            items.append(_item(rng.choice(pool.episodes), added_at, added_by))
-        elif roll < 0.10 and items:
-            items.append({**rng.choice(items), "added_at": added_at})  # a duplicate
-        elif roll < 0.55 and favorites:
-            items.append(_item(rng.choice(favorites), added_at, added_by))
-        else:
-            items.append(_item(rng.choice(pool.tracks), added_at, added_by))
-    return items
-
-
-def _playlist(factory: CatalogFactory, owner: JSON, *, collaborative: bool = False) -> JSON:
-    playlist_id = factory.new_id()
-    return {
-        "collaborative": collaborative,
-        "description": factory.rng.choice(["", "for the commute", None, "✨ vibes ✨"]),
-        "external_urls": {"spotify": f"{OPEN}/playlist/{playlist_id}"},
-        "followers": {"href": None, "total": factory.rng.randint(0, 50)},
-        "href": f"{API}/playlists/{playlist_id}",
-        "id": playlist_id,
-        "images": factory.images(0.3),
-        "name": factory.name(3),
-        "owner": playlist_owner(owner),
-        "primary_color": None,
-        "public": False if collaborative else factory.rng.random() < 0.7,
-        "snapshot_id": f"AAAA{factory.new_id()}",
-        "type": "playlist",
-        "uri": f"spotify:playlist:{playlist_id}",
-    }
-
-
-def _split(rng: random.Random, total: int, parts: int) -> list[int]:
-    """Sizes for `parts` playlists summing to `total`; with two or more, the last is empty."""
-    if parts <= 0:
-        return []
-    filled = parts - 1 if parts >= 2 else parts
-    weights = [rng.random() + 0.1 for _ in range(filled)]
-    sizes = [int(total * w / sum(weights)) for w in weights]
-    sizes[0] += total - sum(sizes)
-    return sizes + [0] * (parts - filled)
-
-
 def _context(kind: str, target: JSON) -> JSON:
     return {
         "type": kind,
@@ -155,9 +87,7 @@ def _context(kind: str, target: JSON) -> JSON:
     }
 
 
-def _player(
-    factory: CatalogFactory, index: int, pool: _Catalog, playlist: JSON | None
-) -> JSON | None:
+def _player(factory: CatalogFactory, index: int, pool: Pool, playlist: JSON | None) -> JSON | None:
     """The first user is playing, the second is idle, later ones are paused on an episode."""
     if index == 1:
         return None
@@ -175,7 +105,7 @@ def _player(
     }
 
 
-def _history(factory: CatalogFactory, pool: _Catalog, count: int) -> list[JSON]:
+def _history(factory: CatalogFactory, pool: Pool, count: int) -> list[JSON]:
     rng = factory.rng
     moment = BASE_TIME
     history = []
@@ -207,7 +137,7 @@ def generate_fixture(
     """
     factory = CatalogFactory(random.Random(seed))
     rng = factory.rng
-    pool = _Catalog(
+    pool = Pool(
         factory,
         n_tracks=max(50, saved_tracks + playlist_items // 2, saved_albums * 2),
         n_artists=max(10, followed_artists + 5, (saved_tracks + playlist_items) // 40),
@@ -221,20 +151,20 @@ def generate_fixture(
         "uri": "spotify:user:spotify",
         "display_name": "Spotify",
     }
-    editorial = _playlist(factory, spotify)
-    editorial_items = _playlist_items(factory, pool, [], 15, [playlist_user(spotify)])
+    editorial = make_playlist(factory, spotify)
+    editorial_items = make_items(factory, pool, [], 15, [playlist_user(spotify)])
     out_users: list[JSON] = []
     for index, profile in enumerate(profiles):
         saved = rng.sample(pool.tracks, min(saved_tracks, len(pool.tracks)))
         favorites = saved[: max(1, len(saved) // 3)] if saved else pool.tracks[:10]
         owned: list[JSON] = []
-        sizes = _split(rng, playlist_items, playlists)
+        sizes = split_sizes(rng, playlist_items, playlists)
         favorite = favorites[0]
         for size in sizes:
-            items = _playlist_items(factory, pool, favorites, size, [playlist_user(profile)])
+            items = make_items(factory, pool, favorites, size, [playlist_user(profile)])
             if items:  # the same track in every non-empty playlist, and twice in the first
-                items.append(_item(favorite, items[-1]["added_at"], playlist_user(profile)))
-            owned.append({"playlist": _playlist(factory, profile), "items": items})
+                items.append(make_item(favorite, items[-1]["added_at"], playlist_user(profile)))
+            owned.append({"playlist": make_playlist(factory, profile), "items": items})
         if owned and owned[0]["items"]:
             owned[0]["items"].append(dict(owned[0]["items"][-1]))
         album_picks = rng.sample(range(len(pool.albums)), min(saved_albums, len(pool.albums)))
@@ -243,14 +173,14 @@ def generate_fixture(
                 "profile": profile,
                 "saved_tracks": [
                     {"added_at": at, "track": t}
-                    for at, t in zip(_added_times(rng, len(saved)), saved, strict=True)
+                    for at, t in zip(added_times(rng, len(saved)), saved, strict=True)
                 ],
                 "saved_albums": [
                     {
                         "added_at": at,
                         "album": factory.full_album(pool.albums[a], pool.album_tracks[a]),
                     }
-                    for at, a in zip(_added_times(rng, len(album_picks)), album_picks, strict=True)
+                    for at, a in zip(added_times(rng, len(album_picks)), album_picks, strict=True)
                 ],
                 "followed_artists": rng.sample(
                     pool.artists, min(followed_artists, len(pool.artists))
@@ -274,8 +204,8 @@ def generate_fixture(
         owner = profiles[owner_index] if owner_index is not None else stranger
         adders = [playlist_user(owner), playlist_user(user["profile"])]
         entry = {
-            "playlist": _playlist(factory, owner, collaborative=True),
-            "items": _playlist_items(factory, pool, [], 12, adders),
+            "playlist": make_playlist(factory, owner, collaborative=True),
+            "items": make_items(factory, pool, [], 12, adders),
         }
         if owner_index is not None:
             out_users[owner_index]["playlists"].append(entry)

@@ -53,7 +53,8 @@ async def currently_playing(request: Request) -> Response:
     """`GET /me/player/currently-playing`: 204 with no body when idle."""
     user = current_user(request, "user-read-currently-playing", "user-read-playback-state")
     player = settle(user)
-    if player is None or player.item is None:
+    # An ad plays with `item: null` (200); nothing playing, or a private session, is 204.
+    if player is None or player.device is None or player.device.get("is_private_session"):
         return Response(status_code=204)
     return respond(request, player.currently_playing())
 
