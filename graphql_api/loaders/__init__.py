@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
 from graphql_api.db.models import User
+from graphql_api.loaders.library import LibraryLoaders
 from graphql_api.loaders.users import load_users
 
 
@@ -19,3 +20,4 @@ class Loaders:
         self.user: DataLoader[int, User | None] = DataLoader(
             lambda ids: load_users(sessionmaker, ids)
         )
+        self.library = LibraryLoaders(sessionmaker)

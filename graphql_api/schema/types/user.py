@@ -10,9 +10,11 @@ import strawberry
 from strawberry import relay
 
 from graphql_api.db import models
+from graphql_api.resolvers.library_viewer import resolve_library, resolve_library_snapshots
 from graphql_api.schema.context import Context
 from graphql_api.schema.info import Info
 from graphql_api.schema.node import parse_int_id
+from graphql_api.schema.types.library import LibrarySnapshot, LibrarySnapshotConnection
 
 
 @strawberry.type(name="User")
@@ -23,6 +25,17 @@ class User(relay.Node):
     display_name: str
     created_at: dt.datetime
     row: strawberry.Private[models.User]
+
+    # Library (graphql_api/resolvers/library_viewer.py): the user's own snapshots only.
+    @strawberry.field(description="The latest successful snapshot of the user's library.")  # type: ignore[untyped-decorator]
+    async def library(self, info: Info) -> LibrarySnapshot | None:
+        return await resolve_library(info, self.row.id)
+
+    @strawberry.field(description="Every snapshot of the user's library, newest first.")  # type: ignore[untyped-decorator]
+    async def library_snapshots(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> LibrarySnapshotConnection:
+        return await resolve_library_snapshots(info, self.row.id, first, after)
 
     @classmethod
     def from_row(cls, row: models.User) -> Self:

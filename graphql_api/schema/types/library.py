@@ -1,0 +1,319 @@
+"""LibrarySnapshot: one saved state of a user's library, browsable as connections."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Self
+
+import strawberry
+from strawberry import relay
+from strawberry.relay import PageInfo
+
+from graphql_api.db import models
+from graphql_api.library import browse
+from graphql_api.schema.info import Info
+from graphql_api.schema.node import parse_int_id
+from graphql_api.schema.types.catalog import Album, Artist, Track
+from graphql_api.schema.types.paging import (
+    LibraryFilter,
+    LibrarySort,
+    encode_cursor,
+    list_query,
+    page_info,
+)
+from graphql_api.schema.types.playlist import Playlist
+
+SnapshotStatus = strawberry.enum(models.SnapshotStatus, name="SnapshotStatus")
+
+
+@strawberry.type
+class SnapshotProgress:
+    phase: str | None
+    done: int
+    total: int
+
+
+@strawberry.type(description="Why a snapshot failed, and what to do about it.")
+class SnapshotError:
+    code: str
+    message: str
+    retry_at: dt.datetime | None
+
+
+@strawberry.type
+class SavedTrackEdge:
+    cursor: str
+    added_at: dt.datetime | None
+    node: Track
+
+
+@strawberry.type
+class SavedTrackConnection:
+    edges: list[SavedTrackEdge]
+    page_info: PageInfo
+    total_count: int
+    total_duration_ms: int
+
+
+@strawberry.type
+class SavedAlbumEdge:
+    cursor: str
+    added_at: dt.datetime | None
+    node: Album
+
+
+@strawberry.type
+class SavedAlbumConnection:
+    edges: list[SavedAlbumEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class ArtistEdge:
+    cursor: str
+    node: Artist
+
+
+@strawberry.type
+class ArtistConnection:
+    edges: list[ArtistEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class PlaylistEdge:
+    cursor: str
+    node: Playlist
+
+
+@strawberry.type
+class PlaylistConnection:
+    edges: list[PlaylistEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type(name="LibrarySnapshot")
+class LibrarySnapshot(relay.Node):
+    """A saved state of the viewer's library. Lists are empty until it SUCCEEDED."""
+
+    id: relay.NodeID[int]
+    row: strawberry.Private[models.LibrarySnapshot]
+
+    @classmethod
+    def from_row(cls, row: models.LibrarySnapshot) -> Self:
+        return cls(id=row.id, row=row)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        from graphql_api.library.snapshots import snapshot_of
+
+        viewer = info.context.viewer_id
+        found: list[Self | None] = []
+        async with info.context.read() as session:
+            for node_id in node_ids:
+                db_id = parse_int_id(node_id)
+                row = await snapshot_of(session, viewer, db_id) if viewer and db_id else None
+                found.append(cls.from_row(row) if row else None)
+        return found
+
+    @property
+    def _scope(self) -> tuple[int, int]:
+        return (self.row.user_id, self.row.version)
+
+    @property
+    def _readable(self) -> bool:
+        return self.row.status is models.SnapshotStatus.SUCCEEDED
+
+    @strawberry.field
+    def version(self) -> int:
+        return self.row.version
+
+    @strawberry.field
+    def status(self) -> SnapshotStatus:  # type: ignore[valid-type]
+        return self.row.status
+
+    @strawberry.field(description="`manual` or `schedule`.")  # type: ignore[untyped-decorator]
+    def trigger(self) -> str:
+        return self.row.trigger
+
+    @strawberry.field
+    def progress(self) -> SnapshotProgress:
+        return SnapshotProgress(
+            phase=self.row.phase, done=self.row.progress_done, total=self.row.progress_total
+        )
+
+    @strawberry.field
+    def error(self) -> SnapshotError | None:
+        if self.row.error_code is None:
+            return None
+        return SnapshotError(
+            code=self.row.error_code,
+            message=self.row.error_message or "",
+            retry_at=self.row.retry_after,
+        )
+
+    @strawberry.field
+    def created_at(self) -> dt.datetime:
+        return self.row.created_at
+
+    @strawberry.field
+    def started_at(self) -> dt.datetime | None:
+        return self.row.started_at
+
+    @strawberry.field
+    def finished_at(self) -> dt.datetime | None:
+        return self.row.finished_at
+
+    @strawberry.field
+    def saved_tracks_count(self) -> int:
+        return self.row.saved_tracks_count
+
+    @strawberry.field
+    def saved_albums_count(self) -> int:
+        return self.row.saved_albums_count
+
+    @strawberry.field
+    def followed_artists_count(self) -> int:
+        return self.row.followed_artists_count
+
+    @strawberry.field
+    def playlists_count(self) -> int:
+        return self.row.playlists_count
+
+    @strawberry.field
+    async def saved_tracks(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: LibraryFilter | None = None,
+        sort: LibrarySort | None = None,
+    ) -> SavedTrackConnection:
+        query = list_query(first, after, filter, sort)
+        page = browse.Page[tuple[models.SavedTrack, models.Song]]([], 0)
+        if self._readable:
+            async with info.context.read() as session:
+                page = await browse.saved_tracks(session, self.row, query)
+        return SavedTrackConnection(
+            edges=[
+                SavedTrackEdge(
+                    cursor=encode_cursor(query.offset + n),
+                    added_at=saved.added_at,
+                    node=Track(row=song, scope=self._scope),
+                )
+                for n, (saved, song) in enumerate(page.rows)
+            ],
+            page_info=page_info(query.offset, len(page.rows), page.total_count),
+            total_count=page.total_count,
+            total_duration_ms=page.total_duration_ms,
+        )
+
+    @strawberry.field
+    async def saved_albums(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: LibraryFilter | None = None,
+        sort: LibrarySort | None = None,
+    ) -> SavedAlbumConnection:
+        query = list_query(first, after, filter, sort)
+        page = browse.Page[tuple[models.SavedAlbum, models.Album]]([], 0)
+        if self._readable:
+            async with info.context.read() as session:
+                page = await browse.saved_albums(session, self.row, query)
+        return SavedAlbumConnection(
+            edges=[
+                SavedAlbumEdge(
+                    cursor=encode_cursor(query.offset + n),
+                    added_at=saved.added_at,
+                    node=Album(row=album),
+                )
+                for n, (saved, album) in enumerate(page.rows)
+            ],
+            page_info=page_info(query.offset, len(page.rows), page.total_count),
+            total_count=page.total_count,
+        )
+
+    @strawberry.field
+    async def followed_artists(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: LibraryFilter | None = None,
+        sort: LibrarySort | None = None,
+    ) -> ArtistConnection:
+        query = list_query(first, after, filter, sort)
+        page = browse.Page[models.Artist]([], 0)
+        if self._readable:
+            async with info.context.read() as session:
+                page = await browse.followed_artists(session, self.row, query)
+        return ArtistConnection(
+            edges=[
+                ArtistEdge(cursor=encode_cursor(query.offset + n), node=Artist(row=row))
+                for n, row in enumerate(page.rows)
+            ],
+            page_info=page_info(query.offset, len(page.rows), page.total_count),
+            total_count=page.total_count,
+        )
+
+    @strawberry.field
+    async def playlists(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: LibraryFilter | None = None,
+        sort: LibrarySort | None = None,
+    ) -> PlaylistConnection:
+        query = list_query(first, after, filter, sort)
+        page = browse.Page[models.PlaylistVersion]([], 0)
+        if self._readable:
+            async with info.context.read() as session:
+                page = await browse.playlists(session, self.row, query)
+        return PlaylistConnection(
+            edges=[
+                PlaylistEdge(
+                    cursor=encode_cursor(query.offset + n),
+                    node=Playlist(row=row, scope=self._scope),
+                )
+                for n, row in enumerate(page.rows)
+            ],
+            page_info=page_info(query.offset, len(page.rows), page.total_count),
+            total_count=page.total_count,
+        )
+
+
+@strawberry.type
+class LibrarySnapshotEdge:
+    cursor: str
+    node: LibrarySnapshot
+
+
+@strawberry.type
+class LibrarySnapshotConnection:
+    edges: list[LibrarySnapshotEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def of(
+        cls, offset: int, rows: list[models.LibrarySnapshot], total: int
+    ) -> LibrarySnapshotConnection:
+        return cls(
+            edges=[
+                LibrarySnapshotEdge(
+                    cursor=encode_cursor(offset + n), node=LibrarySnapshot.from_row(row)
+                )
+                for n, row in enumerate(rows)
+            ],
+            page_info=page_info(offset, len(rows), total),
+            total_count=total,
+        )

@@ -1,0 +1,132 @@
+"""Playlists as they were in a snapshot, and their items."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from strawberry.relay import PageInfo
+
+from graphql_api.db import models
+from graphql_api.library import browse
+from graphql_api.schema.info import Info
+from graphql_api.schema.types.catalog import Track
+from graphql_api.schema.types.paging import (
+    decode_cursor,
+    encode_cursor,
+    page_info,
+    page_size,
+)
+
+
+@strawberry.type
+class PlaylistItem:
+    row: strawberry.Private[models.PlaylistItem]
+    scope: strawberry.Private[tuple[int, int] | None]
+
+    @strawberry.field
+    def position(self) -> int:
+        return self.row.position
+
+    @strawberry.field
+    def added_at(self) -> dt.datetime | None:
+        return self.row.added_at
+
+    @strawberry.field(description="The Spotify user id of whoever added the item.")  # type: ignore[untyped-decorator]
+    def added_by(self) -> str | None:
+        return self.row.added_by_spotify_id
+
+    @strawberry.field(description="Null when Spotify no longer has the content.")  # type: ignore[untyped-decorator]
+    async def track(self, info: Info) -> Track | None:
+        if self.row.song_id is None:
+            return None
+        row = await info.context.loaders.library.song.load(self.row.song_id)
+        return Track(row=row, scope=self.scope) if row else None
+
+
+@strawberry.type
+class PlaylistItemEdge:
+    cursor: str
+    node: PlaylistItem
+
+
+@strawberry.type
+class PlaylistItemConnection:
+    edges: list[PlaylistItemEdge]
+    page_info: PageInfo
+    total_count: int
+    total_duration_ms: int
+
+
+@strawberry.type(description="A playlist as it was (one Spotify version of it).")
+class Playlist:
+    row: strawberry.Private[models.PlaylistVersion]
+    scope: strawberry.Private[tuple[int, int] | None] = None
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field
+    def description(self) -> str | None:
+        return self.row.description
+
+    @strawberry.field
+    def public(self) -> bool | None:
+        return self.row.public
+
+    @strawberry.field
+    def collaborative(self) -> bool:
+        return self.row.collaborative
+
+    @strawberry.field
+    def image_url(self) -> str | None:
+        return self.row.image_url
+
+    @strawberry.field(description="Spotify's version id of the playlist's contents.")  # type: ignore[untyped-decorator]
+    def snapshot_id(self) -> str:
+        return self.row.spotify_snapshot_id
+
+    @strawberry.field
+    def items_total(self) -> int:
+        return self.row.items_total
+
+    @strawberry.field(description="False when Spotify would not let us read the items.")  # type: ignore[untyped-decorator]
+    def items_readable(self) -> bool:
+        return self.row.items_readable
+
+    @strawberry.field
+    def unreadable_reason(self) -> str | None:
+        return self.row.unreadable_reason
+
+    @strawberry.field
+    async def uri(self, info: Info) -> str | None:
+        identity = await info.context.loaders.library.spotify_playlist.load(self.row.playlist_id)
+        return f"spotify:playlist:{identity.spotify_id}" if identity else None
+
+    @strawberry.field
+    async def owner(self, info: Info) -> str | None:
+        identity = await info.context.loaders.library.spotify_playlist.load(self.row.playlist_id)
+        if identity is None:
+            return None
+        return identity.owner_display_name or identity.owner_spotify_id
+
+    @strawberry.field
+    async def items(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> PlaylistItemConnection:
+        query = browse.ListQuery(offset=decode_cursor(after), limit=page_size(first))
+        async with info.context.read() as session:
+            page = await browse.playlist_items(session, self.row.id, query)
+        return PlaylistItemConnection(
+            edges=[
+                PlaylistItemEdge(
+                    cursor=encode_cursor(query.offset + n),
+                    node=PlaylistItem(row=row, scope=self.scope),
+                )
+                for n, row in enumerate(page.rows)
+            ],
+            page_info=page_info(query.offset, len(page.rows), page.total_count),
+            total_count=page.total_count,
+            total_duration_ms=page.total_duration_ms,
+        )
