@@ -9,9 +9,14 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Mount, Route, WebSocketRoute
 
+from graphql_api.auth.requests import error_response
+from graphql_api.auth.routes import routes as auth_routes
 from graphql_api.db.migrations import head_revisions
+from graphql_api.errors import MixtapeError
 from graphql_api.graphiql import STATIC_PATH, static_files
 from graphql_api.graphql_view import MixtapeGraphQL
 from graphql_api.health import healthz, readyz
@@ -58,6 +63,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        *auth_routes,
         Mount(STATIC_PATH, app=static_files(), name="graphiql-static"),
     ]
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    return Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        # REST routes raise domain errors (e.g. require_user's UNAUTHENTICATED): JSON, not 500.
+        exception_handlers={MixtapeError: _domain_error},
+    )
+
+
+async def _domain_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, MixtapeError)
+    return error_response(exc)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UnsetType
 
+from graphql_api.auth.requests import viewer_of, viewer_of_connection_params
+from graphql_api.errors import Unauthenticated
 from graphql_api.graphiql import render_graphiql
 from graphql_api.schema.context import Context
 from graphql_api.state import app_state
@@ -22,10 +27,51 @@ class MixtapeGraphQL(GraphQL[Context, None]):
             keep_alive_interval=15,
         )
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except Unauthenticated as error:
+            # Raised by get_context for a bad bearer token, before any operation runs.
+            if scope["type"] != "http":
+                raise
+            body = {
+                "data": None,
+                "errors": [
+                    {
+                        "message": error.message,
+                        "extensions": {**error.extensions, "code": error.code},
+                    }
+                ],
+            }
+            headers = {"www-authenticate": "Bearer"}
+            await JSONResponse(body, status_code=401, headers=headers)(scope, receive, send)
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        return Context(request=request, response=response, resources=app_state(request).resources)
+        # Websockets authenticate in on_ws_connect, from the connection_init payload.
+        viewer = None if isinstance(request, WebSocket) else await viewer_of(request)
+        return Context(
+            request=request,
+            response=response,
+            resources=app_state(request).resources,
+            viewer_id=viewer.user_id if viewer else None,
+            viewer_session_id=viewer.session_id if viewer else None,
+        )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        # No authorization at all is an anonymous connection; an invalid one is refused
+        # with 4403, as graphql-transport-ws prescribes.
+        try:
+            viewer = await viewer_of_connection_params(
+                context.resources, context.connection_params
+            )
+        except Unauthenticated as error:
+            raise ConnectionRejectionError({"code": error.code}) from error
+        if viewer is not None:
+            context.viewer_id = viewer.user_id
+            context.viewer_session_id = viewer.session_id
+        return await super().on_ws_connect(context)
 
     async def get_root_value(self, request: Request | WebSocket) -> None:
         return None

@@ -64,6 +64,20 @@ class Settings(BaseSettings):
     # Library snapshots (graphql_api/library/): Spotify calls in flight per snapshot job.
     snapshot_concurrency: int = 8
 
+    # Accounts (graphql_api/auth/): where `/auth/spotify/login?redirect_to=` may send the
+    # browser back to (origins or URL prefixes), and how long each credential lives.
+    auth_redirect_allowlist: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    auth_issuer: str = "mixtape"
+    auth_audience: str = "mixtape-api"
+    auth_access_token_ttl_s: int = 900
+    auth_refresh_token_ttl_s: int = 30 * 24 * 3600
+    auth_oauth_state_ttl_s: int = 600
+    auth_login_code_ttl_s: int = 120
+    # Failed logins tolerated per account and per client address within the window.
+    auth_max_failures_per_account: int = 5
+    auth_max_failures_per_address: int = 20
+    auth_failure_window_s: int = 900
+
     # GraphQL hardening.
     graphql_max_depth: int = 12
     graphql_max_aliases: int = 30
@@ -72,7 +86,7 @@ class Settings(BaseSettings):
     @classmethod
     def _split_lists(cls, data: object) -> object:
         if isinstance(data, dict):
-            for key in ("cors_origins", "previous_secret_keys"):
+            for key in ("cors_origins", "previous_secret_keys", "auth_redirect_allowlist"):
                 if key in data:
                     data[key] = _split_csv(data[key])
         return data

@@ -23,6 +23,10 @@ class Context:
     response: Response | WebSocket | None
     resources: Resources
     viewer_id: int | None = None
+    # The session of the viewer's access token (logout ends it).
+    viewer_session_id: int | None = None
+    # The websocket's connection_init payload (strawberry fills it in before on_ws_connect).
+    connection_params: dict[str, object] | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

@@ -6,6 +6,7 @@ import strawberry
 from strawberry import relay
 from strawberry.tools import merge_types
 
+from graphql_api.resolvers.auth import AuthMutation
 from graphql_api.resolvers.library import LibraryMutation, LibraryQuery, LibrarySubscription
 from graphql_api.resolvers.viewer import resolve_viewer
 from graphql_api.schema.types.user import User
@@ -21,7 +22,7 @@ class CoreQuery:
 
 # Each domain adds its root classes here.
 QUERIES: tuple[type, ...] = (CoreQuery, LibraryQuery)
-MUTATIONS: tuple[type, ...] = (LibraryMutation,)
+MUTATIONS: tuple[type, ...] = (AuthMutation, LibraryMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (LibrarySubscription,)
 
 Query = merge_types("Query", QUERIES)

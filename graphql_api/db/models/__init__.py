@@ -1,5 +1,12 @@
 """All models, imported here so that ``Base.metadata`` knows every table."""
 
+from graphql_api.db.models.auth import (
+    AuthSession,
+    LoginAttempt,
+    LoginCode,
+    OAuthState,
+    RefreshToken,
+)
 from graphql_api.db.models.catalog import (
     Album,
     Artist,
@@ -33,15 +40,20 @@ from graphql_api.db.models.users import (
 __all__ = [
     "Album",
     "Artist",
+    "AuthSession",
     "FollowedArtist",
     "Genre",
     "LibraryPlaylist",
     "LibrarySnapshot",
+    "LoginAttempt",
+    "LoginCode",
     "NowPlaying",
+    "OAuthState",
     "Play",
     "PlaylistItem",
     "PlaylistVersion",
     "Poller",
+    "RefreshToken",
     "SavedAlbum",
     "SavedTrack",
     "SharingLevel",

@@ -15,6 +15,7 @@ from graphql_api.schema.context import Context
 from graphql_api.schema.info import Info
 from graphql_api.schema.node import parse_int_id
 from graphql_api.schema.types.library import LibrarySnapshot, LibrarySnapshotConnection
+from graphql_api.schema.types.spotify_link import SpotifyLink
 
 
 @strawberry.type(name="User")
@@ -36,6 +37,19 @@ class User(relay.Node):
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> LibrarySnapshotConnection:
         return await resolve_library_snapshots(info, self.row.id, first, after)
+
+    # mypy's strawberry plugin loses the types of a field decorator called with arguments.
+    @strawberry.field(description="A local account's email address; only its owner sees it.")  # type: ignore[untyped-decorator]
+    def email(self, info: Info) -> str | None:
+        return self.row.email if info.context.viewer_id == self.row.id else None
+
+    @strawberry.field(description="The user's Spotify connection; only its owner sees it.")  # type: ignore[untyped-decorator]
+    async def spotify(self, info: Info) -> SpotifyLink | None:
+        if info.context.viewer_id != self.row.id:
+            return None
+        async with info.context.read() as session:
+            link = await session.get(models.SpotifyAccount, self.row.id)
+        return SpotifyLink.from_row(link)
 
     @classmethod
     def from_row(cls, row: models.User) -> Self:

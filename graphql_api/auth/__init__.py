@@ -1,0 +1,1 @@
+"""Accounts: Spotify login, local accounts, JWT access tokens and refresh-token sessions."""

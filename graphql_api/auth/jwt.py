@@ -1,0 +1,88 @@
+"""Access tokens: short-lived HS256 JWTs signed with a key derived from ``MIXTAPE_SECRET_KEY``.
+
+Validation pins the algorithm to HS256 (so ``alg: none`` and algorithm confusion fail),
+requires every claim, and checks expiry, issuer and audience.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import uuid
+from dataclasses import dataclass
+
+import jwt
+
+from graphql_api.errors import Unauthenticated
+from graphql_api.settings import Settings
+
+ALGORITHM = "HS256"
+REQUIRED_CLAIMS = ("sub", "sid", "exp", "iat", "iss", "aud", "jti")
+# A little slack for clocks of several processes that disagree by a second or two.
+LEEWAY = dt.timedelta(seconds=5)
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: int
+    session_id: int
+    jti: str
+    expires_at: dt.datetime
+
+
+def signing_key(settings: Settings) -> bytes:
+    """A key for this one purpose, derived from the secret key.
+
+    Deriving keeps the JWT key distinct from the encryption key of tokens at rest, and
+    always 32 bytes long whatever the length of the configured secret.
+    """
+    secret = settings.secret_key.get_secret_value().encode()
+    return hmac.new(secret, b"mixtape/access-token/v1", hashlib.sha256).digest()
+
+
+def issue_access_token(
+    settings: Settings, *, user_id: int, session_id: int, now: dt.datetime | None = None
+) -> tuple[str, dt.datetime]:
+    """A signed access token for ``user_id`` in ``session_id``, and when it expires."""
+    issued = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
+    expires = issued + dt.timedelta(seconds=settings.auth_access_token_ttl_s)
+    claims = {
+        "sub": str(user_id),
+        "sid": session_id,
+        "iat": issued,
+        "exp": expires,
+        "iss": settings.auth_issuer,
+        "aud": settings.auth_audience,
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode(claims, signing_key(settings), algorithm=ALGORITHM), expires
+
+
+def verify_access_token(settings: Settings, token: str) -> AccessClaims:
+    """The claims of a valid access token; UNAUTHENTICATED for anything else."""
+    try:
+        claims = jwt.decode(
+            token,
+            signing_key(settings),
+            algorithms=[ALGORITHM],
+            audience=settings.auth_audience,
+            issuer=settings.auth_issuer,
+            leeway=LEEWAY,
+            options={"require": list(REQUIRED_CLAIMS), "strict_aud": True},
+        )
+    except jwt.ExpiredSignatureError as error:
+        raise Unauthenticated("The access token has expired.", reason="TOKEN_EXPIRED") from error
+    except jwt.InvalidTokenError as error:
+        raise Unauthenticated("The access token is invalid.", reason="TOKEN_INVALID") from error
+    try:
+        user_id = int(claims["sub"])
+        session_id = int(claims["sid"])
+    except (TypeError, ValueError) as error:
+        raise Unauthenticated("The access token is invalid.", reason="TOKEN_INVALID") from error
+    return AccessClaims(
+        user_id=user_id,
+        session_id=session_id,
+        jti=str(claims["jti"]),
+        expires_at=dt.datetime.fromtimestamp(int(claims["exp"]), dt.UTC),
+    )

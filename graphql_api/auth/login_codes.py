@@ -1,0 +1,58 @@
+"""One-time login codes: the Spotify callback hands the browser a code, not a token.
+
+The frontend trades the code for a session with ``exchangeLoginCode``. Codes live a couple
+of minutes, are stored hashed, and are spent by a conditional UPDATE, so of two requests
+presenting the same code (in one process or several) exactly one succeeds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from graphql_api.auth.secrets import new_token, token_hash
+from graphql_api.auth.sessions import IssuedSession, start_session
+from graphql_api.db.base import utcnow
+from graphql_api.db.models import LoginCode
+from graphql_api.errors import Unauthenticated
+from graphql_api.settings import Settings
+
+
+async def issue_login_code(session: AsyncSession, settings: Settings, *, user_id: int) -> str:
+    """A new single-use code standing for a login of ``user_id``."""
+    code = new_token()
+    session.add(
+        LoginCode(
+            code_hash=token_hash(code),
+            user_id=user_id,
+            expires_at=utcnow() + dt.timedelta(seconds=settings.auth_login_code_ttl_s),
+        )
+    )
+    await session.flush()
+    return code
+
+
+async def exchange_login_code(
+    session: AsyncSession, settings: Settings, code: str
+) -> IssuedSession:
+    """Spend ``code`` and open a session; UNAUTHENTICATED when unknown, expired or spent."""
+    now = utcnow()
+    digest = token_hash(code)
+    spent = await session.execute(
+        update(LoginCode)
+        .where(
+            LoginCode.code_hash == digest,
+            LoginCode.used_at.is_(None),
+            LoginCode.expires_at > now,
+        )
+        .values(used_at=now)
+    )
+    if spent.rowcount != 1:  # type: ignore[attr-defined]
+        raise Unauthenticated(
+            "This login code is unknown, expired or already used.", reason="LOGIN_CODE_INVALID"
+        )
+    user_id = await session.scalar(select(LoginCode.user_id).where(LoginCode.code_hash == digest))
+    assert user_id is not None
+    return await start_session(session, settings, user_id=user_id, method="spotify")

@@ -1,0 +1,119 @@
+"""Access tokens: what is accepted, and every way a forged or stale token is refused."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from pydantic import SecretStr
+
+from graphql_api.auth.jwt import issue_access_token, signing_key, verify_access_token
+from graphql_api.errors import Unauthenticated
+from graphql_api.settings import Settings
+from tests.auth.conftest import VIEWER, error_code
+from tests.support.graphql_client import GraphQLClient
+
+SETTINGS = Settings(database_url="sqlite+aiosqlite:///:memory:")
+NOW = dt.datetime.now(dt.UTC)
+
+
+def _claims(**overrides: Any) -> dict[str, Any]:
+    claims: dict[str, Any] = {
+        "sub": "7",
+        "sid": 3,
+        "iat": NOW,
+        "exp": NOW + dt.timedelta(minutes=15),
+        "iss": SETTINGS.auth_issuer,
+        "aud": SETTINGS.auth_audience,
+        "jti": "abc",
+    }
+    claims.update(overrides)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+def _sign(claims: dict[str, Any], key: bytes | None = None) -> str:
+    return jwt.encode(claims, key or signing_key(SETTINGS), algorithm="HS256")
+
+
+def _b64(data: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+
+def test_issued_token_verifies() -> None:
+    token, expires = issue_access_token(SETTINGS, user_id=7, session_id=3)
+    claims = verify_access_token(SETTINGS, token)
+    assert (claims.user_id, claims.session_id) == (7, 3)
+    assert claims.expires_at == expires
+    # About fifteen minutes, as configured.
+    assert dt.timedelta(minutes=14) < expires - NOW <= dt.timedelta(minutes=16)
+    assert verify_access_token(SETTINGS, _sign(_claims())).user_id == 7
+
+
+def _numeric(claims: dict[str, Any]) -> dict[str, Any]:
+    return {k: int(v.timestamp()) if isinstance(v, dt.datetime) else v for k, v in claims.items()}
+
+
+def _alg_none() -> str:
+    return f"{_b64({'alg': 'none', 'typ': 'JWT'})}.{_b64(_numeric(_claims()))}."
+
+
+def _tampered() -> str:
+    header, _payload, signature = _sign(_claims()).split(".")
+    return f"{header}.{_b64(_numeric(_claims(sub='1')))}.{signature}"
+
+
+def _other_key() -> str:
+    other = SETTINGS.model_copy(update={"secret_key": SecretStr("another-secret-" * 4)})
+    return _sign(_claims(), signing_key(other))
+
+
+def _hs512() -> str:
+    return jwt.encode(_claims(), signing_key(SETTINGS) * 2, algorithm="HS512")
+
+
+REJECTED = {
+    "alg none": _alg_none,
+    "other key": _other_key,
+    "tampered payload": _tampered,
+    "other algorithm": _hs512,
+    "expired": lambda: _sign(_claims(exp=NOW - dt.timedelta(minutes=1))),
+    "wrong audience": lambda: _sign(_claims(aud="someone-else")),
+    "audience list": lambda: _sign(_claims(aud=[SETTINGS.auth_audience, "x"])),
+    "wrong issuer": lambda: _sign(_claims(iss="evil")),
+    "no jti": lambda: _sign(_claims(jti=None)),
+    "no exp": lambda: _sign(_claims(exp=None)),
+    "no iat": lambda: _sign(_claims(iat=None)),
+    "no session": lambda: _sign(_claims(sid=None)),
+    "non-numeric subject": lambda: _sign(_claims(sub="admin")),
+    "garbage": lambda: "not.a.jwt",
+}
+
+
+@pytest.mark.parametrize("case", list(REJECTED))
+def test_rejected(case: str) -> None:
+    with pytest.raises(Unauthenticated):
+        verify_access_token(SETTINGS, REJECTED[case]())
+
+
+async def test_bad_tokens_over_http_are_unauthenticated_not_anonymous(
+    gql: GraphQLClient, app_url: str, http: httpx.AsyncClient
+) -> None:
+    for token in (_alg_none(), _other_key(), _tampered(), "garbage"):
+        body = await gql.with_token(token).execute(VIEWER)
+        assert error_code(body) == "UNAUTHENTICATED"
+    response = await http.post(
+        f"{app_url}/graphql", json={"query": VIEWER}, headers={"authorization": "Basic abc"}
+    )
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_a_valid_token_of_an_unknown_session_is_refused(gql: GraphQLClient) -> None:
+    # Signed with the right key, but no session 3 exists in this database.
+    body = await gql.with_token(_sign(_claims())).execute(VIEWER)
+    assert error_code(body) == "UNAUTHENTICATED"

@@ -1,0 +1,59 @@
+"""Refresh-token rotation, reuse detection, logout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.auth.conftest import REFRESH, VIEWER, error_code
+from tests.support.graphql_client import GraphQLClient
+
+LOGOUT = "mutation { logout }"
+
+
+async def test_refresh_rotates_both_tokens(gql: GraphQLClient, ada: dict[str, Any]) -> None:
+    renewed = (await gql.query(REFRESH, {"token": ada["refreshToken"]}))["refreshSession"]
+    assert renewed["refreshToken"] != ada["refreshToken"]
+    assert renewed["accessToken"] != ada["accessToken"]
+    assert renewed["user"]["id"] == ada["user"]["id"]
+    viewer = (await gql.with_token(renewed["accessToken"]).query(VIEWER))["viewer"]
+    assert viewer["id"] == ada["user"]["id"]
+    # And the new refresh token works in turn.
+    again = (await gql.query(REFRESH, {"token": renewed["refreshToken"]}))["refreshSession"]
+    assert again["user"]["id"] == ada["user"]["id"]
+
+
+async def test_reusing_a_spent_refresh_token_revokes_the_family(
+    gql: GraphQLClient, ada: dict[str, Any]
+) -> None:
+    renewed = (await gql.query(REFRESH, {"token": ada["refreshToken"]}))["refreshSession"]
+    replay = await gql.execute(REFRESH, {"token": ada["refreshToken"]})
+    assert error_code(replay) == "UNAUTHENTICATED"
+    assert replay["errors"][0]["extensions"]["reason"] == "TOKEN_REUSED"
+    # The thief replayed; the legitimate holder of the newest tokens is logged out too.
+    newest = await gql.execute(REFRESH, {"token": renewed["refreshToken"]})
+    assert error_code(newest) == "UNAUTHENTICATED"
+    body = await gql.with_token(renewed["accessToken"]).execute(VIEWER)
+    assert error_code(body) == "UNAUTHENTICATED"
+
+
+async def test_unknown_refresh_token(gql: GraphQLClient) -> None:
+    assert error_code(await gql.execute(REFRESH, {"token": "made-up"})) == "UNAUTHENTICATED"
+
+
+async def test_logout_ends_the_session_only(gql: GraphQLClient, ada: dict[str, Any]) -> None:
+    from tests.auth.conftest import LOGIN, PASSWORD
+
+    other = (await gql.query(LOGIN, {"email": "ada@example.com", "password": PASSWORD}))["login"]
+    me = gql.with_token(ada["accessToken"])
+    assert (await me.query(LOGOUT))["logout"] is True
+    assert error_code(await me.execute(VIEWER)) == "UNAUTHENTICATED"
+    assert error_code(await gql.execute(REFRESH, {"token": ada["refreshToken"]})) == (
+        "UNAUTHENTICATED"
+    )
+    # Ada's other session (another device) is untouched.
+    viewer = (await gql.with_token(other["accessToken"]).query(VIEWER))["viewer"]
+    assert viewer["id"] == ada["user"]["id"]
+
+
+async def test_logout_needs_a_session(gql: GraphQLClient) -> None:
+    assert error_code(await gql.execute(LOGOUT)) == "UNAUTHENTICATED"

@@ -1,0 +1,59 @@
+"""Websocket authentication: the connection_init payload carries the bearer token."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from tests.support.graphql_client import GraphQLClient
+
+VIEWER_ID = "{ viewer { id } }"
+
+
+async def test_valid_token_sets_the_viewer(gql: GraphQLClient, ada: dict[str, Any]) -> None:
+    async with gql.with_token(ada["accessToken"]).websocket() as ws:
+        operation = await ws.subscribe(VIEWER_ID)
+        payload = await ws.next_payload(operation)
+    assert payload == {"data": {"viewer": {"id": ada["user"]["id"]}}}
+
+
+async def test_no_authorization_is_anonymous(gql: GraphQLClient) -> None:
+    async with gql.websocket() as ws:
+        operation = await ws.subscribe(VIEWER_ID)
+        assert await ws.next_payload(operation) == {"data": {"viewer": None}}
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"authorization": "Bearer not-a-token"},
+        {"authorization": "Basic abc"},
+        {"authorization": 42},
+    ],
+)
+async def test_invalid_token_is_refused_with_4403(app_url: str, payload: dict[str, Any]) -> None:
+    url = app_url.replace("http", "ws", 1) + "/graphql"
+    async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+        with pytest.raises(ConnectionClosed) as closed:
+            await ws.recv()
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403
+
+
+async def test_revoked_session_is_refused(
+    gql: GraphQLClient, ada: dict[str, Any], app_url: str
+) -> None:
+    await gql.with_token(ada["accessToken"]).query("mutation { logout }")
+    url = app_url.replace("http", "ws", 1) + "/graphql"
+    async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        init = {"authorization": f"Bearer {ada['accessToken']}"}
+        await ws.send(json.dumps({"type": "connection_init", "payload": init}))
+        with pytest.raises(ConnectionClosed) as closed:
+            await ws.recv()
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403
