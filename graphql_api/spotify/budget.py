@@ -17,12 +17,17 @@ from typing import Protocol
 
 from redis.asyncio import Redis
 
+from graphql_api.errors import RateLimited
+
 WINDOW_S = 30.0
 
 
 class RequestBudget(Protocol):
-    async def acquire(self) -> None:
-        """Wait for a slot in the window (and for any Retry-After pause), then take it."""
+    async def acquire(self, max_pause: float | None = None) -> None:
+        """Wait for a slot in the window (and for any Retry-After pause), then take it.
+
+        Raises ``RateLimited`` instead of waiting when a pause lasts longer than ``max_pause``.
+        """
 
     async def pause(self, seconds: float) -> None:
         """Hold every request back for ``seconds`` (Spotify answered 429)."""
@@ -45,12 +50,13 @@ class MemoryBudget:
         while self._sent and self._sent[0] <= now - self.window_s:
             self._sent.popleft()
 
-    async def acquire(self) -> None:
+    async def acquire(self, max_pause: float | None = None) -> None:
         async with self._lock:  # first come, first served
             while True:
                 now = time.monotonic()
                 self._trim(now)
                 wait = self._paused_until - now
+                _check_pause(wait, max_pause)
                 if wait <= 0 and len(self._sent) < self.limit:
                     self._sent.append(now)
                     return
@@ -67,12 +73,13 @@ class MemoryBudget:
 
 
 # KEYS[1] window zset, KEYS[2] pause key; ARGV: limit, window ms, member.
-# Returns 0 when a slot was taken, else the milliseconds to wait before trying again.
+# Returns 0 when a slot was taken, minus the pause left (ms) while paused, else the
+# milliseconds until the window has room.
 _ACQUIRE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local paused = redis.call('PTTL', KEYS[2])
-if paused > 0 then return paused end
+if paused > 0 then return -paused end
 local window = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
@@ -104,13 +111,16 @@ class RedisBudget:
         self._acquire = redis.register_script(_ACQUIRE)
         self._usage = redis.register_script(_USAGE)
 
-    async def acquire(self) -> None:
+    async def acquire(self, max_pause: float | None = None) -> None:
         while True:
             member = uuid.uuid4().hex
             keys = [self.key, self.pause_key]
             wait_ms = int(await self._acquire(keys=keys, args=[self.limit, self.window_ms, member]))
-            if wait_ms <= 0:
+            if wait_ms == 0:
                 return
+            if wait_ms < 0:
+                wait_ms = -wait_ms
+                _check_pause(wait_ms / 1000, max_pause)
             await asyncio.sleep(wait_ms / 1000)
 
     async def pause(self, seconds: float) -> None:
@@ -123,3 +133,8 @@ class RedisBudget:
     async def usage(self) -> float:
         used = int(await self._usage(keys=[self.key], args=[self.window_ms]))
         return used / self.limit
+
+
+def _check_pause(left_s: float, max_pause: float | None) -> None:
+    if max_pause is not None and left_s > max_pause:
+        raise RateLimited(f"Spotify asked us to wait {left_s:.0f} seconds", retry_after=left_s)

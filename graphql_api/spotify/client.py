@@ -122,7 +122,7 @@ class SpotifyClient:
         refreshed = False
         failures = 0
         while True:
-            await self.budget.acquire()
+            await self.budget.acquire(max_pause=settings.spotify_max_retry_after)
             try:
                 response = await self.http.request(
                     method,

@@ -7,6 +7,7 @@ import asyncio
 import pytest
 from redis.asyncio import Redis
 
+from graphql_api.errors import RateLimited
 from graphql_api.spotify.budget import MemoryBudget, RedisBudget, RequestBudget
 
 # Long enough that no slot can free up while a test looks (slow machines included).
@@ -66,6 +67,28 @@ async def test_redis_pause_holds_every_process(redis_url: str, redis_prefix: str
         two = RedisBudget(second, redis_prefix, limit=100, window_s=WINDOW_S)
         await one.pause(WINDOW_S)
         assert await _blocked(two)
+    finally:
+        await first.aclose()
+        await second.aclose()
+
+
+async def test_a_long_pause_raises_instead_of_waiting() -> None:
+    budget = MemoryBudget(limit=100, window_s=WINDOW_S)
+    await budget.pause(3600)
+    with pytest.raises(RateLimited) as caught:
+        await budget.acquire(max_pause=30)
+    assert caught.value.retry_after > 30
+
+
+@pytest.mark.redis
+async def test_a_long_redis_pause_raises_in_every_process(
+    redis_url: str, redis_prefix: str
+) -> None:
+    first, second = Redis.from_url(redis_url), Redis.from_url(redis_url)
+    try:
+        await RedisBudget(first, redis_prefix, limit=100).pause(3600)
+        with pytest.raises(RateLimited):
+            await RedisBudget(second, redis_prefix, limit=100).acquire(max_pause=30)
     finally:
         await first.aclose()
         await second.aclose()

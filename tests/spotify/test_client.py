@@ -115,3 +115,19 @@ async def test_only_spotify_urls_get_the_token(
     client = await _client(spotify_resources, emulator, "alice")
     with pytest.raises(ValueError, match="not a Spotify API URL"):
         await client.get("http://127.0.0.1:9/steal")
+
+
+async def test_after_a_long_retry_after_other_calls_fail_fast_too(
+    spotify_resources: Resources, emulator: EmulatorHandle
+) -> None:
+    alice = await _client(spotify_resources, emulator, "alice")
+    bruno = await _client(spotify_resources, emulator, "bruno")
+    await emulator.configure(rate_limit=1, rate_window_s=600.0)
+    await alice.get("/me")
+    with pytest.raises(RateLimited):
+        await alice.get("/me")
+    await emulator.reset_stats()
+    # The limit is per app: another user's call does not even reach Spotify.
+    with pytest.raises(RateLimited):
+        await bruno.get("/me")
+    assert (await emulator.stats())["requests_total"] == 0
