@@ -20,6 +20,7 @@ from graphql_api.errors import MixtapeError
 from graphql_api.graphiql import STATIC_PATH, static_files
 from graphql_api.graphql_view import MixtapeGraphQL
 from graphql_api.health import healthz, readyz
+from graphql_api.library.routes import routes as library_routes
 from graphql_api.resources import open_resources
 from graphql_api.schema import schema
 from graphql_api.settings import Settings, get_settings
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         *auth_routes,
+        *library_routes,
         Mount(STATIC_PATH, app=static_files(), name="graphiql-static"),
     ]
     return Starlette(

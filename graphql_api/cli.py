@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from graphql_api.settings import get_settings
@@ -75,3 +77,21 @@ def _mount_emulator() -> None:
 
 
 _mount_emulator()
+
+
+@main.command("export")
+@click.option("--user", required=True, help="The user's id or email address.")
+@click.option("--snapshot", "snapshot_id", type=int, help="A snapshot id (default: the latest).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
+def export(user: str, snapshot_id: int | None, out: Path) -> None:
+    """Export a library snapshot to a zip of CSV files and one JSON file."""
+    import asyncio
+
+    from graphql_api.errors import MixtapeError
+    from graphql_api.library.cli_export import run_export
+
+    try:
+        size = asyncio.run(run_export(get_settings(), user, snapshot_id, out))
+    except MixtapeError as error:
+        raise click.ClickException(error.message) from error
+    click.echo(f"Wrote {out} ({size:,} bytes).")

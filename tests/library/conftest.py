@@ -7,10 +7,13 @@ from typing import Any
 
 import pytest
 
+from graphql_api.app import create_app
 from graphql_api.resources import Resources, open_resources
 from graphql_api.settings import Settings
 from spotify_emulator.testing import EmulatorHandle, run_emulator
-from tests.support.spotify import point_at_emulator, small_fixture
+from tests.support.graphql_client import GraphQLClient
+from tests.support.server import serve
+from tests.support.spotify import linked_user, point_at_emulator, small_fixture
 
 
 @pytest.fixture
@@ -34,3 +37,29 @@ def library_settings(settings: Settings, library_emulator: EmulatorHandle) -> Se
 async def library_resources(library_settings: Settings) -> AsyncIterator[Resources]:
     async with open_resources(library_settings) as built:
         yield built
+
+
+@pytest.fixture
+async def library_app(library_settings: Settings) -> AsyncIterator[str]:
+    """A real app on the library settings (in-process jobs on the embedded default)."""
+    async with serve(create_app(library_settings)) as url:
+        yield url
+
+
+async def login(resources: Resources, user_id: int) -> str:
+    """An access token for ``user_id`` (a real session, as logging in makes)."""
+    from graphql_api.auth.sessions import start_session
+
+    async with resources.sessionmaker() as session:
+        issued = await start_session(session, resources.settings, user_id=user_id, method="test")
+        await session.commit()
+    return issued.access_token
+
+
+@pytest.fixture
+async def alice(
+    library_resources: Resources, library_emulator: EmulatorHandle, library_app: str, http: Any
+) -> GraphQLClient:
+    """A GraphQL client logged in as alice, whose Spotify account is linked."""
+    user_id = await linked_user(library_resources, library_emulator, "alice")
+    return GraphQLClient(library_app, http, await login(library_resources, user_id))

@@ -1,0 +1,240 @@
+"""Records of a snapshot for export, read in batches, and their Exportify CSV rows.
+
+A record is plain JSON-ready data (the JSON file holds these); the CSV writers map it
+to Exportify's columns, so tools fed Exportify files read ours too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from graphql_api.db.models import (
+    Album,
+    Artist,
+    FollowedArtist,
+    Genre,
+    LibrarySnapshot,
+    PlaylistItem,
+    SavedAlbum,
+    SavedTrack,
+    Song,
+    album_artists,
+    artist_genres,
+    song_artists,
+)
+from graphql_api.library.bulk import chunks
+from graphql_api.library.memberships import visible_at
+
+BATCH = 1000
+Record = dict[str, Any]
+
+TRACK_COLUMNS = [
+    "Track URI", "Track Name", "Artist URI(s)", "Artist Name(s)", "Album URI", "Album Name",
+    "Album Artist URI(s)", "Album Artist Name(s)", "Album Release Date", "Album Image URL",
+    "Disc Number", "Track Number", "Track Duration (ms)", "Track Preview URL", "Explicit",
+    "Popularity", "ISRC", "Added By", "Added At",
+]  # fmt: skip
+ALBUM_COLUMNS = [
+    "Album URI", "Album Name", "Album Type", "Album Artist URI(s)", "Album Artist Name(s)",
+    "Album Release Date", "Release Date Precision", "Track Count", "Saved At",
+]  # fmt: skip
+ARTIST_COLUMNS = ["Artist URI", "Artist Name", "Artist Genres", "Popularity", "Image URL"]
+
+
+def iso(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def _uri(kind: str, spotify_id: str | None) -> str | None:
+    return f"spotify:{kind}:{spotify_id}" if spotify_id else None
+
+
+def _join(values: Sequence[str | None]) -> str:
+    # Exportify's convention: ", " between values, a comma inside one escaped as "\,".
+    return ", ".join((v or "").replace(",", "\\,") for v in values)
+
+
+def _artist_refs(artists: Sequence[Artist]) -> list[Record]:
+    return [{"uri": _uri("artist", a.spotify_id), "name": a.name} for a in artists]
+
+
+async def _credited(
+    session: AsyncSession, link: Any, owner: Any, ids: set[int]
+) -> dict[int, list[Artist]]:
+    credited: dict[int, list[Artist]] = defaultdict(list)
+    for chunk in chunks(sorted(ids)):
+        result = await session.execute(
+            select(owner, Artist)
+            .join(link, link.c.artist_id == Artist.id)
+            .where(owner.in_(chunk))
+            .order_by(owner, link.c.position)
+        )
+        for owner_id, artist in result:
+            credited[owner_id].append(artist)
+    return credited
+
+
+async def album_records(session: AsyncSession, albums: Sequence[Album]) -> dict[int, Record]:
+    """JSON-ready albums with their artists, by album id."""
+    artists = await _credited(
+        session, album_artists, album_artists.c.album_id, {a.id for a in albums}
+    )
+    return {
+        a.id: {
+            "uri": _uri("album", a.spotify_id),
+            "name": a.name,
+            "albumType": a.album_type,
+            "artists": _artist_refs(artists[a.id]),
+            "releaseDate": a.release_date,
+            "releaseDatePrecision": a.release_date_precision,
+            "totalTracks": a.total_tracks,
+            "label": a.label,
+            "imageUrl": a.image_url,
+        }
+        for a in albums
+    }
+
+
+async def track_records(session: AsyncSession, song_ids: set[int]) -> dict[int, Record]:
+    """JSON-ready tracks (with artists and album) by song id: four queries per batch."""
+    songs = list(await session.scalars(select(Song).where(Song.id.in_(song_ids))))
+    album_ids = {s.album_id for s in songs if s.album_id is not None}
+    albums = list(await session.scalars(select(Album).where(Album.id.in_(album_ids))))
+    album_by_id = await album_records(session, albums)
+    artists = await _credited(session, song_artists, song_artists.c.song_id, song_ids)
+    return {
+        s.id: {
+            "uri": s.spotify_uri,
+            "name": s.name,
+            "kind": s.kind,
+            "artists": _artist_refs(artists[s.id]),
+            "album": album_by_id.get(s.album_id) if s.album_id else None,
+            "discNumber": s.disc_number,
+            "trackNumber": s.track_number,
+            "durationMs": s.duration_ms,
+            "previewUrl": s.preview_url,
+            "explicit": s.explicit,
+            "popularity": s.popularity,
+            "isrc": s.isrc,
+        }
+        for s in songs
+    }
+
+
+def track_row(record: Record) -> list[Any]:
+    """An Exportify playlist/liked-songs row."""
+    album = record.get("album") or {}
+    artists = record["artists"]
+    album_artists_ = album.get("artists") or []
+    return [
+        record["uri"], record["name"], _join([a["uri"] for a in artists]),
+        _join([a["name"] for a in artists]), album.get("uri"), album.get("name"),
+        _join([a["uri"] for a in album_artists_]), _join([a["name"] for a in album_artists_]),
+        album.get("releaseDate"), album.get("imageUrl"), record["discNumber"],
+        record["trackNumber"], record["durationMs"], record["previewUrl"],
+        "true" if record["explicit"] else "false", record["popularity"], record["isrc"],
+        record.get("addedBy"), record.get("addedAt"),
+    ]  # fmt: skip
+
+
+def album_row(record: Record) -> list[Any]:
+    artists = record["artists"]
+    return [
+        record["uri"], record["name"], record["albumType"], _join([a["uri"] for a in artists]),
+        _join([a["name"] for a in artists]), record["releaseDate"],
+        record["releaseDatePrecision"], record["totalTracks"], record.get("savedAt"),
+    ]  # fmt: skip
+
+
+def artist_row(record: Record) -> list[Any]:
+    return [
+        record["uri"], record["name"], _join(record["genres"]), record["popularity"],
+        record["imageUrl"],
+    ]  # fmt: skip
+
+
+async def saved_track_batches(
+    session: AsyncSession, snapshot: LibrarySnapshot
+) -> AsyncIterator[list[Record]]:
+    """Liked songs, newest first, in batches."""
+    statement = (
+        select(SavedTrack.song_id, SavedTrack.added_at)
+        .where(visible_at(SavedTrack, snapshot.user_id, snapshot.version))
+        .order_by(SavedTrack.added_at.desc(), SavedTrack.song_id)
+    )
+    offset = 0
+    while rows := (await session.execute(statement.offset(offset).limit(BATCH))).all():
+        offset += len(rows)
+        records = await track_records(session, {r[0] for r in rows})
+        yield [{**records[r[0]], "addedAt": iso(r[1])} for r in rows if r[0] in records]
+
+
+async def playlist_item_batches(
+    session: AsyncSession, version_id: int
+) -> AsyncIterator[list[Record]]:
+    """A playlist version's items in order; items with no track are left out (as Exportify)."""
+    statement = (
+        select(PlaylistItem)
+        .where(PlaylistItem.version_id == version_id, PlaylistItem.song_id.is_not(None))
+        .order_by(PlaylistItem.position)
+    )
+    offset = 0
+    while rows := list(await session.scalars(statement.offset(offset).limit(BATCH))):
+        offset += len(rows)
+        records = await track_records(session, {r.song_id for r in rows if r.song_id})
+        yield [
+            {**records[r.song_id], "addedAt": iso(r.added_at), "addedBy": r.added_by_spotify_id}
+            for r in rows
+            if r.song_id in records
+        ]
+
+
+async def saved_album_records(session: AsyncSession, snapshot: LibrarySnapshot) -> list[Record]:
+    """Saved albums, newest first (hundreds at most: read at once)."""
+    result = await session.execute(
+        select(Album, SavedAlbum.added_at)
+        .join(SavedAlbum, SavedAlbum.album_id == Album.id)
+        .where(visible_at(SavedAlbum, snapshot.user_id, snapshot.version))
+        .order_by(SavedAlbum.added_at.desc(), Album.id)
+    )
+    rows = result.all()
+    records = await album_records(session, [r[0] for r in rows])
+    return [{**records[r[0].id], "savedAt": iso(r[1])} for r in rows]
+
+
+async def followed_artist_records(session: AsyncSession, snapshot: LibrarySnapshot) -> list[Record]:
+    """Followed artists in Spotify's order, with their genres."""
+    artists = list(
+        await session.scalars(
+            select(Artist)
+            .join(FollowedArtist, FollowedArtist.artist_id == Artist.id)
+            .where(visible_at(FollowedArtist, snapshot.user_id, snapshot.version))
+            .order_by(FollowedArtist.position, Artist.id)
+        )
+    )
+    genres: dict[int, list[str]] = defaultdict(list)
+    for chunk in chunks([a.id for a in artists]):
+        result = await session.execute(
+            select(artist_genres.c.artist_id, Genre.name)
+            .join(Genre, Genre.id == artist_genres.c.genre_id)
+            .where(artist_genres.c.artist_id.in_(chunk))
+            .order_by(Genre.name)
+        )
+        for artist_id, name in result:
+            genres[artist_id].append(name)
+    return [
+        {
+            "uri": _uri("artist", a.spotify_id),
+            "name": a.name,
+            "genres": genres[a.id],
+            "popularity": a.popularity,
+            "imageUrl": a.image_url,
+        }
+        for a in artists
+    ]

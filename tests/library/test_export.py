@@ -1,0 +1,85 @@
+"""Export: the zip over HTTP (owner only) and from the command line, checked against the fixture."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import select
+
+from graphql_api.db.models import LibrarySnapshot
+from graphql_api.library.cli_export import run_export
+from graphql_api.library.export_rows import ALBUM_COLUMNS, TRACK_COLUMNS
+from graphql_api.resources import Resources
+from tests.library.expected import expected_of
+from tests.library.test_graphql import save_and_wait
+from tests.support.graphql_client import GraphQLClient
+
+
+def read_csv(archive: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(archive.read(name).decode())))
+
+
+def check_archive(data: bytes, fixture_user: dict[str, Any]) -> None:
+    expected = expected_of(fixture_user)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    assert archive.testzip() is None
+    liked = read_csv(archive, "liked_songs.csv")
+    assert list(liked[0]) == TRACK_COLUMNS
+    assert len(liked) == expected.saved_tracks
+    assert {r["Track URI"] for r in liked} == {
+        s["track"]["uri"] for s in fixture_user["saved_tracks"]
+    }
+    albums = read_csv(archive, "saved_albums.csv")
+    assert list(albums[0]) == ALBUM_COLUMNS
+    assert len(albums) == expected.saved_albums
+    assert len(read_csv(archive, "followed_artists.csv")) == expected.followed_artists
+    playlist_files = [n for n in archive.namelist() if n.startswith("playlists/")]
+    assert len(playlist_files) == len(expected.readable_items)
+    for spotify_id, entry in ((p["playlist"]["id"], p) for p in fixture_user["playlists"]):
+        if spotify_id not in expected.readable_items:
+            continue
+        (name,) = [n for n in playlist_files if f"({spotify_id})" in n]
+        with_track = [i for i in entry["items"] if (i.get("item") or i.get("track"))]
+        assert len(read_csv(archive, name)) == len(with_track)
+    whole = json.loads(archive.read("snapshot.json"))
+    assert len(whole["savedTracks"]) == expected.saved_tracks
+    assert len(whole["playlists"]) == expected.playlists
+
+
+async def test_export_over_http_and_cli(
+    alice: GraphQLClient,
+    library_app: str,
+    library_resources: Resources,
+    library_fixture: dict[str, Any],
+    tmp_path: Path,
+) -> None:
+    snapshot = await save_and_wait(alice)
+    url = f"{library_app}/export/snapshots/{snapshot['id']}.zip"
+    headers = {"authorization": f"Bearer {alice.token}"}
+    async with httpx.AsyncClient(timeout=30) as http:
+        async with http.stream("GET", url, headers=headers) as response:
+            assert response.status_code == 200
+            assert response.headers["content-type"] == "application/zip"
+            data = b"".join([chunk async for chunk in response.aiter_bytes()])
+        anonymous = await http.get(url)
+        assert anonymous.status_code == 401
+        assert anonymous.json()["error"]["code"] == "UNAUTHENTICATED"
+        missing = await http.get(f"{library_app}/export/snapshots/99999.zip", headers=headers)
+        assert missing.status_code == 404
+        garbage = await http.get(f"{library_app}/export/snapshots/not-an-id.zip", headers=headers)
+        assert garbage.status_code == 400
+    check_archive(data, library_fixture["users"][0])
+
+    out = tmp_path / "export.zip"
+    async with library_resources.sessionmaker() as session:
+        owner = await session.scalar(select(LibrarySnapshot.user_id))
+    user_id = str(owner)
+    size = await run_export(library_resources.settings, user_id, None, out, show=False)
+    assert size == out.stat().st_size
+    check_archive(out.read_bytes(), library_fixture["users"][0])

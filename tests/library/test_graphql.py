@@ -1,0 +1,115 @@
+"""Saving and browsing a library end to end: GraphQL over HTTP and websockets, the emulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.library.expected import expected_of
+from tests.support.graphql_client import GraphQLClient
+
+SAVE = "mutation { saveLibrary { id status version } }"
+WATCH = """
+subscription($id: ID!) { librarySnapshot(id: $id) { status progress { phase done total } } }
+"""
+LIBRARY = """
+query($first: Int, $after: String, $filter: LibraryFilter, $sort: LibrarySort) {
+  viewer { library {
+    id status savedTracksCount savedAlbumsCount followedArtistsCount playlistsCount
+    savedTracks(first: $first, after: $after, filter: $filter, sort: $sort) {
+      totalCount totalDurationMs pageInfo { hasNextPage endCursor }
+      edges { addedAt node { uri name durationMs artists { name } album { name } } }
+    }
+    savedAlbums(first: 5) { totalCount edges { node { name artists { name } } } }
+    followedArtists(first: 5) { totalCount edges { node { name genres } } }
+    playlists(first: 50) { totalCount edges { node {
+      uri name itemsReadable unreadableReason items(first: 200) { totalCount }
+    } } }
+  } }
+}
+"""
+
+
+async def save_and_wait(client: GraphQLClient) -> dict[str, Any]:
+    """Save the library, follow the subscription until the snapshot ends."""
+    async with client.websocket() as ws:
+        snapshot = (await client.query(SAVE))["saveLibrary"]
+        operation = await ws.subscribe(WATCH, {"id": snapshot["id"]})
+        seen = []
+        while True:
+            payload = await ws.next_payload(operation, timeout=60)
+            assert not payload.get("errors"), payload
+            state = payload["data"]["librarySnapshot"]
+            seen.append(state)
+            if state["status"] in ("SUCCEEDED", "FAILED"):
+                break
+    assert seen[-1]["status"] == "SUCCEEDED", seen
+    return dict(snapshot, states=seen)
+
+
+async def test_save_and_browse(alice: GraphQLClient, library_fixture: dict[str, Any]) -> None:
+    expected = expected_of(library_fixture["users"][0])
+    await save_and_wait(alice)
+    library = (await alice.query(LIBRARY, {"first": 40}))["viewer"]["library"]
+    assert library["status"] == "SUCCEEDED"
+    assert library["savedTracksCount"] == expected.saved_tracks
+    assert library["savedTracks"]["totalCount"] == expected.saved_tracks
+    assert library["savedAlbums"]["totalCount"] == expected.saved_albums
+    assert library["followedArtists"]["totalCount"] == expected.followed_artists
+    assert library["playlists"]["totalCount"] == expected.playlists
+    by_uri = {e["node"]["uri"]: e["node"] for e in library["playlists"]["edges"]}
+    for spotify_id, total in expected.readable_items.items():
+        assert by_uri[f"spotify:playlist:{spotify_id}"]["items"]["totalCount"] == total
+    for spotify_id in expected.unreadable:
+        node = by_uri[f"spotify:playlist:{spotify_id}"]
+        assert not node["itemsReadable"]
+        assert node["unreadableReason"]
+    # Paging through every saved track gives each exactly once, newest first.
+    uris: list[str] = []
+    after = None
+    while True:
+        page = (await alice.query(LIBRARY, {"first": 40, "after": after}))["viewer"]["library"]
+        tracks = page["savedTracks"]
+        uris += [e["node"]["uri"] for e in tracks["edges"]]
+        if not tracks["pageInfo"]["hasNextPage"]:
+            break
+        after = tracks["pageInfo"]["endCursor"]
+    fixture_uris = [s["track"]["uri"] for s in library_fixture["users"][0]["saved_tracks"]]
+    assert sorted(uris) == sorted(set(fixture_uris))
+    durations = sum(s["track"]["duration_ms"] for s in library_fixture["users"][0]["saved_tracks"])
+    assert library["savedTracks"]["totalDurationMs"] == durations
+
+
+async def test_second_save_returns_the_running_snapshot(alice: GraphQLClient) -> None:
+    first = (await alice.query(SAVE))["saveLibrary"]
+    second = (await alice.query(SAVE))["saveLibrary"]
+    assert second["id"] == first["id"]
+
+
+async def test_filter_and_sort(alice: GraphQLClient, library_fixture: dict[str, Any]) -> None:
+    await save_and_wait(alice)
+    saved = library_fixture["users"][0]["saved_tracks"]
+    name = saved[0]["track"]["name"]
+    data = await alice.query(
+        LIBRARY,
+        {"first": 200, "filter": {"text": name}, "sort": {"key": "NAME", "direction": "ASC"}},
+    )
+    edges = data["viewer"]["library"]["savedTracks"]["edges"]
+    assert saved[0]["track"]["uri"] in {e["node"]["uri"] for e in edges}
+    data = await alice.query(
+        LIBRARY, {"first": 200, "sort": {"key": "DURATION", "direction": "ASC"}}
+    )
+    durations = [e["node"]["durationMs"] for e in data["viewer"]["library"]["savedTracks"]["edges"]]
+    assert durations == sorted(durations)
+
+
+async def test_anonymous_and_foreign_snapshots_are_refused(
+    alice: GraphQLClient, library_app: str
+) -> None:
+    snapshot = (await alice.query(SAVE))["saveLibrary"]
+    anonymous = alice.with_token(None)
+    body = await anonymous.execute(SAVE)
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    body = await anonymous.execute(
+        "query($id: ID!) { librarySnapshot(id: $id) { status } }", {"id": snapshot["id"]}
+    )
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

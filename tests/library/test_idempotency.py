@@ -1,0 +1,125 @@
+"""Idempotency of the snapshot job: killed and retried, or run on an unchanged library."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from graphql_api.db.models import LibrarySnapshot, PlaylistItem, SnapshotStatus
+from graphql_api.library.runner import run_snapshot
+from graphql_api.resources import Resources, open_resources
+from graphql_api.settings import Settings
+from spotify_emulator.testing import EmulatorHandle
+from tests.library.state import dump_state
+from tests.library.test_runner import new_snapshot
+from tests.support import databases
+from tests.support.spotify import linked_user
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+async def other_database_url(
+    request: pytest.FixtureRequest, settings: Settings, tmp_path: Path
+) -> AsyncIterator[str]:
+    """A second fresh database on the same backend as the test's own."""
+    if settings.is_sqlite:
+        yield databases.clone_sqlite(request.getfixturevalue("sqlite_template"), tmp_path)
+        return
+    name = await databases.clone_postgres(request.getfixturevalue("postgres_template"))
+    try:
+        yield databases.postgres_url(name)
+    finally:
+        await databases.drop_postgres(name)
+
+
+async def _wait_for_items_phase(
+    resources: Resources, snapshot_id: int, job: asyncio.subprocess.Process
+) -> None:
+    while job.returncode is None:
+        async with resources.sessionmaker() as session:
+            snapshot = await session.get(LibrarySnapshot, snapshot_id)
+            stored = await session.scalar(select(func.count()).select_from(PlaylistItem))
+        assert snapshot is not None
+        # Some playlists' items are stored, others are still being fetched.
+        if snapshot.phase == "playlist_items" and stored:
+            return
+        await asyncio.sleep(0.02)
+
+
+async def test_killed_job_retried_equals_uninterrupted_run(
+    library_resources: Resources,
+    library_settings: Settings,
+    library_emulator: EmulatorHandle,
+    other_database_url: str,
+) -> None:
+    # The reference: an uninterrupted run in a database of its own.
+    reference_settings = library_settings.model_copy(update={"database_url": other_database_url})
+    async with open_resources(reference_settings) as reference:
+        user_id = await linked_user(reference, library_emulator, "alice")
+        snapshot_id = await new_snapshot(reference, user_id)
+        assert await run_snapshot(reference, snapshot_id) is SnapshotStatus.SUCCEEDED
+        expected = await dump_state(reference.sessionmaker)
+
+    # Slow Spotify down so the items phase is long, then kill the worker inside it.
+    await library_emulator.configure(latency_ms=300)
+    user_id = await linked_user(library_resources, library_emulator, "alice")
+    snapshot_id = await new_snapshot(library_resources, user_id)
+    overrides = {
+        key: (value.get_secret_value() if hasattr(value, "get_secret_value") else value)
+        for key, value in library_settings.model_dump(mode="python").items()
+        if key not in ("previous_secret_keys",)
+    }
+    job = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.library.job_process", json.dumps(overrides, default=str),
+        str(snapshot_id), cwd=ROOT,
+    )  # fmt: skip
+    try:
+        await _wait_for_items_phase(library_resources, snapshot_id, job)
+    finally:
+        if job.returncode is None:
+            job.send_signal(signal.SIGKILL)
+        returncode = await job.wait()
+    async with library_resources.sessionmaker() as session:
+        state = await session.get(LibrarySnapshot, snapshot_id)
+    assert returncode == -signal.SIGKILL, f"the job ended before it could be killed: {vars(state)}"
+    async with library_resources.sessionmaker() as session:
+        interrupted = await session.get(LibrarySnapshot, snapshot_id)
+        assert interrupted is not None
+        assert interrupted.status is SnapshotStatus.RUNNING
+    await library_emulator.configure(latency_ms=0)
+
+    assert await run_snapshot(library_resources, snapshot_id) is SnapshotStatus.SUCCEEDED
+    assert await dump_state(library_resources.sessionmaker) == expected
+    # Delivered once more after success: nothing happens.
+    assert await run_snapshot(library_resources, snapshot_id) is SnapshotStatus.SUCCEEDED
+    assert await dump_state(library_resources.sessionmaker) == expected
+
+
+async def test_unchanged_library_writes_no_rows(
+    library_resources: Resources, library_emulator: EmulatorHandle
+) -> None:
+    user_id = await linked_user(library_resources, library_emulator, "alice")
+    first = await new_snapshot(library_resources, user_id)
+    assert await run_snapshot(library_resources, first) is SnapshotStatus.SUCCEEDED
+    before = await dump_state(library_resources.sessionmaker)
+    await library_emulator.reset_stats()
+    second = await new_snapshot(library_resources, user_id)
+    assert await run_snapshot(library_resources, second) is SnapshotStatus.SUCCEEDED
+    assert await dump_state(library_resources.sessionmaker) == before
+    stats = await library_emulator.stats()
+    # Unchanged playlists (same snapshot_id) are not fetched again.
+    assert _paths(stats), stats
+    assert not any("/items" in path for path in _paths(stats)), stats
+
+
+def _paths(stats: dict[str, Any]) -> list[str]:
+    return list(stats["endpoints"])
