@@ -1,0 +1,212 @@
+"""Spotify login and linking through the emulator, over real HTTP, end to end."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from graphql_api.app import create_app
+from graphql_api.db.models import AuthSession, SpotifyAccount, User
+from graphql_api.resources import Resources
+from graphql_api.settings import Settings
+from spotify_emulator.testing import EmulatorHandle
+from tests.auth.conftest import VIEWER, error_code, register
+from tests.auth.spotify_flow import consent, login_with_spotify, query_of, start_login
+from tests.support.graphql_client import GraphQLClient
+from tests.support.server import serve
+from tests.support.spotify import point_at_emulator
+
+FRONTEND = "http://frontend.test/app/"
+EXCHANGE = """
+mutation($code: String!) {
+  exchangeLoginCode(code: $code) { accessToken refreshToken user { id displayName } }
+}"""
+LINK = "mutation($to: String) { linkSpotify(redirectTo: $to) }"
+UNLINK = "mutation { unlinkSpotify { id spotify { linked } } }"
+
+
+@pytest.fixture
+def auth_settings(settings: Settings, emulator: EmulatorHandle) -> Settings:
+    # No configured redirect URI: the callback is this app's own, on its loopback port.
+    return point_at_emulator(
+        settings,
+        emulator,
+        spotify_redirect_uri=None,
+        auth_redirect_allowlist=[FRONTEND, "http://other.test"],
+    )
+
+
+@pytest.fixture
+async def spotify_app(auth_settings: Settings) -> AsyncIterator[str]:
+    async with serve(create_app(auth_settings)) as url:
+        yield url
+
+
+@pytest.fixture
+def sgql(spotify_app: str, http: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(spotify_app, http)
+
+
+async def _count(resources: Resources, model: Any) -> int:
+    async with resources.sessionmaker() as session:
+        return int(await session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+async def test_new_then_returning_user(
+    http: httpx.AsyncClient, spotify_app: str, sgql: GraphQLClient, resources: Resources
+) -> None:
+    first = await login_with_spotify(http, spotify_app, "alice")
+    assert first.status_code == 200, first.text
+    session = first.json()
+    assert set(session) == {"accessToken", "refreshToken", "expiresAt", "user"}
+    viewer = (await sgql.with_token(session["accessToken"]).query(VIEWER))["viewer"]
+    assert viewer["id"] == session["user"]["id"]
+    assert viewer["displayName"] == "Alice"
+    assert viewer["email"] is None
+    assert viewer["spotify"]["linked"] is True
+    assert viewer["spotify"]["accountId"] == "alice"
+    assert viewer["spotify"]["needsRelink"] is False
+    assert "user-library-read" in viewer["spotify"]["scopes"]
+
+    again = await login_with_spotify(http, spotify_app, "alice")
+    assert again.status_code == 200, again.text
+    assert again.json()["user"]["id"] == session["user"]["id"]
+    assert await _count(resources, User) == 1
+    assert await _count(resources, SpotifyAccount) == 1
+    # Each login is its own session.
+    assert await _count(resources, AuthSession) == 2
+
+
+async def test_frontend_login_gets_a_one_time_code(
+    http: httpx.AsyncClient, spotify_app: str, sgql: GraphQLClient
+) -> None:
+    answer = await login_with_spotify(http, spotify_app, "bruno", redirect_to=FRONTEND + "done")
+    assert answer.status_code == 302
+    location = answer.headers["location"]
+    assert location.startswith(FRONTEND + "done?")
+    params = query_of(location)
+    assert set(params) == {"login_code"}  # no token travels in the URL
+    data = await sgql.query(EXCHANGE, {"code": params["login_code"]})
+    assert data["exchangeLoginCode"]["user"]["displayName"] == "Bruno"
+    replay = await sgql.execute(EXCHANGE, {"code": params["login_code"]})
+    assert error_code(replay) == "UNAUTHENTICATED"
+    assert error_code(await sgql.execute(EXCHANGE, {"code": "made-up"})) == "UNAUTHENTICATED"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://evil.test/",
+        "http://frontend.test.evil.test/app/",
+        "http://frontend.test/elsewhere",
+        "https://frontend.test/app/",
+        "javascript:alert(1)",
+        "/relative",
+    ],
+)
+async def test_redirect_to_must_be_allowed(
+    http: httpx.AsyncClient, spotify_app: str, target: str
+) -> None:
+    response = await start_login(http, spotify_app, target)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_any_path_of_an_allowed_origin(http: httpx.AsyncClient, spotify_app: str) -> None:
+    response = await start_login(http, spotify_app, "http://other.test/anything?x=1")
+    assert response.status_code == 302
+
+
+async def test_replayed_and_unknown_state_are_refused(
+    http: httpx.AsyncClient, spotify_app: str
+) -> None:
+    started = await start_login(http, spotify_app)
+    callback = await consent(http, started.headers["location"], "alice")
+    assert (await http.get(callback)).status_code == 200
+    replay = await http.get(callback)
+    assert replay.status_code == 400
+    assert replay.json()["error"]["code"] == "BAD_USER_INPUT"
+    forged = await http.get(f"{spotify_app}/auth/spotify/callback?code=x&state=forged")
+    assert forged.status_code == 400
+    missing = await http.get(f"{spotify_app}/auth/spotify/callback?code=x")
+    assert missing.status_code == 400
+
+
+async def test_denied_consent_ends_in_a_clear_message(
+    http: httpx.AsyncClient, spotify_app: str, resources: Resources
+) -> None:
+    answer = await login_with_spotify(http, spotify_app, "alice", deny=True)
+    assert answer.status_code == 403
+    assert answer.json()["error"]["reason"] == "access_denied"
+    to_frontend = await login_with_spotify(
+        http, spotify_app, "alice", redirect_to=FRONTEND, deny=True
+    )
+    assert to_frontend.status_code == 302
+    assert query_of(to_frontend.headers["location"])["error"] == "FORBIDDEN"
+    assert await _count(resources, User) == 0
+
+
+async def test_code_spotify_refuses_is_not_a_500(http: httpx.AsyncClient, spotify_app: str) -> None:
+    started = await start_login(http, spotify_app)
+    callback = await consent(http, started.headers["location"], "alice")
+    state = query_of(callback)["state"]
+    response = await http.get(f"{spotify_app}/auth/spotify/callback?code=bogus&state={state}")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "SPOTIFY_AUTH_FAILED"
+
+
+async def test_local_account_links_and_unlinks_spotify(
+    http: httpx.AsyncClient, spotify_app: str, sgql: GraphQLClient, resources: Resources
+) -> None:
+    ada = await register(sgql)
+    me = sgql.with_token(ada["accessToken"])
+    url = (await me.query(LINK))["linkSpotify"]
+    callback = await consent(http, url, "alice")
+    linked = await http.get(callback)
+    assert linked.status_code == 200, linked.text
+    assert linked.json() == {"linked": True, "user": {"id": ada["user"]["id"]}}
+    viewer = (await me.query(VIEWER))["viewer"]
+    assert viewer["email"] == "ada@example.com"
+    assert viewer["spotify"]["accountId"] == "alice"
+    # Logging in with that Spotify account now reaches Ada's account.
+    via_spotify = await login_with_spotify(http, spotify_app, "alice")
+    assert via_spotify.json()["user"]["id"] == ada["user"]["id"]
+    assert await _count(resources, User) == 1
+
+    # One Spotify account belongs to one Mixtape user.
+    bob = sgql.with_token((await register(sgql, "bob@example.com", "Bob"))["accessToken"])
+    conflict = await http.get(await consent(http, (await bob.query(LINK))["linkSpotify"], "alice"))
+    assert conflict.status_code == 409
+    assert conflict.json()["error"]["code"] == "CONFLICT"
+
+    unlinked = (await me.query(UNLINK))["unlinkSpotify"]
+    assert unlinked["spotify"] == {"linked": False}
+    assert await _count(resources, SpotifyAccount) == 0
+
+
+async def test_link_redirects_back_to_the_frontend(
+    http: httpx.AsyncClient, spotify_app: str, sgql: GraphQLClient
+) -> None:
+    me = sgql.with_token((await register(sgql))["accessToken"])
+    url = (await me.query(LINK, {"to": FRONTEND}))["linkSpotify"]
+    answer = await http.get(await consent(http, url, "bruno"))
+    assert answer.status_code == 302
+    assert query_of(answer.headers["location"]) == {"spotify": "linked"}
+    assert error_code(await me.execute(LINK, {"to": "http://evil.test/"})) == "BAD_USER_INPUT"
+    assert error_code(await sgql.execute(LINK)) == "UNAUTHENTICATED"
+
+
+async def test_spotify_only_account_cannot_unlink_but_can_delete(
+    http: httpx.AsyncClient, spotify_app: str, sgql: GraphQLClient, resources: Resources
+) -> None:
+    session = (await login_with_spotify(http, spotify_app, "alice")).json()
+    me = sgql.with_token(session["accessToken"])
+    assert error_code(await me.execute(UNLINK)) == "FORBIDDEN"
+    assert (await me.query("mutation { deleteAccount }"))["deleteAccount"] is True
+    for model in (User, SpotifyAccount, AuthSession):
+        assert await _count(resources, model) == 0
+    assert error_code(await me.execute(VIEWER)) == "UNAUTHENTICATED"
