@@ -5,9 +5,11 @@
 
   const EXAMPLE_QUERY = `# Mixtape GraphiQL
 #
-# Run a query with Ctrl-Enter (or the play button). To act as a user, open
-# "Headers" below and add: {"authorization": "Bearer <your token>"}
-# (headers are sent with HTTP requests and as the websocket connection payload).
+# Run with Ctrl-Enter or the play button.
+# To act as a user, open "Headers" below and add
+#   {"authorization": "Bearer <your token>"}
+# (sent with every request, and as the
+# websocket's connection payload).
 
 {
   viewer {
