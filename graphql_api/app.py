@@ -20,6 +20,8 @@ from graphql_api.errors import MixtapeError
 from graphql_api.graphiql import STATIC_PATH, static_files
 from graphql_api.graphql_view import MixtapeGraphQL
 from graphql_api.health import healthz, readyz
+from graphql_api.jobs.registry import cron_jobs
+from graphql_api.library.cron import in_process_cron
 from graphql_api.library.routes import routes as library_routes
 from graphql_api.resources import open_resources
 from graphql_api.schema import schema
@@ -45,7 +47,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "SQLite" if settings.is_sqlite else "PostgreSQL",
                 "Redis" if settings.redis_url else "in-process",
             )
-            yield {"mixtape": AppState(resources=resources, head_revisions=heads)}
+            # Cron jobs (scheduled library saves): run here on the embedded default only.
+            async with in_process_cron(resources, cron_jobs()):
+                yield {"mixtape": AppState(resources=resources, head_revisions=heads)}
 
     graphql = MixtapeGraphQL(schema)
     middleware = []

@@ -22,4 +22,9 @@ def job_functions() -> dict[str, JobFunction]:
 
 def cron_jobs() -> list[Any]:
     """arq ``CronJob``s; the in-process scheduler runs the same list."""
-    return []
+    from arq import cron
+
+    from graphql_api.library.schedule import snapshot_schedules
+
+    # Every quarter hour; `unique` keeps two workers from running the same tick.
+    return [cron(snapshot_schedules, minute={0, 15, 30, 45}, second=0, unique=True)]

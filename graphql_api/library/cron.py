@@ -1,0 +1,52 @@
+"""The in-process cron scheduler (embedded default): runs arq's ``CronJob`` list itself.
+
+With Redis, arq workers run ``cron_jobs()``; without it, the API process runs the very
+same list here, in a background task started by the app's lifespan.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from graphql_api.resources import Resources
+
+log = logging.getLogger(__name__)
+
+
+async def _run_forever(resources: Resources, jobs: Sequence[Any]) -> None:
+    now = dt.datetime.now(dt.UTC)
+    for job in jobs:
+        job.calculate_next(now)
+    ctx = {"resources": resources}
+    while True:
+        upcoming = min(jobs, key=lambda job: job.next_run)
+        delay = (upcoming.next_run - dt.datetime.now(dt.UTC)).total_seconds()
+        await asyncio.sleep(max(0.0, delay))
+        try:
+            await upcoming.coroutine({**ctx, "job_id": f"cron:{upcoming.name}", "job_try": 1})
+        except Exception:
+            log.exception("cron job %s failed", upcoming.name)
+        upcoming.calculate_next(upcoming.next_run + dt.timedelta(microseconds=1))
+
+
+@contextlib.asynccontextmanager
+async def in_process_cron(resources: Resources, jobs: Sequence[Any]) -> AsyncIterator[None]:
+    """Run ``jobs`` (arq ``CronJob``s) in this process for the block's duration.
+
+    Does nothing when Redis is configured: arq workers run the cron jobs then.
+    """
+    if resources.redis is not None or not jobs:
+        yield
+        return
+    task = asyncio.create_task(_run_forever(resources, list(jobs)), name="in-process-cron")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

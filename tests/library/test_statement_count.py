@@ -1,0 +1,48 @@
+"""DataLoaders everywhere: a page costs the same number of SQL statements at any size."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from tests.library.test_graphql import save_and_wait
+from tests.support.graphql_client import GraphQLClient
+
+PAGE = """
+query($first: Int!) { viewer { library {
+  savedTracks(first: $first) { totalCount edges { node {
+    name artists { name genres } album { name artists { name } } playlists { name }
+  } } }
+  savedAlbums(first: $first) { edges { node { name artists { name } } } }
+  followedArtists(first: $first) { edges { node { name genres } } }
+} } }
+"""
+
+
+@contextmanager
+def counting() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+
+async def test_statements_per_page_do_not_grow_with_its_size(alice: GraphQLClient) -> None:
+    await save_and_wait(alice)
+    counts = {}
+    for first in (3, 60):
+        with counting() as statements:
+            data = await alice.query(PAGE, {"first": first})
+        assert len(data["viewer"]["library"]["savedTracks"]["edges"]) == first
+        counts[first] = len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+    assert counts[3] == counts[60], counts
