@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
+from alembic import context
 from sqlalchemy.engine import Connection
 
-from alembic import context
 from graphql_api.db import models  # noqa: F401  (registers every table)
 from graphql_api.db.base import Base
 from graphql_api.db.engine import create_engine

@@ -71,7 +71,7 @@ class WebSocketSession:
         ack = await self.receive()
         assert ack["type"] == "connection_ack", ack
 
-    async def receive(self, timeout: float = 10.0) -> Json:
+    async def receive(self, timeout: float = 10.0) -> Json:  # noqa: ASYNC109
         """The next message that is not a ping (pings are answered)."""
         while True:
             raw = await asyncio.wait_for(self.ws.recv(), timeout)
@@ -94,7 +94,7 @@ class WebSocketSession:
         )
         return operation_id
 
-    async def next_payload(self, operation_id: str, timeout: float = 10.0) -> Json:
+    async def next_payload(self, operation_id: str, timeout: float = 10.0) -> Json:  # noqa: ASYNC109
         """The payload of the next ``next`` message for ``operation_id``."""
         while True:
             message = await self.receive(timeout)
