@@ -1,0 +1,191 @@
+"""Benchmark: a library snapshot of a large library against the emulator at 50 ms latency.
+
+    .venv/bin/python bench/snapshot.py [--tracks 10000] [--albums 500] [--artists 300]
+                                       [--playlists 200] [--items 20000] [--latency 50]
+
+The job runs in a child process (as a worker would), so its peak memory is its own.
+Reports the first snapshot's wall time against the ideal (Spotify pages / concurrency x
+latency), then a second snapshot of the unchanged library: its time and the rows it
+wrote (INSERT/UPDATE/DELETE row counts, split into library rows and the snapshot's own
+bookkeeping row).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+from sqlalchemy import event
+
+from graphql_api.db.migrations import upgrade
+from graphql_api.db.models import User
+from graphql_api.db.uow import unit_of_work
+from graphql_api.library.runner import run_snapshot
+from graphql_api.library.snapshots import request_snapshot
+from graphql_api.resources import open_resources
+from graphql_api.settings import Settings
+from graphql_api.spotify.credentials import save_link
+from graphql_api.spotify.oauth import TokenSet
+from spotify_emulator.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+from spotify_emulator.generator import generate_fixture
+from spotify_emulator.testing import EmulatorHandle, run_emulator
+
+
+class _NoQueue:
+    async def enqueue(self, *args: Any, **kwargs: Any) -> bool:
+        return True
+
+    async def close(self) -> None:
+        return None
+
+
+def _settings(database_url: str, emulator: EmulatorHandle) -> Settings:
+    return Settings(
+        database_url=database_url,
+        spotify_client_id=DEFAULT_CLIENT_ID,
+        spotify_client_secret=SecretStr(DEFAULT_CLIENT_SECRET),
+        spotify_accounts_url=emulator.url,
+        spotify_api_url=emulator.api_url,
+        spotify_requests_per_30s=1_000_000,
+    )
+
+
+async def _link(settings: Settings, emulator: EmulatorHandle) -> int:
+    tokens = await emulator.issue_tokens("alice")
+    async with open_resources(settings) as resources, resources.sessionmaker() as session:
+        profile = (
+            await resources.http.get(
+                f"{emulator.api_url}/me",
+                headers={"authorization": f"Bearer {tokens['access_token']}"},
+            )
+        ).json()
+        user = User(display_name="alice")
+        session.add(user)
+        await session.flush()
+        token_set = TokenSet(
+            access_token=tokens["access_token"],
+            refresh_token=tokens.get("refresh_token"),
+            expires_at=_in(3600),
+            scopes=tuple(str(tokens.get("scope", "")).split()),
+        )
+        await save_link(session, user.id, profile, token_set, settings=settings)
+        await session.commit()
+        return user.id
+
+
+def _in(seconds: int) -> Any:
+    import datetime as dt
+
+    return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
+
+
+async def _new_snapshot(settings: Settings, user_id: int) -> int:
+    async with open_resources(settings) as resources:
+        async with unit_of_work(resources.sessionmaker) as uow:
+            snapshot = await request_snapshot(uow, _NoQueue(), user_id)
+        return snapshot.id
+
+
+async def _child(settings_json: str, snapshot_id: int) -> None:
+    """The worker side: run the job, count written rows, print them as JSON."""
+    settings = Settings(**json.loads(settings_json))
+    written = {"library": 0, "bookkeeping": 0}
+    async with open_resources(settings) as resources:
+
+        def count(_c: Any, _cur: Any, statement: str, _p: Any, _ctx: Any, _many: Any) -> None:
+            verb = statement.lstrip().split(" ", 1)[0].upper()
+            if verb in ("INSERT", "UPDATE", "DELETE") and _cur.rowcount > 0:
+                kind = "bookkeeping" if "library_snapshots" in statement else "library"
+                written[kind] += _cur.rowcount
+
+        event.listen(resources.engine.sync_engine, "after_cursor_execute", count)
+        started = time.perf_counter()
+        status = await run_snapshot(resources, snapshot_id)
+        job_s = time.perf_counter() - started
+    result = {"status": status.value if status else None, "written": written, "job_s": job_s}
+    print(json.dumps(result))
+
+
+async def _run_child(settings: Settings, snapshot_id: int) -> tuple[float, dict[str, Any]]:
+    overrides = json.dumps(
+        {
+            "database_url": settings.database_url,
+            "spotify_client_id": settings.spotify_client_id,
+            "spotify_client_secret": DEFAULT_CLIENT_SECRET,
+            "spotify_accounts_url": settings.spotify_accounts_url,
+            "spotify_api_url": settings.spotify_api_url,
+            "spotify_requests_per_30s": settings.spotify_requests_per_30s,
+        }
+    )
+    started = time.perf_counter()
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, "--child", overrides, str(snapshot_id),
+        stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = await child.communicate()
+    elapsed = time.perf_counter() - started
+    return elapsed, json.loads(out.decode().strip().splitlines()[-1])
+
+
+async def main(args: argparse.Namespace) -> None:
+    fixture = generate_fixture(
+        users=1,
+        saved_tracks=args.tracks,
+        saved_albums=args.albums,
+        playlists=args.playlists,
+        playlist_items=args.items,
+        followed_artists=args.artists,
+        new_releases=0,
+    )
+    user = fixture["users"][0]
+    items = sum(len(p["items"]) for p in user["playlists"])
+    print(
+        f"library: {len(user['saved_tracks'])} saved tracks, {len(user['saved_albums'])} albums, "
+        f"{len(user['followed_artists'])} artists, {len(user['playlists'])} playlists "
+        f"with {items} items; emulator latency {args.latency:.0f} ms"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        database_url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+        await asyncio.to_thread(upgrade, Settings(database_url=database_url))
+        async with run_emulator(fixture, latency_ms=args.latency) as emulator:
+            settings = _settings(database_url, emulator)
+            user_id = await _link(settings, emulator)
+            concurrency = settings.snapshot_concurrency
+            for label in ("first snapshot", "second snapshot (unchanged library)"):
+                await emulator.reset_stats()
+                snapshot_id = await _new_snapshot(settings, user_id)
+                elapsed, result = await _run_child(settings, snapshot_id)
+                pages = (await emulator.stats())["requests_total"]
+                ideal = pages / concurrency * args.latency / 1000
+                print(
+                    f"{label}: {result['status']}, job {result['job_s']:.2f} s "
+                    f"({elapsed:.2f} s with process start); {pages} Spotify pages, "
+                    f"ideal {ideal:.2f} s ({pages} / {concurrency} x {args.latency:.0f} ms), "
+                    f"job/ideal {result['job_s'] / ideal if ideal else float('nan'):.2f}; written: "
+                    f"{result['written']['library']} library, "
+                    f"{result['written']['bookkeeping']} snapshot bookkeeping"
+                )
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"worker peak memory (max RSS of the job processes): {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        asyncio.run(_child(sys.argv[2], int(sys.argv[3])))
+        sys.exit(0)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tracks", type=int, default=10_000)
+    parser.add_argument("--albums", type=int, default=500)
+    parser.add_argument("--artists", type=int, default=300)
+    parser.add_argument("--playlists", type=int, default=200)
+    parser.add_argument("--items", type=int, default=20_000)
+    parser.add_argument("--latency", type=float, default=50.0)
+    asyncio.run(main(parser.parse_args()))
