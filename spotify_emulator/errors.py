@@ -74,5 +74,9 @@ async def handle_http_exception(request: Request, exc: Exception) -> Response:
 
 
 async def handle_unexpected(request: Request, exc: Exception) -> Response:
-    """Last resort: a Spotify-shaped 500 instead of a traceback page."""
+    """Last resort: a Spotify-shaped 500 instead of a traceback page.
+
+    Starlette still re-raises the exception after this answer, so uvicorn logs it whole:
+    an emulator bug never passes silently for an injected fault.
+    """
     return api_error_response(500)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import time
 from typing import Any
 
 from starlette.routing import Match
@@ -21,6 +20,7 @@ from spotify_emulator.webapi.auth import bearer_token
 FAULT_KINDS = ("500", "502", "503", "drop", "slow")
 RAW_SEND_KEY = "emulator.raw_send"
 USER_KEY = "emulator.user"
+SEEN_AT_KEY = "emulator.seen_at"
 
 
 def route_template(scope: Scope) -> str:
@@ -45,6 +45,8 @@ class KnobsMiddleware:
             return
         state: EmulatorState = scope["app"].state.emulator
         status = 0
+        state.in_flight += 1
+        state.stats.peak_in_flight = max(state.stats.peak_in_flight, state.in_flight)
 
         async def recording_send(message: Message) -> None:
             nonlocal status
@@ -55,6 +57,7 @@ class KnobsMiddleware:
         try:
             await self._handle(state, scope, receive, recording_send)
         finally:
+            state.in_flight -= 1
             self._record(state, scope, status)
 
     async def _handle(
@@ -63,6 +66,9 @@ class KnobsMiddleware:
         config = state.config
         if config.latency_ms > 0:
             await asyncio.sleep(config.latency_ms / 1000)
+        # Logged as the request's time: when the rate limiter judged it, not when it ended,
+        # so a slow answer is not mistaken for a request sent late.
+        scope[SEEN_AT_KEY] = state.clock()
         if not scope["path"].startswith("/v1"):
             await self.app(scope, receive, send)
             return
@@ -92,7 +98,7 @@ class KnobsMiddleware:
         limit = state.config.rate_limit
         if limit is None:
             return None
-        now = time.monotonic()
+        now = state.clock()
         window = state.window
         horizon = now - state.config.rate_window_s
         while window and window[0] <= horizon:
@@ -123,7 +129,8 @@ class KnobsMiddleware:
             headers = dict(scope.get("headers") or [])
             token = bearer_token(headers.get(b"authorization", b"").decode("latin-1"))
             user = state.tokens.user_of(token) if token else None
-        state.stats.record_request(scope["method"], route_template(scope), user, status)
+        seen_at = scope.get(SEEN_AT_KEY)
+        state.stats.record_request(scope["method"], route_template(scope), user, status, at=seen_at)
 
 
 async def _drop_connection(scope: Scope) -> bool:

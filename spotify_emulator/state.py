@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from spotify_emulator.catalog import Catalog
@@ -52,9 +53,14 @@ class EmulatorState:
         self.fault_rng = random.Random(config.fault_seed)
         # Ids of playlists created at run time; seeded so runs are repeatable.
         self.id_rng = random.Random(0)
-        # Monotonic times of the /v1 requests admitted in the current rate-limit window.
+        # What the rate limiter and the request log read the time from: tests replace it
+        # to step through a rate-limit window without sleeping.
+        self.clock: Callable[[], float] = time.monotonic
+        # Clock times of the /v1 requests admitted in the current rate-limit window.
         self.window: deque[float] = deque()
         self.started = time.monotonic()
+        # Web API requests being handled right now (see `Stats.peak_in_flight`).
+        self.in_flight = 0
 
     def reseed_faults(self) -> None:
         """Restart the fault sequence (after `fault_seed` or `fault_rate` changes)."""

@@ -15,8 +15,10 @@ REQUEST_LOG_SIZE = 10_000
 class Stats:
     """Counters since start or since the last `reset()`.
 
-    `log` keeps the last `REQUEST_LOG_SIZE` requests with their `time.monotonic()`
-    timestamps, so an in-process test can count what arrived inside a Retry-After window.
+    `log` keeps the last `REQUEST_LOG_SIZE` requests with the `time.monotonic()` at which
+    the emulator judged them (after the latency knob), so an in-process test can count
+    what arrived inside a Retry-After window. `peak_in_flight` is the most Web API requests
+    handled at once: it shows whether requests overlapped, without timing anything.
     """
 
     since: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
@@ -26,10 +28,16 @@ class Stats:
     token_grants: Counter[str] = field(default_factory=Counter)
     faults: Counter[str] = field(default_factory=Counter)
     rate_limited: int = 0
+    peak_in_flight: int = 0
     log: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=REQUEST_LOG_SIZE))
 
-    def record_request(self, method: str, route: str, user: str | None, status: int) -> None:
-        """Count one answered request (status 0 = connection dropped on purpose)."""
+    def record_request(
+        self, method: str, route: str, user: str | None, status: int, *, at: float | None = None
+    ) -> None:
+        """Count one answered request (status 0 = connection dropped on purpose).
+
+        `at` is when it was judged (monotonic seconds); now when not given.
+        """
         endpoint = f"{method} {route}"
         self.endpoints[endpoint] += 1
         if user is not None:
@@ -39,7 +47,7 @@ class Stats:
             self.rate_limited += 1
         self.log.append(
             {
-                "t": time.monotonic(),
+                "t": time.monotonic() if at is None else at,
                 "method": method,
                 "route": route,
                 "user": user,
@@ -56,6 +64,7 @@ class Stats:
             "users": dict(self.users),
             "statuses": dict(self.statuses),
             "rate_limited": self.rate_limited,
+            "peak_in_flight": self.peak_in_flight,
             "token_grants": dict(self.token_grants),
             "faults": dict(self.faults),
             "requests": list(self.log),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -27,12 +29,18 @@ async def new_releases(request: Request) -> Response:
     return respond(request, {"albums": offset_page(request, state.catalog.new_releases)})
 
 
-async def get_artist(request: Request) -> Response:
-    current_user(request)
-    artist = emulator_state(request).catalog.artists.get(request.path_params["id"])
-    if artist is None:
+def _by_id(index: Mapping[str, JSON], request: Request) -> JSON:
+    """The object the path's `id` names, or Spotify's 404."""
+    found = index.get(request.path_params["id"])
+    if found is None:
         raise ApiError(404, "Resource not found")
-    return respond(request, artist)
+    return found
+
+
+async def get_artist(request: Request) -> Response:
+    """`GET /artists/{id}`."""
+    current_user(request)
+    return respond(request, _by_id(emulator_state(request).catalog.artists, request))
 
 
 def _discography(catalog: Catalog, artist_id: str) -> list[JSON]:
@@ -78,6 +86,7 @@ async def artist_albums(request: Request) -> Response:
 
 
 async def get_album(request: Request) -> Response:
+    """`GET /albums/{id}` with its first page of tracks."""
     current_user(request)
     album = full_album(request, emulator_state(request).catalog, request.path_params["id"])
     if album is None:
@@ -95,11 +104,9 @@ async def album_tracks(request: Request) -> Response:
 
 
 async def get_track(request: Request) -> Response:
+    """`GET /tracks/{id}`."""
     current_user(request)
-    track = emulator_state(request).catalog.tracks.get(request.path_params["id"])
-    if track is None:
-        raise ApiError(404, "Resource not found")
-    return respond(request, track)
+    return respond(request, _by_id(emulator_state(request).catalog.tracks, request))
 
 
 routes = [

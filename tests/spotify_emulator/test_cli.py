@@ -55,12 +55,15 @@ async def test_serve_from_a_fixture_file(tmp_path: Path) -> None:
     )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
-            for _ in range(100):
+            # A cold interpreter on a loaded machine may take a while to import and bind.
+            for _ in range(600):
                 try:
                     response = await client.post("/_emulator/tokens", json={"user_id": "alice"})
                     break
                 except httpx.TransportError:
                     await asyncio.sleep(0.1)
+            else:
+                raise AssertionError("the emulator process never answered")
             token = response.json()["access_token"]
             me = await client.get("/v1/me", headers={"Authorization": f"Bearer {token}"})
             assert me.json()["id"] == "alice"

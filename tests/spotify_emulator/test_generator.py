@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 from spotify_emulator.generator import generate_fixture
@@ -82,11 +81,10 @@ def test_quirks_are_present() -> None:
     assert bruno["player"] is None
 
 
-def test_large_library_is_fast() -> None:
-    started = time.monotonic()
+def test_large_library_has_every_item() -> None:
+    # How fast this is, is the benchmark's business (bench/spotify_paging.py generates the
+    # same size): a wall-clock bound here would fail on a loaded machine, not on a bug.
     fixture = generate_fixture(saved_tracks=10_000, playlist_items=20_000, seed=2)
-    elapsed = time.monotonic() - started
     user = fixture["users"][0]
     assert len(user["saved_tracks"]) == 10_000
     assert len(playlist_items(user)) >= 20_000
-    assert elapsed < 5
