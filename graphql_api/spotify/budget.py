@@ -10,6 +10,7 @@ the gate for everyone until its ``Retry-After`` has passed.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 import uuid
 from collections import deque
@@ -91,6 +92,16 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return math.max(1, tonumber(oldest[2]) + window - now)
 """
 
+# KEYS[1] pause key; ARGV[1] pause ms. Lengthens the pause, never shortens it, in one step:
+# two processes told different Retry-Afters at once must end up with the longer one.
+_PAUSE = """
+local left = redis.call('PTTL', KEYS[1])
+if left < tonumber(ARGV[1]) then
+  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+end
+return 0
+"""
+
 _USAGE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -110,6 +121,7 @@ class RedisBudget:
         self.pause_key = f"{prefix}:spotify:budget:pause"
         self._acquire = redis.register_script(_ACQUIRE)
         self._usage = redis.register_script(_USAGE)
+        self._pause = redis.register_script(_PAUSE)
 
     async def acquire(self, max_pause: float | None = None) -> None:
         while True:
@@ -124,11 +136,7 @@ class RedisBudget:
             await asyncio.sleep(wait_ms / 1000)
 
     async def pause(self, seconds: float) -> None:
-        ms = max(1, int(seconds * 1000))
-        # Keep the longest pause anyone has been told about.
-        current = await self.redis.pttl(self.pause_key)
-        if current is None or int(current) < ms:
-            await self.redis.set(self.pause_key, b"1", px=ms)
+        await self._pause(keys=[self.pause_key], args=[max(1, math.ceil(seconds * 1000))])
 
     async def usage(self) -> float:
         used = int(await self._usage(keys=[self.key], args=[self.window_ms]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
@@ -13,6 +14,17 @@ from graphql_api.spotify.budget import MemoryBudget, RedisBudget, RequestBudget
 # Long enough that no slot can free up while a test looks (slow machines included).
 WINDOW_S = 30.0
 LOOK_S = 0.3
+
+
+@pytest.fixture
+async def two_processes(redis_url: str) -> AsyncIterator[tuple[Redis, Redis]]:
+    """Two Redis connections, standing for two Mixtape processes."""
+    first, second = Redis.from_url(redis_url), Redis.from_url(redis_url)
+    try:
+        yield first, second
+    finally:
+        await first.aclose()
+        await second.aclose()
 
 
 async def _blocked(budget: RequestBudget) -> bool:
@@ -44,32 +56,28 @@ async def test_memory_pause_holds_everyone() -> None:
 
 
 @pytest.mark.redis
-async def test_redis_budget_is_shared_between_processes(redis_url: str, redis_prefix: str) -> None:
-    first, second = Redis.from_url(redis_url), Redis.from_url(redis_url)
-    try:
-        one = RedisBudget(first, redis_prefix, limit=5, window_s=WINDOW_S)
-        two = RedisBudget(second, redis_prefix, limit=5, window_s=WINDOW_S)
-        for budget in (one, two, one, two, one):
-            await budget.acquire()
-        assert await two.usage() == 1.0
-        assert await _blocked(one)
-        assert await _blocked(two)
-    finally:
-        await first.aclose()
-        await second.aclose()
+async def test_redis_budget_is_shared_between_processes(
+    two_processes: tuple[Redis, Redis], redis_prefix: str
+) -> None:
+    first, second = two_processes
+    one = RedisBudget(first, redis_prefix, limit=5, window_s=WINDOW_S)
+    two = RedisBudget(second, redis_prefix, limit=5, window_s=WINDOW_S)
+    for budget in (one, two, one, two, one):
+        await budget.acquire()
+    assert await two.usage() == 1.0
+    assert await _blocked(one)
+    assert await _blocked(two)
 
 
 @pytest.mark.redis
-async def test_redis_pause_holds_every_process(redis_url: str, redis_prefix: str) -> None:
-    first, second = Redis.from_url(redis_url), Redis.from_url(redis_url)
-    try:
-        one = RedisBudget(first, redis_prefix, limit=100, window_s=WINDOW_S)
-        two = RedisBudget(second, redis_prefix, limit=100, window_s=WINDOW_S)
-        await one.pause(WINDOW_S)
-        assert await _blocked(two)
-    finally:
-        await first.aclose()
-        await second.aclose()
+async def test_redis_pause_holds_every_process(
+    two_processes: tuple[Redis, Redis], redis_prefix: str
+) -> None:
+    first, second = two_processes
+    one = RedisBudget(first, redis_prefix, limit=100, window_s=WINDOW_S)
+    two = RedisBudget(second, redis_prefix, limit=100, window_s=WINDOW_S)
+    await one.pause(WINDOW_S)
+    assert await _blocked(two)
 
 
 async def test_a_long_pause_raises_instead_of_waiting() -> None:
@@ -82,13 +90,32 @@ async def test_a_long_pause_raises_instead_of_waiting() -> None:
 
 @pytest.mark.redis
 async def test_a_long_redis_pause_raises_in_every_process(
-    redis_url: str, redis_prefix: str
+    two_processes: tuple[Redis, Redis], redis_prefix: str
 ) -> None:
-    first, second = Redis.from_url(redis_url), Redis.from_url(redis_url)
-    try:
-        await RedisBudget(first, redis_prefix, limit=100).pause(3600)
-        with pytest.raises(RateLimited):
-            await RedisBudget(second, redis_prefix, limit=100).acquire(max_pause=30)
-    finally:
-        await first.aclose()
-        await second.aclose()
+    first, second = two_processes
+    await RedisBudget(first, redis_prefix, limit=100).pause(3600)
+    with pytest.raises(RateLimited):
+        await RedisBudget(second, redis_prefix, limit=100).acquire(max_pause=30)
+
+
+async def test_a_shorter_pause_never_cuts_a_longer_one() -> None:
+    budget = MemoryBudget(limit=100, window_s=WINDOW_S)
+    await budget.pause(3600)
+    await budget.pause(1)
+    with pytest.raises(RateLimited):
+        await budget.acquire(max_pause=30)
+
+
+@pytest.mark.redis
+async def test_a_shorter_redis_pause_never_cuts_a_longer_one(
+    two_processes: tuple[Redis, Redis], redis_prefix: str
+) -> None:
+    first, second = two_processes
+    one = RedisBudget(first, redis_prefix, limit=100)
+    two = RedisBudget(second, redis_prefix, limit=100)
+    # Two processes told different Retry-Afters at once: the longer one must win.
+    await asyncio.gather(one.pause(3600), two.pause(1), one.pause(2))
+    await two.pause(1)
+    with pytest.raises(RateLimited) as caught:
+        await one.acquire(max_pause=30)
+    assert caught.value.retry_after > 3000
