@@ -55,9 +55,11 @@ class StaticToken:
         self._token = token
 
     async def access_token(self) -> str:
+        """The fixed token."""
         return self._token
 
     async def refresh(self, rejected: str) -> str:
+        """There is nothing to refresh with: the caller must get a new token."""
         raise SpotifyRelinkRequired("Spotify rejected the access token")
 
 
@@ -85,6 +87,7 @@ class SpotifyClient:
         return await self.request("GET", path, params=params)
 
     async def put(self, path: str, params: dict[str, Any] | None = None, json: Any = None) -> Any:
+        """PUT: idempotent, so retried like a GET."""
         return await self.request("PUT", path, params=params, json=json)
 
     async def post(self, path: str, params: dict[str, Any] | None = None, json: Any = None) -> Any:
@@ -94,15 +97,23 @@ class SpotifyClient:
     async def delete(
         self, path: str, params: dict[str, Any] | None = None, json: Any = None
     ) -> Any:
+        """DELETE: idempotent, so retried like a GET."""
         return await self.request("DELETE", path, params=params, json=json)
 
     def url_of(self, path: str) -> str:
-        if path.startswith(("http://", "https://")):
-            # Only ever send a user's token to Spotify's API itself.
-            if not path.startswith(self.api_url + "/"):
-                raise ValueError(f"not a Spotify API URL: {path}")
-            return path
-        return f"{self.api_url}/{path.lstrip('/')}"
+        """The absolute URL for ``path``; refuses absolute URLs outside the API root.
+
+        ``next`` links come from response bodies, so a tampered or buggy one must not
+        make us send the user's token to another host (or another scheme or port).
+        """
+        url = httpx.URL(path)
+        if not url.is_absolute_url:
+            return f"{self.api_url}/{path.lstrip('/')}"
+        root = httpx.URL(self.api_url + "/")
+        same_origin = (url.scheme, url.host, url.port) == (root.scheme, root.host, root.port)
+        if not same_origin or url.userinfo or not url.path.startswith(root.path):
+            raise ValueError(f"not a Spotify API URL: {_route(path)} on {url.host}")
+        return path
 
     async def request(
         self,
@@ -132,7 +143,10 @@ class SpotifyClient:
                     headers={"authorization": f"Bearer {token}"},
                 )
             except httpx.TransportError as exc:
-                never_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+                # These fail before a byte of the request left, so even a POST is safe to retry.
+                never_sent = isinstance(
+                    exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
+                )
                 if not (retry_ambiguous or never_sent) or failures >= settings.spotify_max_retries:
                     raise SpotifyUnavailable(
                         f"Spotify did not answer {method} {_route(url)} ({type(exc).__name__})"
@@ -142,7 +156,7 @@ class SpotifyClient:
                 continue
             status = response.status_code
             if status < 300:
-                return _json_or_none(response)
+                return _json_or_none(method, url, response)
             if status == 401 and not refreshed:
                 refreshed = True
                 token = await self.tokens.refresh(token)
@@ -173,13 +187,20 @@ class SpotifyClient:
         await self._sleep(random.uniform(0, cap))
 
 
-def _json_or_none(response: httpx.Response) -> Any:
-    if response.status_code == 204 or not response.content:
+def _json_or_none(method: str, url: str, response: httpx.Response) -> Any:
+    """The decoded body; None only for an empty one (204, or a 200 to a PUT).
+
+    A body that is not JSON (a proxy's HTML page, a truncated answer) is an error, not
+    "nothing": read as None it would look like "nothing is playing" or an empty page.
+    """
+    if response.status_code == 204 or not response.content.strip():
         return None
     try:
         return response.json()
     except ValueError:
-        return None
+        raise SpotifyUnavailable(
+            f"Spotify's answer to {method} {_route(url)} was not JSON ({response.status_code})"
+        ) from None
 
 
 def _retry_after(response: httpx.Response) -> float:

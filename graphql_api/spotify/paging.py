@@ -14,9 +14,13 @@ import math
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
+from graphql_api.spotify.errors import SpotifyApiError
+
 Progress = Callable[[int, int], Awaitable[None] | None]
 
-MAX_CURSOR_PAGES = 10_000  # a guard against a cursor that never ends
+# A cursor that never ends (a Spotify bug, or a loop in its cursors) must not spin forever;
+# no real collection comes near 10,000 pages of 50.
+MAX_CURSOR_PAGES = 10_000
 
 
 class _Getter(Protocol):
@@ -109,16 +113,21 @@ async def fetch_cursor_pages(
     """Every item of a cursor-paged collection, in order, following ``next``.
 
     ``wrapper`` names the key the page sits under (``"artists"`` for ``/me/following``).
+    Raises ``SpotifyApiError`` when ``next`` still leads on after ``max_pages`` pages:
+    returning what was read so far would pass a truncated collection off as complete.
     """
     page = _page(await client.get(path, {**(params or {}), "limit": page_size}), wrapper)
     result = _items(page)
     total = page.get("total")
     await _report(progress, len(result), total if isinstance(total, int) else len(result))
-    for _ in range(max_pages):
-        following = page.get("next")
-        if not isinstance(following, str):
-            break
+    pages = 1
+    while isinstance(following := page.get("next"), str):
+        if pages >= max_pages:
+            raise SpotifyApiError(
+                f"{path} still had a next page after {max_pages} pages", status=200
+            )
         page = _page(await client.get(following), wrapper)
+        pages += 1
         more = _items(page)
         if not more:
             break

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from graphql_api.resources import Resources
 from graphql_api.spotify import spotify_for
+from graphql_api.spotify.errors import SpotifyApiError
 from graphql_api.spotify.objects import (
     parse_many,
     parse_play,
@@ -19,9 +22,11 @@ from spotify_emulator.generator import generate_fixture
 from spotify_emulator.testing import EmulatorHandle
 from tests.support.spotify import linked_user
 
-pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+# The emulator tests need a linked user, but not every database backend for that.
+sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
+@sqlite_only
 async def test_offset_pages_come_back_complete_and_in_order(
     spotify_resources: Resources, emulator: EmulatorHandle
 ) -> None:
@@ -41,6 +46,7 @@ async def test_offset_pages_come_back_complete_and_in_order(
     assert len(parsed.items) + parsed.skipped == 237
 
 
+@sqlite_only
 async def test_playlist_quirks_never_crash(
     spotify_resources: Resources, emulator: EmulatorHandle
 ) -> None:
@@ -62,6 +68,7 @@ async def test_playlist_quirks_never_crash(
     assert local.uri.startswith("spotify:local:")
 
 
+@sqlite_only
 async def test_cursor_pages_follow_next(
     spotify_resources: Resources, emulator: EmulatorHandle
 ) -> None:
@@ -81,9 +88,28 @@ async def test_cursor_pages_follow_next(
     assert times == sorted(times, reverse=True)
 
 
+@sqlite_only
 async def test_saved_albums_parse(spotify_resources: Resources, emulator: EmulatorHandle) -> None:
     client = spotify_for(spotify_resources, await linked_user(spotify_resources, emulator, "alice"))
     albums = parse_many(await fetch_offset_pages(client, "/me/albums"), parse_saved_album)
     assert albums.items
     assert albums.skipped == 0
     assert {a.item.release_date_precision for a in albums.items} <= {"year", "month", "day"}
+
+
+class EndlessCursor:
+    """A collection whose ``next`` never runs out (a cursor loop on Spotify's side)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        self.calls += 1
+        return {"items": [{"n": self.calls}], "next": f"{path}?after={self.calls}"}
+
+
+async def test_an_endless_cursor_fails_instead_of_truncating() -> None:
+    endless = EndlessCursor()
+    with pytest.raises(SpotifyApiError, match="after 3 pages"):
+        await fetch_cursor_pages(endless, "/me/following", max_pages=3)
+    assert endless.calls == 3
