@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr
 
 from graphql_api.settings import Settings
+from graphql_api.spotify.oauth import redirect_uri_of
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +55,7 @@ async def demo_spotify(settings: Settings) -> AsyncIterator[Settings]:
         new_releases=20,
     )
     server = await serve_in_background(create_app(fixture, EmulatorConfig()))
-    redirect_uri = settings.spotify_redirect_uri or (
-        settings.public_url.rstrip("/") + "/auth/spotify/callback"
-    )
+    redirect_uri = redirect_uri_of(settings)
     effective = settings.model_copy(
         update={
             "spotify_client_id": DEFAULT_CLIENT_ID,

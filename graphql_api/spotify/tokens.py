@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from graphql_api.resources import Resources
 from graphql_api.spotify.credentials import load_link, store_tokens, stored_tokens
 from graphql_api.spotify.errors import SpotifyRelinkRequired
-from graphql_api.spotify.oauth import refresh_tokens
+from graphql_api.spotify.oauth import TokenSet, refresh_tokens
 
 log = logging.getLogger(__name__)
 
@@ -70,11 +70,12 @@ class TokenManager:
         because of the expiry time): if the stored token differs from it, another task
         or process has refreshed already and the stored one is used as is.
         """
-        async with self._user_lock(user_id), self.resources.sessionmaker() as session:
-            account = await load_link(session, user_id)
-            if account is None or account.needs_relink:
-                raise _relink(account is None)
-            tokens = stored_tokens(self.settings, account)
+        async with self._user_lock(user_id):
+            async with self.resources.sessionmaker() as session:
+                account = await load_link(session, user_id)
+                if account is None or account.needs_relink:
+                    raise _relink(account is None)
+                tokens = stored_tokens(self.settings, account)
             already = (
                 tokens.access_token != rejected
                 if rejected is not None
@@ -86,22 +87,36 @@ class TokenManager:
             if tokens.refresh_token is None:
                 await self._mark_relink(user_id)
                 raise _relink(False)
+            # No session is open across the call: a slow accounts service must not pin
+            # a database connection per refreshing user.
             try:
                 fresh = await refresh_tokens(
                     self.resources.http, self.settings, tokens.refresh_token
                 )
             except SpotifyRelinkRequired:
-                await session.rollback()
                 await self._mark_relink(user_id)
                 raise
+            return await self._store(user_id, used=tokens.refresh_token, fresh=fresh)
+
+    async def _store(self, user_id: int, *, used: str, fresh: TokenSet) -> str:
+        """Commit refreshed tokens, unless the user linked again while we refreshed."""
+        async with self.resources.sessionmaker() as session:
+            account = await load_link(session, user_id)
+            if account is None:
+                raise _relink(True)
+            current = stored_tokens(self.settings, account)
+            if current.refresh_token != used:
+                # A new link (perhaps another Spotify account) replaced the one we refreshed.
+                self._remember(user_id, current.access_token, current.expires_at)
+                return current.access_token
             store_tokens(self.settings, account, fresh)
             # This is the boundary owner for a token write: a rotated refresh token must be
             # durable before anyone else may refresh (the old one may already be dead).
             await session.commit()
-            self.refreshes += 1
-            self._remember(user_id, fresh.access_token, fresh.expires_at)
-            log.info("refreshed Spotify tokens for user %s", user_id)
-            return fresh.access_token
+        self.refreshes += 1
+        self._remember(user_id, fresh.access_token, fresh.expires_at)
+        log.info("refreshed Spotify tokens for user %s", user_id)
+        return fresh.access_token
 
     def forget(self, user_id: int) -> None:
         """Drop the cached access token (e.g. after the user linked again)."""
@@ -143,9 +158,11 @@ class UserTokens:
         self.user_id = user_id
 
     async def access_token(self) -> str:
+        """The user's current access token (see ``TokenManager.access_token``)."""
         return await self.manager.access_token(self.user_id)
 
     async def refresh(self, rejected: str) -> str:
+        """A new token after Spotify answered 401 to ``rejected``."""
         return await self.manager.refresh(self.user_id, rejected=rejected)
 
 
