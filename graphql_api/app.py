@@ -23,6 +23,7 @@ from graphql_api.health import healthz, readyz
 from graphql_api.jobs.registry import cron_jobs
 from graphql_api.library.cron import in_process_cron
 from graphql_api.library.routes import routes as library_routes
+from graphql_api.listening.loop import api_poller
 from graphql_api.resources import open_resources
 from graphql_api.schema import schema
 from graphql_api.settings import Settings, get_settings
@@ -47,8 +48,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "SQLite" if settings.is_sqlite else "PostgreSQL",
                 "Redis" if settings.redis_url else "in-process",
             )
-            # Cron jobs (scheduled library saves): run here on the embedded default only.
-            async with in_process_cron(resources, cron_jobs()):
+            # The now-playing poller and the cron jobs (scheduled library saves) run here
+            # on the embedded default, in the worker otherwise.
+            async with api_poller(resources), in_process_cron(resources, cron_jobs()):
                 yield {"mixtape": AppState(resources=resources, head_revisions=heads)}
 
     graphql = MixtapeGraphQL(schema)

@@ -61,9 +61,6 @@ class Settings(BaseSettings):
     spotify_retry_cap_s: float = 8.0
     spotify_refresh_margin_s: float = 60.0
 
-    # Library snapshots (graphql_api/library/): Spotify calls in flight per snapshot job.
-    snapshot_concurrency: int = 8
-
     # Accounts (graphql_api/auth/): where `/auth/spotify/login?redirect_to=` may send the
     # browser back to (origins or URL prefixes), and how long each credential lives.
     auth_redirect_allowlist: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -77,6 +74,27 @@ class Settings(BaseSettings):
     auth_max_failures_per_account: int = 5
     auth_max_failures_per_address: int = 20
     auth_failure_window_s: int = 900
+
+    # Now playing (graphql_api/listening/): the poller's intervals, in seconds.
+    poll_enabled: bool = True  # False: no process polls anyone
+    # Whether API processes run the poller loop; None = only without Redis (embedded
+    # default). With Redis, the arq worker runs it.
+    poll_in_api: bool | None = None
+    poll_playing_seconds: float = 5.0
+    poll_paused_seconds: float = 20.0
+    poll_idle_seconds: float = 60.0
+    poll_min_seconds: float = 1.0
+    poll_max_backoff_seconds: float = 600.0
+    # A claimed poll not finished within the lease is claimed again by anyone.
+    poll_lease_seconds: float = 60.0
+    poll_tick_seconds: float = 1.0
+    poll_concurrency: int = 20
+    poll_batch: int = 100
+    # Polling off for longer than this: fill the gap from recently-played.
+    poll_gap_seconds: float = 300.0
+
+    # Library snapshots (graphql_api/library/): Spotify calls in flight per snapshot job.
+    snapshot_concurrency: int = 8
 
     # GraphQL hardening.
     graphql_max_depth: int = 12

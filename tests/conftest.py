@@ -85,7 +85,11 @@ async def _clean_redis_prefix(redis_prefix: str) -> AsyncIterator[None]:
 @pytest.fixture
 def settings(database_url: str, redis_prefix: str) -> Settings:
     """Embedded-default settings (in-process jobs and events) on this test's database."""
-    return Settings(database_url=database_url, redis_url=None, redis_prefix=redis_prefix)
+    # No now-playing polling unless a test asks for it (tests/listening does): a poller
+    # would add Spotify calls to other tests' emulator counts.
+    return Settings(
+        database_url=database_url, redis_url=None, redis_prefix=redis_prefix, poll_enabled=False
+    )
 
 
 @pytest.fixture

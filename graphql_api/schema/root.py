@@ -8,6 +8,11 @@ from strawberry.tools import merge_types
 
 from graphql_api.resolvers.auth import AuthMutation
 from graphql_api.resolvers.library import LibraryMutation, LibraryQuery, LibrarySubscription
+from graphql_api.resolvers.listening import (
+    ListeningMutation,
+    ListeningQuery,
+    ListeningSubscription,
+)
 from graphql_api.resolvers.viewer import resolve_viewer
 from graphql_api.schema.types.user import User
 
@@ -21,9 +26,9 @@ class CoreQuery:
 
 
 # Each domain adds its root classes here.
-QUERIES: tuple[type, ...] = (CoreQuery, LibraryQuery)
-MUTATIONS: tuple[type, ...] = (AuthMutation, LibraryMutation)
-SUBSCRIPTIONS: tuple[type, ...] = (LibrarySubscription,)
+QUERIES: tuple[type, ...] = (CoreQuery, ListeningQuery, LibraryQuery)
+MUTATIONS: tuple[type, ...] = (AuthMutation, ListeningMutation, LibraryMutation)
+SUBSCRIPTIONS: tuple[type, ...] = (ListeningSubscription, LibrarySubscription)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None

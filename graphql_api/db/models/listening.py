@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from graphql_api.db.base import Base, IntPK, utcnow
@@ -41,6 +42,12 @@ class NowPlaying(Base):
     observed_at: Mapped[dt.datetime | None]
     context_uri: Mapped[str | None] = mapped_column(Text)
     device_name: Mapped[str | None] = mapped_column(Text)
+    # The compact item (uri, name, artists, ...) as published to subscribers.
+    item: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The play-counting rule's progress on the current item (see listening/counting.py).
+    play_started_at: Mapped[dt.datetime | None]
+    listened_ms: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    play_recorded: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

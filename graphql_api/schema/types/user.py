@@ -11,10 +11,20 @@ from strawberry import relay
 
 from graphql_api.db import models
 from graphql_api.resolvers.library_viewer import resolve_library, resolve_library_snapshots
+from graphql_api.resolvers.listening_viewer import (
+    resolve_listening_history,
+    resolve_poller,
+    sharing_of,
+)
 from graphql_api.schema.context import Context
 from graphql_api.schema.info import Info
 from graphql_api.schema.node import parse_int_id
 from graphql_api.schema.types.library import LibrarySnapshot, LibrarySnapshotConnection
+from graphql_api.schema.types.now_playing import (
+    NowPlayingPoller,
+    NowPlayingSharing,
+    PlayConnection,
+)
 from graphql_api.schema.types.spotify_link import SpotifyLink
 
 
@@ -26,17 +36,6 @@ class User(relay.Node):
     display_name: str
     created_at: dt.datetime
     row: strawberry.Private[models.User]
-
-    # Library (graphql_api/resolvers/library_viewer.py): the user's own snapshots only.
-    @strawberry.field(description="The latest successful snapshot of the user's library.")  # type: ignore[untyped-decorator]
-    async def library(self, info: Info) -> LibrarySnapshot | None:
-        return await resolve_library(info, self.row.id)
-
-    @strawberry.field(description="Every snapshot of the user's library, newest first.")  # type: ignore[untyped-decorator]
-    async def library_snapshots(
-        self, info: Info, first: int | None = None, after: str | None = None
-    ) -> LibrarySnapshotConnection:
-        return await resolve_library_snapshots(info, self.row.id, first, after)
 
     # mypy's strawberry plugin loses the types of a field decorator called with arguments.
     @strawberry.field(description="A local account's email address; only its owner sees it.")  # type: ignore[untyped-decorator]
@@ -50,6 +49,37 @@ class User(relay.Node):
         async with info.context.read() as session:
             link = await session.get(models.SpotifyAccount, self.row.id)
         return SpotifyLink.from_row(link)
+
+    # Listening (graphql_api/resolvers/listening_viewer.py): the user's own data only.
+    @strawberry.field(description="Who may see what the user listens to; only its owner sees it.")  # type: ignore[untyped-decorator]
+    def now_playing_sharing(self, info: Info) -> NowPlayingSharing | None:
+        return sharing_of(info, self.row.id, self.row.now_playing_sharing)
+
+    @strawberry.field(description="The user's plays, newest first; only its owner sees them.")  # type: ignore[untyped-decorator]
+    async def listening_history(
+        self,
+        info: Info,
+        first: int = 20,
+        after: str | None = None,
+        since: dt.datetime | None = None,
+        until: dt.datetime | None = None,
+    ) -> PlayConnection:
+        return await resolve_listening_history(info, self.row.id, first, after, since, until)
+
+    @strawberry.field(description="The health of the user's now-playing poller (owner only).")  # type: ignore[untyped-decorator]
+    async def now_playing_poller(self, info: Info) -> NowPlayingPoller:
+        return await resolve_poller(info, self.row.id)
+
+    # Library (graphql_api/resolvers/library_viewer.py): the user's own snapshots only.
+    @strawberry.field(description="The latest successful snapshot of the user's library.")  # type: ignore[untyped-decorator]
+    async def library(self, info: Info) -> LibrarySnapshot | None:
+        return await resolve_library(info, self.row.id)
+
+    @strawberry.field(description="Every snapshot of the user's library, newest first.")  # type: ignore[untyped-decorator]
+    async def library_snapshots(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> LibrarySnapshotConnection:
+        return await resolve_library_snapshots(info, self.row.id, first, after)
 
     @classmethod
     def from_row(cls, row: models.User) -> Self:

@@ -1,0 +1,176 @@
+"""One poll of one user: ask Spotify, store the state, count plays, publish a change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import update
+
+from graphql_api.db.base import utcnow
+from graphql_api.db.models import Poller
+from graphql_api.db.uow import unit_of_work
+from graphql_api.errors import RateLimited, SpotifyRelinkRequired
+from graphql_api.listening.catalog import ensure_song
+from graphql_api.listening.changes import Change, detect_change
+from graphql_api.listening.counting import CountedPlay, PlayTracker, advance
+from graphql_api.listening.events import NowPlayingEvent, channel
+from graphql_api.listening.history import NewPlay, backfill, record_play
+from graphql_api.listening.intervals import IntervalPolicy
+from graphql_api.listening.playback import Playback, parse_currently_playing
+from graphql_api.listening.scheduler import Claim
+from graphql_api.listening.store import load_row, playback_of, tracker_of, write_state
+from graphql_api.resources import Resources
+from graphql_api.settings import Settings
+from graphql_api.spotify import request_budget, spotify_for
+
+log = logging.getLogger(__name__)
+
+RELINK_REQUIRED = "SPOTIFY_RELINK_REQUIRED"
+
+
+def policy_of(settings: Settings) -> IntervalPolicy:
+    """The interval policy ``settings`` configure."""
+    return IntervalPolicy(
+        playing=settings.poll_playing_seconds,
+        paused=settings.poll_paused_seconds,
+        idle=settings.poll_idle_seconds,
+        minimum=settings.poll_min_seconds,
+        max_backoff=settings.poll_max_backoff_seconds,
+    )
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    change: Change | None = None
+    plays: int = 0
+    error: str | None = None
+    delay: float = 0.0
+
+
+def _as_item(play: CountedPlay) -> dict[str, Any]:
+    item = play.item
+    return {
+        "uri": item.uri,
+        "type": item.kind,
+        "name": item.name,
+        "duration_ms": item.duration_ms,
+        "id": item.spotify_id,
+        "explicit": item.explicit,
+        "is_local": item.is_local,
+    }
+
+
+async def poll_user(resources: Resources, claim: Claim) -> PollOutcome:
+    """Poll ``claim.user_id`` once and reschedule them. Never raises for Spotify's failures:
+    they become the poller's ``last_error`` and a back-off."""
+    settings = resources.settings
+    policy = policy_of(settings)
+    client = spotify_for(resources, claim.user_id)
+    now = utcnow()
+    try:
+        body = await client.get("me/player/currently-playing", {"additional_types": "episode"})
+        observed_at = utcnow()
+        history: list[dict[str, Any]] = []
+        gap = dt.timedelta(seconds=settings.poll_gap_seconds)
+        if claim.last_poll_at is None or now - claim.last_poll_at > gap:
+            params: dict[str, Any] = {"limit": 50}
+            if claim.last_poll_at is not None:
+                params["after"] = int(claim.last_poll_at.timestamp() * 1000)
+            page = await client.get("me/player/recently-played", params)
+            history = list((page or {}).get("items") or [])
+    except SpotifyRelinkRequired as exc:
+        await _failed(resources, claim, str(exc), None, stopped=RELINK_REQUIRED)
+        return PollOutcome(error=str(exc))
+    except RateLimited as exc:
+        delay = policy.after_error(claim.consecutive_errors + 1, exc.retry_after)
+        await _failed(resources, claim, str(exc), delay)
+        return PollOutcome(error=str(exc), delay=delay)
+    except Exception as exc:  # any failure must reschedule, never kill the loop
+        delay = policy.after_error(claim.consecutive_errors + 1)
+        message = str(exc) if hasattr(exc, "code") else f"{type(exc).__name__}: {exc}"
+        log.warning("now-playing poll of user %s failed: %s", claim.user_id, message)
+        await _failed(resources, claim, message, delay)
+        return PollOutcome(error=message, delay=delay)
+
+    current = parse_currently_playing(body if isinstance(body, dict) else None, observed_at)
+    pressure = await request_budget(resources).usage()
+    delay = policy.after_success(current, pressure)
+    return await _store(resources, claim.user_id, current, body, history, delay)
+
+
+async def _store(
+    resources: Resources,
+    user_id: int,
+    current: Playback,
+    body: Any,
+    history: list[dict[str, Any]],
+    delay: float,
+) -> PollOutcome:
+    event: NowPlayingEvent | None = None
+    recorded = 0
+    async with unit_of_work(resources.sessionmaker) as uow:
+        session = uow.session
+        if history:
+            recorded += await backfill(session, user_id, history)
+        row = await load_row(session, user_id)
+        previous = playback_of(row) if row is not None else None
+        change = detect_change(previous, current)
+        tracker, plays = advance(
+            tracker_of(row) if row is not None else PlayTracker(), previous, current, change
+        )
+        for play in plays:
+            new = NewPlay(
+                item=_as_item(play),
+                played_at=play.played_at,
+                ms_played=play.ms_played,
+                context_uri=play.context_uri,
+                source="poller",
+            )
+            recorded += await record_play(session, user_id, new)
+        song_id = row.song_id if row is not None and change is None else None
+        if current.item is not None and song_id is None:
+            song_id = await ensure_song(session, body["item"])
+        write_state(session, row, user_id, current, tracker, song_id)
+        await session.execute(
+            update(Poller)
+            .where(Poller.user_id == user_id)
+            .values(
+                last_poll_at=current.observed_at,
+                next_poll_at=utcnow() + dt.timedelta(seconds=delay),
+                consecutive_errors=0,
+                last_error=None,
+                stopped_reason=None,
+            )
+        )
+        if change is not None:
+            event = NowPlayingEvent(user_id, current, change)
+            message = event.as_message()
+            uow.after_commit(lambda: resources.pubsub.publish(channel(user_id), message))
+    return PollOutcome(change=event.change if event else None, plays=recorded, delay=delay)
+
+
+async def _failed(
+    resources: Resources,
+    claim: Claim,
+    message: str,
+    delay: float | None,
+    *,
+    stopped: str | None = None,
+) -> None:
+    """Record a failed poll; ``delay`` None = do not reschedule (stopped until fixed)."""
+    now = utcnow()
+    values: dict[str, Any] = {
+        "last_error": message[:1000],
+        "last_error_at": now,
+        "consecutive_errors": claim.consecutive_errors + 1,
+        "stopped_reason": stopped,
+    }
+    # A stopped poller is due again at once when its cause goes away (e.g. a relink).
+    values["next_poll_at"] = now + dt.timedelta(seconds=delay if delay is not None else 0)
+    async with unit_of_work(resources.sessionmaker) as uow:
+        await uow.session.execute(
+            update(Poller).where(Poller.user_id == claim.user_id).values(**values)
+        )

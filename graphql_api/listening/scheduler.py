@@ -1,0 +1,108 @@
+"""Which users are due a poll, claimed atomically so that one poll at most is in flight.
+
+The schedule is the ``pollers`` table: any number of processes run the loop, and each
+claims due users by pushing their ``next_poll_at`` one lease ahead in the same
+transaction that found them. PostgreSQL: ``FOR UPDATE SKIP LOCKED``. SQLite (one
+writer at a time): a conditional ``UPDATE … WHERE next_poll_at = <what we read>``.
+A process that dies mid-poll only delays that user by the lease.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, and_, exists, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from graphql_api.db.base import utcnow
+from graphql_api.db.models import Poller, SpotifyAccount
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A poll this process now owns."""
+
+    user_id: int
+    last_poll_at: dt.datetime | None
+    consecutive_errors: int
+
+
+def _due(now: dt.datetime) -> list[ColumnElement[bool]]:
+    return [
+        Poller.enabled.is_(True),
+        Poller.next_poll_at <= now,
+        SpotifyAccount.needs_relink.is_(False),
+    ]
+
+
+async def ensure_pollers(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    """Give every linked user a poller row (polling is on by default); returns how many."""
+    missing = ~exists().where(Poller.user_id == SpotifyAccount.user_id)
+    async with sessionmaker() as session:
+        # Read first: on SQLite even an empty INSERT … SELECT takes the write lock.
+        user_ids = (await session.scalars(select(SpotifyAccount.user_id).where(missing))).all()
+        if not user_ids:
+            return 0
+        for user_id in user_ids:
+            session.add(Poller(user_id=user_id, enabled=True, next_poll_at=utcnow()))
+        try:
+            await session.commit()
+        except Exception:  # another process created them first
+            await session.rollback()
+            return 0
+        return len(user_ids)
+
+
+async def claim_due(
+    sessionmaker: async_sessionmaker[AsyncSession], *, limit: int, lease: dt.timedelta
+) -> list[Claim]:
+    """Claim up to ``limit`` due users for this process, most overdue first."""
+    now = utcnow()
+    query = (
+        select(Poller.user_id, Poller.next_poll_at, Poller.last_poll_at, Poller.consecutive_errors)
+        .join(SpotifyAccount, SpotifyAccount.user_id == Poller.user_id)
+        .where(*_due(now))
+        .order_by(Poller.next_poll_at)
+        .limit(limit)
+    )
+    leased_until = now + lease
+    async with sessionmaker() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            rows = (await session.execute(query.with_for_update(of=Poller, skip_locked=True))).all()
+            if rows:
+                await session.execute(
+                    update(Poller)
+                    .where(Poller.user_id.in_([row.user_id for row in rows]))
+                    .values(next_poll_at=leased_until)
+                )
+            await session.commit()
+            return [Claim(row.user_id, row.last_poll_at, row.consecutive_errors) for row in rows]
+        rows = (await session.execute(query)).all()
+        await session.commit()  # end the read: a stale WAL snapshot cannot then write
+        claims = []
+        for row in rows:
+            result = await session.execute(
+                update(Poller)
+                .where(and_(Poller.user_id == row.user_id, Poller.next_poll_at == row.next_poll_at))
+                .values(next_poll_at=leased_until)
+            )
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                claims.append(Claim(row.user_id, row.last_poll_at, row.consecutive_errors))
+        await session.commit()
+        return claims
+
+
+async def next_due_in(sessionmaker: async_sessionmaker[AsyncSession]) -> float | None:
+    """Seconds until the earliest scheduled poll (None when nobody is scheduled)."""
+    async with sessionmaker() as session:
+        earliest = await session.scalar(
+            select(Poller.next_poll_at)
+            .join(SpotifyAccount, SpotifyAccount.user_id == Poller.user_id)
+            .where(Poller.enabled.is_(True), SpotifyAccount.needs_relink.is_(False))
+            .order_by(Poller.next_poll_at)
+            .limit(1)
+        )
+    if earliest is None:
+        return None
+    return max(0.0, (earliest - utcnow()).total_seconds())

@@ -1,0 +1,143 @@
+"""Sharing: each level against a stranger, a follower and the user; follows; listeningNow."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from graphql_api.db.models import NowPlaying, SharingLevel, User
+from graphql_api.listening.playback import PlayingItem
+from graphql_api.resources import Resources
+from tests.listening.conftest import global_id, login, plain_user
+from tests.support.graphql_client import GraphQLClient
+
+QUERY = "query($id: ID) { nowPlaying(userId: $id) { isPlaying item { name } } }"
+SUBSCRIBE = "subscription($id: ID) { nowPlaying(userId: $id) { isPlaying item { name } } }"
+FOLLOW = "mutation($id: ID!) { followUser(id: $id) { displayName } }"
+UNFOLLOW = "mutation($id: ID!) { unfollowUser(id: $id) { displayName } }"
+SHARE = """mutation($level: NowPlayingSharing!) {
+  setNowPlayingSharing(level: $level) { nowPlayingSharing }
+}"""
+LISTENING_NOW = """query($first: Int!, $after: String) {
+  listeningNow(first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { user { displayName } item { name } } }
+  }
+}"""
+
+
+def code(body: dict[str, Any]) -> str | None:
+    errors = body.get("errors")
+    return str(errors[0]["extensions"]["code"]) if errors else None
+
+
+async def _playing(resources: Resources, user_id: int, name: str) -> None:
+    item = PlayingItem(uri=f"spotify:track:{name}", kind="track", name=name, duration_ms=200_000)
+    async with resources.sessionmaker() as session:
+        session.add(
+            NowPlaying(
+                user_id=user_id,
+                item=item.as_json(),
+                is_playing=True,
+                progress_ms=1000,
+                observed_at=dt.datetime.now(dt.UTC),
+            )
+        )
+        await session.commit()
+
+
+async def _as(gql: GraphQLClient, resources: Resources, user_id: int) -> GraphQLClient:
+    return gql.with_token(await login(resources, user_id))
+
+
+async def _can_see(gql: GraphQLClient, owner: int) -> bool:
+    body = await gql.execute(QUERY, {"id": global_id(owner)})
+    assert code(body) in (None, "FORBIDDEN"), body
+    async with gql.websocket() as ws:
+        op = await ws.subscribe(SUBSCRIBE, {"id": global_id(owner)})
+        message = await ws.receive()
+    streamed = message["type"] == "next" and not message["payload"].get("errors")
+    # The query and the subscription always agree.
+    assert streamed == (code(body) is None), (body, message)
+    return streamed and op == message["id"]
+
+
+@pytest.mark.parametrize(
+    ("level", "stranger", "follower"),
+    [("NOBODY", False, False), ("FOLLOWERS", False, True), ("EVERYONE", True, True)],
+)
+async def test_each_level_against_a_stranger_a_follower_and_the_user(
+    resources: Resources, gql: GraphQLClient, level: str, stranger: bool, follower: bool
+) -> None:
+    owner_id = await plain_user(resources, "Owner")
+    follower_id = await plain_user(resources, "Follower")
+    stranger_id = await plain_user(resources, "Stranger")
+    await _playing(resources, owner_id, "Tune")
+    owner = await _as(gql, resources, owner_id)
+    fan = await _as(gql, resources, follower_id)
+    await fan.query(FOLLOW, {"id": global_id(owner_id)})
+    shared = await owner.query(SHARE, {"level": level})
+    assert shared["setNowPlayingSharing"]["nowPlayingSharing"] == level
+
+    assert await _can_see(owner, owner_id)
+    assert await _can_see(fan, owner_id) is follower
+    assert await _can_see(await _as(gql, resources, stranger_id), owner_id) is stranger
+
+
+async def test_follows_are_checked_and_undone(resources: Resources, gql: GraphQLClient) -> None:
+    me = await plain_user(resources, "Me")
+    them = await plain_user(resources, "Them")
+    client = await _as(gql, resources, me)
+    assert code(await client.execute(FOLLOW, {"id": global_id(me)})) == "BAD_USER_INPUT"
+    assert code(await client.execute(FOLLOW, {"id": global_id(10_000)})) == "NOT_FOUND"
+    assert code(await client.execute(FOLLOW, {"id": "not-an-id"})) == "BAD_USER_INPUT"
+    assert code(await gql.execute(FOLLOW, {"id": global_id(them)})) == "UNAUTHENTICATED"
+    await _playing(resources, them, "Theirs")
+    async with resources.sessionmaker() as session:
+        row = await session.get(User, them)
+        assert row is not None
+        row.now_playing_sharing = SharingLevel.FOLLOWERS
+        await session.commit()
+    await client.query(FOLLOW, {"id": global_id(them)})
+    await client.query(FOLLOW, {"id": global_id(them)})  # idempotent
+    assert await _can_see(client, them)
+    await client.query(UNFOLLOW, {"id": global_id(them)})
+    assert not await _can_see(client, them)
+
+
+async def test_listening_now_lists_only_who_the_viewer_may_see(
+    resources: Resources, gql: GraphQLClient
+) -> None:
+    viewer = await plain_user(resources, "Viewer")
+    levels = {"Open": SharingLevel.EVERYONE, "Friends": SharingLevel.FOLLOWERS}
+    levels |= {"Private": SharingLevel.NOBODY, "Stranger": SharingLevel.FOLLOWERS}
+    ids = {}
+    async with resources.sessionmaker() as session:
+        for name, level in levels.items():
+            user = User(display_name=name, now_playing_sharing=level)
+            session.add(user)
+            await session.flush()
+            ids[name] = user.id
+        await session.commit()
+    for name, user_id in ids.items():
+        await _playing(resources, user_id, f"{name} song")
+    await _playing(resources, viewer, "My song")
+    client = await _as(gql, resources, viewer)
+    await client.query(FOLLOW, {"id": global_id(ids["Friends"])})
+
+    names, after = [], None
+    while True:
+        page = (await client.query(LISTENING_NOW, {"first": 2, "after": after}))["listeningNow"]
+        assert page["totalCount"] == 3
+        names += [edge["node"]["user"]["displayName"] for edge in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert sorted(names) == ["Friends", "Open", "Viewer"]
+    bad = await client.execute(LISTENING_NOW, {"first": 0})
+    assert code(bad) == "BAD_USER_INPUT"
+    assert code(await client.execute(LISTENING_NOW, {"first": 2, "after": "@@"})) == (
+        "BAD_USER_INPUT"
+    )

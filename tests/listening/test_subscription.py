@@ -1,0 +1,88 @@
+"""The nowPlaying subscription over real websockets, with the poller in the API process."""
+
+from __future__ import annotations
+
+import pytest
+
+from graphql_api.resources import Resources
+from spotify_emulator.testing import EmulatorHandle
+from tests.listening.conftest import login, playing, track
+from tests.support.graphql_client import GraphQLClient, WebSocketSession
+from tests.support.spotify import linked_user
+
+SUBSCRIPTION = """
+subscription($userId: ID) {
+  nowPlaying(userId: $userId) {
+    change isPlaying progressMs timestamp
+    item { uri name artistNames durationMs }
+    user { displayName }
+  }
+}"""
+
+
+async def _next(ws: WebSocketSession, op: str) -> dict[str, object]:
+    payload = await ws.next_payload(op, timeout=15)
+    assert not payload.get("errors"), payload
+    state: dict[str, object] = payload["data"]["nowPlaying"]  # type: ignore[index]
+    return state
+
+
+async def _nothing_more(ws: WebSocketSession, op: str, seconds: float) -> None:
+    with pytest.raises(TimeoutError):
+        await ws.next_payload(op, timeout=seconds)
+
+
+async def test_a_subscriber_sees_play_pause_and_track_changes_once_each(
+    listening_resources: Resources, emulator: EmulatorHandle, client: GraphQLClient
+) -> None:
+    await emulator.set_player("alice", None)
+    user_id = await linked_user(listening_resources, emulator, "alice")
+    gql = client.with_token(await login(listening_resources, user_id))
+    async with gql.websocket() as ws:
+        op = await ws.subscribe(SUBSCRIPTION)
+        initial = await _next(ws, op)
+        assert initial["item"] is None
+        assert initial["isPlaying"] is False
+
+        await emulator.set_player("alice", playing(track(1), progress_ms=2000))
+        started = await _next(ws, op)
+        assert started["change"] == "TRACK_CHANGED"
+        assert started["isPlaying"] is True
+        assert started["item"]["name"] == "Song 1"  # type: ignore[index]
+        assert started["item"]["artistNames"] == ["Artist 1"]  # type: ignore[index]
+        assert isinstance(started["timestamp"], float)
+
+        await emulator.set_player("alice", playing(track(1), progress_ms=9000, is_playing=False))
+        paused = await _next(ws, op)
+        assert paused["change"] == "PAUSED"
+        assert paused["progressMs"] == 9000
+
+        await emulator.set_player("alice", playing(track(2), progress_ms=0))
+        changed = await _next(ws, op)
+        assert changed["change"] == "TRACK_CHANGED"
+        assert changed["item"]["name"] == "Song 2"  # type: ignore[index]
+        # Many polls later (0.2 s apart), nothing else arrived: each change came once.
+        await _nothing_more(ws, op, 1.5)
+
+
+async def test_a_late_subscriber_gets_the_current_state_at_once(
+    listening_resources: Resources, emulator: EmulatorHandle, client: GraphQLClient
+) -> None:
+    await emulator.set_player("alice", playing(track(3), progress_ms=4000))
+    user_id = await linked_user(listening_resources, emulator, "alice")
+    gql = client.with_token(await login(listening_resources, user_id))
+    async with gql.websocket() as ws:
+        op = await ws.subscribe(SUBSCRIPTION)
+        state = await _next(ws, op)
+        while state["item"] is None:  # subscribed before the first poll
+            state = await _next(ws, op)
+        assert state["item"]["name"] == "Song 3"  # type: ignore[index]
+
+
+async def test_anonymous_subscribers_are_refused(client: GraphQLClient) -> None:
+    async with client.websocket() as ws:
+        op = await ws.subscribe(SUBSCRIPTION)
+        message = await ws.receive()
+    assert message["id"] == op
+    errors = message["payload"]["errors"] if message["type"] == "next" else message["payload"]
+    assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
