@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tests.auth.conftest import REFRESH, VIEWER, error_code
@@ -57,3 +58,14 @@ async def test_logout_ends_the_session_only(gql: GraphQLClient, ada: dict[str, A
 
 async def test_logout_needs_a_session(gql: GraphQLClient) -> None:
     assert error_code(await gql.execute(LOGOUT)) == "UNAUTHENTICATED"
+
+
+async def test_concurrent_refreshes_with_one_token_let_exactly_one_through(
+    gql: GraphQLClient, ada: dict[str, Any]
+) -> None:
+    bodies = await asyncio.gather(
+        *(gql.execute(REFRESH, {"token": ada["refreshToken"]}) for _ in range(4))
+    )
+    winners = [body for body in bodies if not body.get("errors")]
+    assert len(winners) == 1, bodies
+    assert all(error_code(body) == "UNAUTHENTICATED" for body in bodies if body.get("errors"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -210,3 +211,12 @@ async def test_spotify_only_account_cannot_unlink_but_can_delete(
     for model in (User, SpotifyAccount, AuthSession):
         assert await _count(resources, model) == 0
     assert error_code(await me.execute(VIEWER)) == "UNAUTHENTICATED"
+
+
+async def test_concurrent_exchanges_of_one_code_let_exactly_one_through(
+    http: httpx.AsyncClient, spotify_app: str, sgql: GraphQLClient
+) -> None:
+    answer = await login_with_spotify(http, spotify_app, "alice", redirect_to=FRONTEND)
+    code = query_of(answer.headers["location"])["login_code"]
+    bodies = await asyncio.gather(*(sgql.execute(EXCHANGE, {"code": code}) for _ in range(4)))
+    assert len([body for body in bodies if not body.get("errors")]) == 1, bodies
