@@ -63,9 +63,7 @@ class MixtapeGraphQL(GraphQL[Context, None]):
         # No authorization at all is an anonymous connection; an invalid one is refused
         # with 4403, as graphql-transport-ws prescribes.
         try:
-            viewer = await viewer_of_connection_params(
-                context.resources, context.connection_params
-            )
+            viewer = await viewer_of_connection_params(context.resources, context.connection_params)
         except Unauthenticated as error:
             raise ConnectionRejectionError({"code": error.code}) from error
         if viewer is not None:
