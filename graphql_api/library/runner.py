@@ -18,7 +18,8 @@ import asyncio
 import datetime as dt
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import (
@@ -43,6 +44,7 @@ from graphql_api.library.playlists import (
     store_playlist_versions,
 )
 from graphql_api.library.progress import ProgressReporter, publish_state
+from graphql_api.library.retry import in_transaction
 from graphql_api.resources import Resources
 from graphql_api.spotify import spotify_for
 from graphql_api.spotify.errors import SpotifyForbidden, SpotifyNotFound
@@ -93,24 +95,35 @@ async def _run(
         spotify_for(resources, snapshot.user_id), resources.settings.snapshot_concurrency
     )
     fetched = await _fetch_lists(reader, progress)
-    async with unit_of_work(resources.sessionmaker) as uow:
-        refs = await store_playlist_versions(uow.session, fetched.playlists, spotify_user_id)
+    refs = await in_transaction(
+        resources.sessionmaker,
+        lambda uow: store_playlist_versions(uow.session, fetched.playlists, spotify_user_id),
+    )
     await _fetch_items(resources, reader, [r for r in refs if r.needs_items], progress)
     await progress.start("writing", 1)
-    async with unit_of_work(resources.sessionmaker) as uow:
-        await _write_version(uow.session, snapshot, fetched, refs)
-        row = await uow.session.get(LibrarySnapshot, snapshot.id, with_for_update=True)
-        assert row is not None
-        row.status = SnapshotStatus.SUCCEEDED
-        row.phase, row.progress_done, row.progress_total = "done", 1, 1
-        row.finished_at = utcnow()
-        row.error_code = row.error_message = None
-        row.saved_tracks_count = len(fetched.saved_tracks)
-        row.saved_albums_count = len(fetched.saved_albums)
-        row.followed_artists_count = len(fetched.followed_artists)
-        row.playlists_count = len(refs)
+    row = await in_transaction(
+        resources.sessionmaker, lambda uow: _finish(uow.session, snapshot, fetched, refs)
+    )
     _copy_state(row, snapshot)
     await publish_state(resources, snapshot)
+
+
+async def _finish(
+    session: AsyncSession, snapshot: LibrarySnapshot, fetched: Fetched, refs: list[PlaylistRef]
+) -> LibrarySnapshot:
+    """Write version N and mark the snapshot SUCCEEDED, all in the caller's transaction."""
+    await _write_version(session, snapshot, fetched, refs)
+    row = await session.get(LibrarySnapshot, snapshot.id, with_for_update=True)
+    assert row is not None
+    row.status = SnapshotStatus.SUCCEEDED
+    row.phase, row.progress_done, row.progress_total = "done", 1, 1
+    row.finished_at = utcnow()
+    row.error_code = row.error_message = None
+    row.saved_tracks_count = len(fetched.saved_tracks)
+    row.saved_albums_count = len(fetched.saved_albums)
+    row.followed_artists_count = len(fetched.followed_artists)
+    row.playlists_count = len(refs)
+    return row
 
 
 async def _fetch_lists(reader: LibraryReader, progress: ProgressReporter) -> Fetched:
@@ -145,17 +158,23 @@ async def _fetch_items(
         try:
             items = await reader.offset_items(path, progress.advance)
         except (SpotifyForbidden, SpotifyNotFound) as error:
-            async with writing, unit_of_work(resources.sessionmaker) as uow:
-                await mark_unreadable(uow.session, ref.version_id, error.message)
+            reason = error.message
+            async with writing:
+                await in_transaction(
+                    resources.sessionmaker,
+                    lambda uow: mark_unreadable(uow.session, ref.version_id, reason),
+                )
             return
-        async with writing, unit_of_work(resources.sessionmaker) as uow:
-            await store_items(uow.session, ref.version_id, items)
+        async with writing:
+            await in_transaction(
+                resources.sessionmaker, lambda uow: store_items(uow.session, ref.version_id, items)
+            )
 
     await asyncio.gather(*(one(ref) for ref in refs))
 
 
 async def _write_version(
-    session: Any, snapshot: LibrarySnapshot, fetched: Fetched, refs: list[PlaylistRef]
+    session: AsyncSession, snapshot: LibrarySnapshot, fetched: Fetched, refs: list[PlaylistRef]
 ) -> None:
     batch = CatalogBatch()
     track_uris = [batch.add_song(s.get("track")) for s in fetched.saved_tracks]

@@ -14,8 +14,13 @@ ACTIVE = (SnapshotStatus.QUEUED, SnapshotStatus.RUNNING)
 
 
 def job_id_of(snapshot: LibrarySnapshot) -> str:
-    """The queue's job id: one job per snapshot; one active snapshot per user is the DB's."""
-    return f"snapshot:{snapshot.user_id}:{snapshot.version}"
+    """The queue's job id: one job per snapshot; one active snapshot per user is the DB's.
+
+    arq keeps results under ``arq:result:<job id>`` whatever the queue, so the id also
+    carries the row's creation time: databases sharing one Redis never collide.
+    """
+    created = int(snapshot.created_at.timestamp() * 1_000_000)
+    return f"snapshot:{snapshot.user_id}:{snapshot.version}:{created}"
 
 
 async def active_snapshot(session: AsyncSession, user_id: int) -> LibrarySnapshot | None:
