@@ -55,16 +55,19 @@ async def fetch_offset_pages(
     concurrency: int = 8,
     wrapper: str | None = None,
     progress: Progress | None = None,
+    first: dict[str, Any] | None = None,
 ) -> list[Any]:
     """Every item of an offset-paged collection, in order.
 
     The first page gives ``total``; the remaining pages are requested concurrently
     (bounded by ``concurrency``). If the collection grew meanwhile, the pages past the
     first-seen total are then followed through ``next`` one by one. ``progress`` is called
-    with ``(items done, total)`` after each page.
+    with ``(items done, total)`` after each page. ``first`` is the (unwrapped) first page
+    when the caller already fetched it, e.g. to learn every collection's total up front.
     """
     base = dict(params or {})
-    first = _page(await client.get(path, {**base, "limit": page_size, "offset": 0}), wrapper)
+    if first is None:
+        first = _page(await client.get(path, {**base, "limit": page_size, "offset": 0}), wrapper)
     items = _items(first)
     total = first.get("total")
     if not isinstance(total, int) or total <= len(items):
