@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphql_api.db.models import LibrarySnapshot, SnapshotStatus
 from graphql_api.db.uow import UnitOfWork
+from graphql_api.errors import Conflict
 from graphql_api.jobs.base import JobQueue
 
 JOB_NAME = "snapshot_library"
 ACTIVE = (SnapshotStatus.QUEUED, SnapshotStatus.RUNNING)
+CREATE_ATTEMPTS = 3
 
 
 def job_id_of(snapshot: LibrarySnapshot) -> str:
@@ -43,27 +46,43 @@ async def request_snapshot(
     is returned instead (and enqueued again, harmlessly, in case its job was lost).
     """
     session = uow.session
-    snapshot = await active_snapshot(session, user_id)
-    if snapshot is None:
-        latest = await session.scalar(
-            select(func.max(LibrarySnapshot.version)).where(LibrarySnapshot.user_id == user_id)
-        )
-        snapshot = LibrarySnapshot(
-            user_id=user_id,
-            version=(latest or 0) + 1,
-            status=SnapshotStatus.QUEUED,
-            trigger=trigger,
-            progress_done=0,
-            progress_total=0,
-        )
-        session.add(snapshot)
-        await session.flush()
+    for _attempt in range(CREATE_ATTEMPTS):
+        snapshot = await active_snapshot(session, user_id)
+        if snapshot is not None:
+            break
+        snapshot = await _create(session, user_id, trigger)
+        if snapshot is not None:
+            break
+    else:
+        raise Conflict("Another snapshot was being created at the same moment; try again.")
     queued = snapshot
 
     async def enqueue() -> None:
         await queue.enqueue(JOB_NAME, queued.id, job_id=job_id_of(queued))
 
     uow.after_commit(enqueue)
+    return snapshot
+
+
+async def _create(session: AsyncSession, user_id: int, trigger: str) -> LibrarySnapshot | None:
+    """Insert the next version; None when a concurrent request took that version first
+    (the unique (user, version) constraint decides, on every backend)."""
+    latest = await session.scalar(
+        select(func.max(LibrarySnapshot.version)).where(LibrarySnapshot.user_id == user_id)
+    )
+    snapshot = LibrarySnapshot(
+        user_id=user_id,
+        version=(latest or 0) + 1,
+        status=SnapshotStatus.QUEUED,
+        trigger=trigger,
+        progress_done=0,
+        progress_total=0,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(snapshot)
+    except IntegrityError:
+        return None
     return snapshot
 
 

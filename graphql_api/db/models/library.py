@@ -18,7 +18,16 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from graphql_api.db.base import Base, BigIntId, CreatedAt, IntPK
@@ -34,7 +43,18 @@ class SnapshotStatus(enum.StrEnum):
 
 class LibrarySnapshot(Base):
     __tablename__ = "library_snapshots"
-    __table_args__ = (UniqueConstraint("user_id", "version"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "version"),
+        # A user never has two snapshots queued or running: the database decides, so
+        # concurrent requests in any number of processes cannot both create one.
+        Index(
+            "uq_library_snapshots_one_active",
+            "user_id",
+            unique=True,
+            sqlite_where=text("status IN ('QUEUED', 'RUNNING')"),
+            postgresql_where=text("status IN ('QUEUED', 'RUNNING')"),
+        ),
+    )
 
     id: Mapped[IntPK]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
