@@ -46,6 +46,8 @@ def worker_options(settings: Settings) -> dict[str, Any]:
         "job_timeout": 3600,
         "max_tries": 5,
         "health_check_key": f"{settings.redis_prefix}:worker:health",
+        # arq's default (an hour) would keep a killed worker "healthy" that long.
+        "health_check_interval": 30,
     }
 
 
