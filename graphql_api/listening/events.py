@@ -17,6 +17,14 @@ def channel(user_id: int) -> str:
     return f"now_playing:{user_id}"
 
 
+ACCESS_CHANGED: Json = {"accessChanged": True}
+
+
+def is_access_change(message: Json) -> bool:
+    """Whether ``message`` says who may see the channel changed (not a playback)."""
+    return bool(message.get("accessChanged"))
+
+
 @dataclass(frozen=True)
 class NowPlayingEvent:
     """A user's playback as subscribers see it, and the change that produced it."""

@@ -8,9 +8,16 @@ import strawberry
 from strawberry.relay import GlobalID
 
 from graphql_api.db import models
+from graphql_api.db.uow import UnitOfWork
 from graphql_api.errors import Forbidden, NotFound
+from graphql_api.events import PubSub
 from graphql_api.listening import queries, sharing
-from graphql_api.listening.events import NowPlayingEvent, channel
+from graphql_api.listening.events import (
+    ACCESS_CHANGED,
+    NowPlayingEvent,
+    channel,
+    is_access_change,
+)
 from graphql_api.listening.store import load_playback, playback_of
 from graphql_api.schema.context import Context
 from graphql_api.schema.info import Info
@@ -38,6 +45,19 @@ async def _visible_user(context: Context, user_id: GlobalID | None) -> models.Us
         if not await sharing.can_view(session, viewer_id, target):
             raise Forbidden(NOT_SHARED)
     return user
+
+
+def _announce_access_change(uow: UnitOfWork, pubsub: PubSub, owner_id: int) -> None:
+    """After the commit, make ``owner_id``'s open streams check again who may watch.
+
+    A stream checks access when it starts; without this, taking sharing back (or an
+    unfollow) would leave an already open stream running.
+    """
+
+    async def publish() -> None:
+        await pubsub.publish(channel(owner_id), ACCESS_CHANGED)
+
+    uow.after_commit(publish)
 
 
 async def resolve_now_playing(info: Info, user_id: GlobalID | None = None) -> NowPlaying:
@@ -88,6 +108,7 @@ class ListeningMutation:
         followee_id = decode_global_id(id, "User")
         async with info.context.unit_of_work() as uow:
             followee = await sharing.unfollow(uow.session, viewer_id, followee_id)
+            _announce_access_change(uow, info.context.resources.pubsub, followee_id)
         return User.from_row(followee)
 
     @strawberry.mutation(description="Choose who may see what you are listening to.")  # type: ignore[untyped-decorator]
@@ -97,6 +118,7 @@ class ListeningMutation:
             user = await sharing.set_sharing(
                 uow.session, viewer_id, models.SharingLevel(level.value)
             )
+            _announce_access_change(uow, info.context.resources.pubsub, viewer_id)
         return User.from_row(user)
 
     @strawberry.mutation(description="Turn polling of your Spotify player on or off.")  # type: ignore[untyped-decorator]
@@ -128,6 +150,9 @@ class ListeningSubscription:
             yield NowPlaying.of(user, playback)
             last_seen = playback.observed_at if playback is not None else None
             async for message in subscription:
+                if is_access_change(message):
+                    await _visible_user(context, user_id)
+                    continue
                 event = NowPlayingEvent.from_message(message)
                 if last_seen is not None and event.playback.observed_at <= last_seen:
                     continue

@@ -141,3 +141,44 @@ async def test_listening_now_lists_only_who_the_viewer_may_see(
     assert code(await client.execute(LISTENING_NOW, {"first": 2, "after": "@@"})) == (
         "BAD_USER_INPUT"
     )
+
+
+async def _stream_refused(ws: Any, op: str) -> bool:
+    """Whether the open subscription ``op`` now ends with FORBIDDEN."""
+    message = await ws.receive(timeout=15)
+    assert message.get("id") == op, message
+    errors = message["payload"]["errors"] if message["type"] in ("next", "error") else []
+    return bool(errors) and errors[0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_an_open_stream_ends_when_sharing_is_taken_back(
+    resources: Resources, gql: GraphQLClient
+) -> None:
+    owner_id = await plain_user(resources, "Owner")
+    fan_id = await plain_user(resources, "Fan")
+    await _playing(resources, owner_id, "Secret")
+    owner = await _as(gql, resources, owner_id)
+    await owner.query(SHARE, {"level": "EVERYONE"})
+    fan = await _as(gql, resources, fan_id)
+    async with fan.websocket() as ws:
+        op = await ws.subscribe(SUBSCRIBE, {"id": global_id(owner_id)})
+        first = await ws.next_payload(op)
+        assert first["data"]["nowPlaying"]["item"]["name"] == "Secret"
+        await owner.query(SHARE, {"level": "NOBODY"})
+        assert await _stream_refused(ws, op)
+
+
+async def test_an_open_stream_ends_on_unfollow_when_shared_with_followers(
+    resources: Resources, gql: GraphQLClient
+) -> None:
+    owner_id = await plain_user(resources, "Owner")
+    fan_id = await plain_user(resources, "Fan")
+    await _playing(resources, owner_id, "Friends only")
+    await (await _as(gql, resources, owner_id)).query(SHARE, {"level": "FOLLOWERS"})
+    fan = await _as(gql, resources, fan_id)
+    await fan.query(FOLLOW, {"id": global_id(owner_id)})
+    async with fan.websocket() as ws:
+        op = await ws.subscribe(SUBSCRIBE, {"id": global_id(owner_id)})
+        await ws.next_payload(op)
+        await fan.query(UNFOLLOW, {"id": global_id(owner_id)})
+        assert await _stream_refused(ws, op)
