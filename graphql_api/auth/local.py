@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphql_api.auth import passwords, rate_limit
 from graphql_api.auth.outcome import Outcome
+from graphql_api.auth.rate_limit import Attempt
 from graphql_api.auth.sessions import IssuedSession, start_session
 from graphql_api.db.models import User
 from graphql_api.errors import BadUserInput, Conflict, Unauthenticated
@@ -19,12 +20,13 @@ from graphql_api.settings import Settings
 # real check of an address is mail reaching it.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_DISPLAY_NAME = 200
+MAX_EMAIL = 320
 
 
 def normalize_email(email: str) -> str:
     """The stored form of an address: trimmed and lower-cased; BAD_USER_INPUT if malformed."""
     normalized = email.strip().lower()
-    if len(normalized) > 320 or not _EMAIL.match(normalized):
+    if len(normalized) > MAX_EMAIL or not _EMAIL.match(normalized):
         raise BadUserInput("That is not a valid email address.", field="email")
     return normalized
 
@@ -65,29 +67,31 @@ async def register(
     return await start_session(session, settings, user_id=user.id, method="password")
 
 
-async def login(
-    session: AsyncSession,
-    settings: Settings,
-    *,
-    email: str,
-    password: str,
-    address: str | None,
-) -> Outcome[IssuedSession]:
-    """Log in with a password; failures are recorded so the caller must commit them."""
+async def begin_login(session: AsyncSession, *, email: str, address: str | None) -> Attempt:
+    """Count a login attempt before its password is checked; the caller commits it, then
+    calls :func:`login` in a new transaction (see :mod:`graphql_api.auth.rate_limit`)."""
     normalized = email.strip().lower()
-    limited = await rate_limit.check_login_allowed(
-        session, settings, email=normalized, address=address
-    )
+    if len(normalized) > MAX_EMAIL:
+        # No account has such an address, and its key would not fit the attempts table.
+        raise BadUserInput("That is not a valid email address.", field="email")
+    return await rate_limit.record_attempt(session, email=normalized, address=address)
+
+
+async def login(
+    session: AsyncSession, settings: Settings, *, attempt: Attempt, password: str
+) -> Outcome[IssuedSession]:
+    """Log in with a password; a refusal or a failure is returned, to raise after the commit."""
+    limited = await rate_limit.judge(session, settings, attempt)
     if limited is not None:
         return Outcome.fail(limited)
-    user = await session.scalar(select(User).where(User.email == normalized))
+    user = await session.scalar(select(User).where(User.email == attempt.email))
     # Verify even without a user, so that the answer takes as long either way.
     if not passwords.verify_password(user.password_hash if user else None, password):
-        await rate_limit.record_failure(session, email=normalized, address=address)
+        # The attempt's rows stay: they are the record of this failure.
         return Outcome.fail(Unauthenticated("Wrong email address or password."))
     assert user is not None
     assert user.password_hash is not None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
-    await rate_limit.clear_account_failures(session, email=normalized)
+    await rate_limit.succeeded(session, attempt)
     return Outcome.ok(await start_session(session, settings, user_id=user.id, method="password"))

@@ -1,12 +1,20 @@
 """Failed-login limits per account and per client address, kept in the database.
 
 The database is shared by every process, so the limit holds however many API processes
-run. A failure is a row; a key is limited while it has too many rows inside the window.
+run. An attempt is a row; a key is limited while it has too many rows inside the window.
+
+An attempt is recorded (and committed) *before* it is judged, and judged by counting every
+row, its own included. Counting first and recording after a failed password would let
+guesses sent at once all pass the count before any of them is recorded. This way, of the
+attempts in flight, the last to count sees every one committed before it, so at most the
+limit ever reaches the password check. An attempt that is refused, or that succeeds, takes
+its own rows back; a failed one leaves them as the record of the failure.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +25,15 @@ from graphql_api.errors import RateLimited
 from graphql_api.settings import Settings
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """A login attempt already counted against its account and address."""
+
+    email: str
+    address: str | None
+    row_ids: tuple[int, ...]
+
+
 def account_key(email: str) -> str:
     return f"account:{email.strip().lower()}"
 
@@ -25,15 +42,26 @@ def address_key(address: str | None) -> str:
     return f"address:{address or 'unknown'}"
 
 
-async def check_login_allowed(
-    session: AsyncSession, settings: Settings, *, email: str, address: str | None
-) -> RateLimited | None:
-    """RATE_LIMITED when the account or the address failed too often lately, else None."""
+async def record_attempt(session: AsyncSession, *, email: str, address: str | None) -> Attempt:
+    """Count one attempt against the account and the address; commit before ``judge``."""
+    now = utcnow()
+    rows = [
+        LoginAttempt(key=account_key(email), created_at=now),
+        LoginAttempt(key=address_key(address), created_at=now),
+    ]
+    session.add_all(rows)
+    await session.flush()
+    return Attempt(email=email, address=address, row_ids=tuple(row.id for row in rows))
+
+
+async def judge(session: AsyncSession, settings: Settings, attempt: Attempt) -> RateLimited | None:
+    """RATE_LIMITED (and the attempt taken back) when its account or address has more
+    attempts in the window than allowed, its own included; None when it may go on."""
     now = utcnow()
     since = now - dt.timedelta(seconds=settings.auth_failure_window_s)
     limits = (
-        (account_key(email), settings.auth_max_failures_per_account, "account"),
-        (address_key(address), settings.auth_max_failures_per_address, "address"),
+        (account_key(attempt.email), settings.auth_max_failures_per_account, "account"),
+        (address_key(attempt.address), settings.auth_max_failures_per_address, "address"),
     )
     for key, limit, scope in limits:
         count, oldest = (
@@ -43,7 +71,9 @@ async def check_login_allowed(
                 )
             )
         ).one()
-        if count >= limit:
+        if count > limit:
+            # A refused attempt never reached the password: it is no failure to remember.
+            await _take_back(session, attempt)
             retry_after = _retry_after(oldest, settings, now)
             return RateLimited(
                 "Too many failed logins; try again later.", retry_after=retry_after, scope=scope
@@ -51,21 +81,17 @@ async def check_login_allowed(
     return None
 
 
-async def record_failure(session: AsyncSession, *, email: str, address: str | None) -> None:
-    """Count one failed login against the account and the address."""
-    now = utcnow()
-    session.add_all(
-        [
-            LoginAttempt(key=account_key(email), created_at=now),
-            LoginAttempt(key=address_key(address), created_at=now),
-        ]
+async def succeeded(session: AsyncSession, attempt: Attempt) -> None:
+    """Forget the account's failures after a successful login; the address keeps its
+    earlier failures but not this attempt."""
+    await session.execute(
+        delete(LoginAttempt).where(LoginAttempt.key == account_key(attempt.email))
     )
-    await session.flush()
+    await _take_back(session, attempt)
 
 
-async def clear_account_failures(session: AsyncSession, *, email: str) -> None:
-    """Forget an account's failures after a successful login (the address keeps its count)."""
-    await session.execute(delete(LoginAttempt).where(LoginAttempt.key == account_key(email)))
+async def _take_back(session: AsyncSession, attempt: Attempt) -> None:
+    await session.execute(delete(LoginAttempt).where(LoginAttempt.id.in_(attempt.row_ids)))
 
 
 async def prune(session: AsyncSession, settings: Settings) -> int:

@@ -61,13 +61,13 @@ async def register(info: Info, email: str, password: str, display_name: str) -> 
 async def login(info: Info, email: str, password: str) -> AuthPayload:
     """Log in with a password (failures are limited per account and per address)."""
     context = info.context
+    # Two transactions: the attempt must be committed, and so visible to every concurrent
+    # attempt, before it is judged (graphql_api/auth/rate_limit.py says why).
+    async with context.unit_of_work() as uow:
+        attempt = await local.begin_login(uow.session, email=email, address=_client_address(info))
     async with context.unit_of_work() as uow:
         outcome = await local.login(
-            uow.session,
-            context.resources.settings,
-            email=email,
-            password=password,
-            address=_client_address(info),
+            uow.session, context.resources.settings, attempt=attempt, password=password
         )
     return await _payload(info, outcome.unwrap())
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from graphql_api.settings import Settings
@@ -89,3 +90,33 @@ async def test_failed_logins_are_limited_per_address(
     body = await gql.execute(LOGIN, {"email": "ada@example.com", "password": PASSWORD})
     assert error_code(body) == "RATE_LIMITED"
     assert body["errors"][0]["extensions"]["scope"] == "address"
+
+
+async def test_an_overlong_email_is_bad_input_not_a_crash(gql: GraphQLClient) -> None:
+    body = await gql.execute(LOGIN, {"email": "x" * 1000 + "@example.com", "password": "nope!"})
+    assert error_code(body) == "BAD_USER_INPUT"
+
+
+async def test_concurrent_wrong_passwords_cannot_outrun_the_account_limit(
+    gql: GraphQLClient, ada: dict[str, Any], settings: Settings
+) -> None:
+    # A check-then-record limit lets every guess sent at once pass the check before any
+    # failure is recorded; only `limit` guesses may ever reach the password check.
+    limit = settings.auth_max_failures_per_account
+    bodies = await asyncio.gather(
+        *(
+            gql.execute(LOGIN, {"email": "ada@example.com", "password": f"wrong guess {i}"})
+            for i in range(3 * limit)
+        )
+    )
+    codes = [error_code(body) for body in bodies]
+    assert set(codes) <= {"UNAUTHENTICATED", "RATE_LIMITED"}, codes
+    checked = codes.count("UNAUTHENTICATED")
+    assert checked <= limit, codes
+    # Guesses refused under contention were never checked and do not count: one at a time,
+    # exactly the rest of the allowance is checked, then the account is locked.
+    for _ in range(limit - checked):
+        body = await gql.execute(LOGIN, {"email": "ada@example.com", "password": "one more!"})
+        assert error_code(body) == "UNAUTHENTICATED"
+    body = await gql.execute(LOGIN, {"email": "ada@example.com", "password": PASSWORD})
+    assert error_code(body) == "RATE_LIMITED"
