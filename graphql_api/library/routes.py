@@ -12,14 +12,15 @@ from graphql_api.db.models import LibrarySnapshot, SnapshotStatus
 from graphql_api.errors import BadUserInput, Conflict, MixtapeError, NotFound
 from graphql_api.library.export import stream_export
 from graphql_api.library.snapshots import snapshot_of
-from graphql_api.schema.node import decode_global_id
+from graphql_api.schema.node import decode_global_id, parse_db_int
 from graphql_api.state import app_state
 
 
 def parse_snapshot_id(raw: str) -> int:
     """A snapshot id given as its GraphQL global id or as a plain number."""
-    if raw.isdigit():
-        return int(raw)
+    number = parse_db_int(raw)
+    if number is not None:
+        return number
     try:
         return decode_global_id(GlobalID.from_id(raw), "LibrarySnapshot")
     except (ValueError, TypeError) as error:

@@ -24,6 +24,7 @@ from graphql_api.db.models import (
 from graphql_api.errors import BadUserInput
 from graphql_api.listening.playback import PlayingItem
 from graphql_api.listening.sharing import visible_to
+from graphql_api.schema.node import parse_db_int
 from graphql_api.settings import Settings
 
 MAX_PAGE = 100
@@ -98,9 +99,11 @@ async def listening_history(
     if after is not None:
         stamp, play_id = decode_cursor(after, 2)
         try:
-            at, key = dt.datetime.fromisoformat(stamp), int(play_id)
+            at, key = dt.datetime.fromisoformat(stamp), parse_db_int(play_id)
         except ValueError:
-            raise BadUserInput("Invalid cursor.", argument="after") from None
+            key = None
+        if key is None:
+            raise BadUserInput("Invalid cursor.", argument="after")
         conditions.append(or_(Play.played_at < at, and_(Play.played_at == at, Play.id < key)))
     rows = (
         await session.execute(
@@ -163,9 +166,10 @@ async def listening_now(
     )
     if after is not None:
         (key,) = decode_cursor(after, 1)
-        if not key.isdigit():
+        last_id = parse_db_int(key)
+        if last_id is None:
             raise BadUserInput("Invalid cursor.", argument="after")
-        conditions.append(User.id > int(key))
+        conditions.append(User.id > last_id)
     rows = (
         await session.execute(query.where(*conditions).order_by(User.id).limit(first + 1))
     ).all()

@@ -6,10 +6,25 @@ from strawberry.relay import GlobalID
 
 from graphql_api.errors import BadUserInput
 
+# Ids, offsets and cursor keys fit a signed 64-bit column; a larger number is not ours
+# (and would overflow the driver: a 500 instead of a clear error).
+MAX_DB_INT = 2**63 - 1
+
+
+def parse_db_int(text: str) -> int | None:
+    """``text`` as a non-negative integer a database column can hold, else None.
+
+    ``str.isdigit`` alone accepts ``"²"`` (which ``int`` refuses) and any length.
+    """
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if value <= MAX_DB_INT else None
+
 
 def parse_int_id(node_id: str) -> int | None:
     """The database id inside a node id, or None when it is not one of ours."""
-    return int(node_id) if node_id.isdigit() else None
+    return parse_db_int(node_id)
 
 
 def decode_global_id(value: GlobalID, type_name: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 from typing import Any
 
@@ -67,6 +68,10 @@ async def test_history_pages_newest_first_within_a_range(
     assert edges[0]["node"]["item"]["artistNames"] == ["Artist 2"]
     assert code(await client.execute(HISTORY, {"first": 1000})) == "BAD_USER_INPUT"
     assert code(await client.execute(HISTORY, {"first": 1, "after": "x"})) == "BAD_USER_INPUT"
+    for key in ("9" * 30, "\u00b2"):
+        odd = base64.urlsafe_b64encode(f"{T0.isoformat()}|{key}".encode()).decode()
+        body = await client.execute(HISTORY, {"first": 1, "after": odd})
+        assert code(body) == "BAD_USER_INPUT", body
     backwards = {"first": 1, "since": T0.isoformat(), "until": T0.isoformat()}
     assert code(await client.execute(HISTORY, backwards)) == "BAD_USER_INPUT"
 

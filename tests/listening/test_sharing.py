@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any
 
@@ -141,6 +142,10 @@ async def test_listening_now_lists_only_who_the_viewer_may_see(
     assert code(await client.execute(LISTENING_NOW, {"first": 2, "after": "@@"})) == (
         "BAD_USER_INPUT"
     )
+    for key in ("9" * 30, "\u00b2"):
+        odd = base64.urlsafe_b64encode(key.encode()).decode()
+        body = await client.execute(LISTENING_NOW, {"first": 2, "after": odd})
+        assert code(body) == "BAD_USER_INPUT", body
 
 
 async def _stream_refused(ws: Any, op: str) -> bool:

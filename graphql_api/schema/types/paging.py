@@ -11,6 +11,7 @@ from strawberry.relay import PageInfo
 
 from graphql_api.errors import BadUserInput
 from graphql_api.library.browse import ListQuery, SortKey
+from graphql_api.schema.node import MAX_DB_INT, parse_db_int
 
 MAX_PAGE = 200
 DEFAULT_PAGE = 50
@@ -26,10 +27,11 @@ def decode_cursor(cursor: str | None) -> int:
         return 0
     try:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        if kind == "o" and value.isdigit():
-            return int(value) + 1
     except (ValueError, UnicodeDecodeError):
-        pass
+        kind, value = "", ""
+    offset = parse_db_int(value) if kind == "o" else None
+    if offset is not None and offset < MAX_DB_INT:
+        return offset + 1
     raise BadUserInput("Invalid cursor.", argument="after")
 
 
