@@ -76,11 +76,10 @@ async def stream_export(
 
     entry = archive.open("liked_songs.csv")
     entry.write(_csv_bytes([rows.TRACK_COLUMNS]))
-    async with sessionmaker() as session:
-        async for batch in rows.saved_track_batches(session, snapshot):
-            entry.write(_csv_bytes(rows.track_row(r) for r in batch))
-            advance(len(batch))
-            yield archive.drain()
+    async for batch in rows.saved_track_batches(sessionmaker, snapshot):
+        entry.write(_csv_bytes(rows.track_row(r) for r in batch))
+        advance(len(batch))
+        yield archive.drain()
     entry.close()
     for name, columns, records, to_row in (
         ("saved_albums.csv", rows.ALBUM_COLUMNS, albums, rows.album_row),
@@ -95,11 +94,10 @@ async def stream_export(
             continue
         with archive.open(_safe_name(version.name, identity.spotify_id)) as entry:
             entry.write(_csv_bytes([rows.TRACK_COLUMNS]))
-            async with sessionmaker() as session:
-                async for batch in rows.playlist_item_batches(session, version.id):
-                    entry.write(_csv_bytes(rows.track_row(r) for r in batch))
-                    advance(len(batch))
-                    yield archive.drain()
+            async for batch in rows.playlist_item_batches(sessionmaker, version.id):
+                entry.write(_csv_bytes(rows.track_row(r) for r in batch))
+                advance(len(batch))
+                yield archive.drain()
     with archive.open("snapshot.json") as entry:
         async for chunk in _snapshot_json(sessionmaker, snapshot, playlists, albums, artists):
             entry.write(chunk)
@@ -122,11 +120,10 @@ async def _snapshot_json(
     }
     yield b'{"snapshot":' + _json(header) + b',"savedTracks":['
     first = True
-    async with sessionmaker() as session:
-        async for batch in rows.saved_track_batches(session, snapshot):
-            parts = [_json(r) for r in batch]
-            yield (b"" if first else b",") + b",".join(parts)
-            first = False
+    async for batch in rows.saved_track_batches(sessionmaker, snapshot):
+        parts = [_json(r) for r in batch]
+        yield (b"" if first else b",") + b",".join(parts)
+        first = False
     yield b'],"savedAlbums":' + _json(albums) + b',"followedArtists":' + _json(artists)
     yield b',"playlists":['
     for n, (version, identity) in enumerate(playlists):
@@ -144,10 +141,9 @@ async def _snapshot_json(
         }
         yield (b"," if n else b"") + _json(meta)[:-1] + b',"items":['
         first = True
-        async with sessionmaker() as session:
-            async for batch in rows.playlist_item_batches(session, version.id):
-                yield (b"" if first else b",") + b",".join(_json(r) for r in batch)
-                first = False
+        async for batch in rows.playlist_item_batches(sessionmaker, version.id):
+            yield (b"" if first else b",") + b",".join(_json(r) for r in batch)
+            first = False
         yield b"]}"
     yield b"]}"
 

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from graphql_api.db.models import (
     Album,
@@ -160,34 +160,50 @@ def artist_row(record: Record) -> list[Any]:
 
 
 async def saved_track_batches(
-    session: AsyncSession, snapshot: LibrarySnapshot
+    sessionmaker: async_sessionmaker[AsyncSession], snapshot: LibrarySnapshot
 ) -> AsyncIterator[list[Record]]:
-    """Liked songs, newest first, in batches."""
+    """Liked songs, newest first, in batches.
+
+    Each batch is read in its own short session, closed before the batch is yielded: a
+    slow download never holds a database connection (a snapshot's rows never change).
+    """
     statement = (
         select(SavedTrack.song_id, SavedTrack.added_at)
         .where(visible_at(SavedTrack, snapshot.user_id, snapshot.version))
         .order_by(SavedTrack.added_at.desc(), SavedTrack.song_id)
     )
     offset = 0
-    while rows := (await session.execute(statement.offset(offset).limit(BATCH))).all():
+    while True:
+        async with sessionmaker() as session:
+            rows = (await session.execute(statement.offset(offset).limit(BATCH))).all()
+            records = await track_records(session, {r[0] for r in rows}) if rows else {}
+        if not rows:
+            return
         offset += len(rows)
-        records = await track_records(session, {r[0] for r in rows})
         yield [{**records[r[0]], "addedAt": iso(r[1])} for r in rows if r[0] in records]
 
 
 async def playlist_item_batches(
-    session: AsyncSession, version_id: int
+    sessionmaker: async_sessionmaker[AsyncSession], version_id: int
 ) -> AsyncIterator[list[Record]]:
-    """A playlist version's items in order; items with no track are left out (as Exportify)."""
+    """A playlist version's items in order; items with no track are left out (as Exportify).
+
+    One short session per batch, as :func:`saved_track_batches`.
+    """
     statement = (
         select(PlaylistItem)
         .where(PlaylistItem.version_id == version_id, PlaylistItem.song_id.is_not(None))
         .order_by(PlaylistItem.position)
     )
     offset = 0
-    while rows := list(await session.scalars(statement.offset(offset).limit(BATCH))):
+    while True:
+        async with sessionmaker() as session:
+            rows = list(await session.scalars(statement.offset(offset).limit(BATCH)))
+            song_ids = {r.song_id for r in rows if r.song_id}
+            records = await track_records(session, song_ids) if rows else {}
+        if not rows:
+            return
         offset += len(rows)
-        records = await track_records(session, {r.song_id for r in rows if r.song_id})
         yield [
             {**records[r.song_id], "addedAt": iso(r.added_at), "addedBy": r.added_by_spotify_id}
             for r in rows

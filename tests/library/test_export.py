@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import zipfile
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 from sqlalchemy import select
 
-from graphql_api.db.models import LibrarySnapshot
+from graphql_api.db.models import LibrarySnapshot, User
 from graphql_api.library.cli_export import run_export
+from graphql_api.library.export import stream_export
 from graphql_api.library.export_rows import ALBUM_COLUMNS, TRACK_COLUMNS
+from graphql_api.library.snapshots import latest_succeeded
 from graphql_api.resources import Resources
 from tests.library.expected import expected_of
 from tests.library.test_graphql import save_and_wait
@@ -83,3 +87,39 @@ async def test_export_over_http_and_cli(
     size = await run_export(library_resources.settings, user_id, None, out, show=False)
     assert size == out.stat().st_size
     check_archive(out.read_bytes(), library_fixture["users"][0])
+
+
+class _CountingSessions:
+    """A sessionmaker that knows how many of its sessions are open right now."""
+
+    def __init__(self, sessionmaker: Any) -> None:
+        self.sessionmaker = sessionmaker
+        self.open = 0
+        self.opened = 0
+
+    @contextlib.asynccontextmanager
+    async def __call__(self) -> AsyncIterator[Any]:
+        self.open += 1
+        self.opened += 1
+        try:
+            async with self.sessionmaker() as session:
+                yield session
+        finally:
+            self.open -= 1
+
+
+async def test_no_session_is_open_while_the_client_reads(
+    alice: GraphQLClient, library_resources: Resources, library_fixture: dict[str, Any]
+) -> None:
+    """A slow download must not hold a database connection (or a transaction) meanwhile."""
+    await save_and_wait(alice)
+    sessions = _CountingSessions(library_resources.sessionmaker)
+    async with library_resources.sessionmaker() as session:
+        snapshot = await latest_succeeded(session, await session.scalar(select(User.id)) or 0)
+    assert snapshot is not None
+    data = b""
+    async for chunk in stream_export(sessions, snapshot):  # type: ignore[arg-type]
+        assert sessions.open == 0
+        data += chunk
+    assert sessions.opened > 0
+    check_archive(data, library_fixture["users"][0])
