@@ -9,6 +9,10 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 from strawberry.types.unset import UnsetType
 
 from graphql_api.auth.requests import viewer_of, viewer_of_connection_params
@@ -18,7 +22,34 @@ from graphql_api.schema.context import Context
 from graphql_api.state import app_state
 
 
+class RecheckingTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws, with the viewer checked again at every ``subscribe``.
+
+    The token is verified at ``connection_init``, but a socket may stay open for hours: a
+    logout, a reused refresh token (which revokes the session), a deleted account or an
+    expired token must reach connections already open. An operation of a connection whose
+    authorization no longer holds closes it with 4403, as at ``connection_init``; the client
+    reconnects with a fresh token.
+    """
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        context = self.context
+        if self.connection_acknowledged and context.viewer_id is not None:
+            try:
+                viewer = await viewer_of_connection_params(
+                    context.resources, context.connection_params
+                )
+            except Unauthenticated:
+                viewer = None
+            if viewer is None or viewer.user_id != context.viewer_id:
+                await self.websocket.close(code=4403, reason="Forbidden")
+                return
+        await super().handle_subscribe(message)
+
+
 class MixtapeGraphQL(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = RecheckingTransportWSHandler
+
     def __init__(self, schema: object) -> None:
         super().__init__(
             schema,  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.support.graphql_client import GraphQLClient
+from tests.support.graphql_client import GraphQLClient, WebSocketSession
 
 VIEWER_ID = "{ viewer { id } }"
 
@@ -55,5 +55,29 @@ async def test_revoked_session_is_refused(
         await ws.send(json.dumps({"type": "connection_init", "payload": init}))
         with pytest.raises(ConnectionClosed) as closed:
             await ws.recv()
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4403
+
+
+async def _messages_until_closed(ws: WebSocketSession, *, forbidden_id: str) -> None:
+    # Earlier operations' messages ("complete") may still be on their way; none may answer
+    # the operation that should have been refused.
+    for _ in range(10):
+        message = await ws.receive()
+        assert message.get("id") != forbidden_id, message
+
+
+async def test_an_open_connection_is_closed_once_its_session_ended(
+    gql: GraphQLClient, ada: dict[str, Any]
+) -> None:
+    # The token is checked at connection_init; a logout (or a refresh-token reuse that
+    # revoked the session) must reach connections that were already open too.
+    async with gql.with_token(ada["accessToken"]).websocket() as ws:
+        operation = await ws.subscribe(VIEWER_ID)
+        assert await ws.next_payload(operation) == {"data": {"viewer": {"id": ada["user"]["id"]}}}
+        await gql.with_token(ada["accessToken"]).query("mutation { logout }")
+        second = await ws.subscribe(VIEWER_ID)
+        with pytest.raises(ConnectionClosed) as closed:
+            await _messages_until_closed(ws, forbidden_id=second)
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4403
