@@ -89,6 +89,10 @@ REJECTED = {
     "no exp": lambda: _sign(_claims(exp=None)),
     "no iat": lambda: _sign(_claims(iat=None)),
     "no session": lambda: _sign(_claims(sid=None)),
+    "no subject": lambda: _sign(_claims(sub=None)),
+    "no issuer": lambda: _sign(_claims(iss=None)),
+    "no audience": lambda: _sign(_claims(aud=None)),
+    "issued in the future": lambda: _sign(_claims(iat=NOW + dt.timedelta(minutes=5))),
     "non-numeric subject": lambda: _sign(_claims(sub="admin")),
     "garbage": lambda: "not.a.jwt",
 }
