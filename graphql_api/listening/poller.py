@@ -116,6 +116,14 @@ async def _store(
         if history:
             recorded += await backfill(session, user_id, history)
         row = await load_row(session, user_id)
+        if (
+            row is not None
+            and row.observed_at is not None
+            and row.observed_at >= current.observed_at
+        ):
+            # Another process claimed this user after our lease ran out and stored a newer
+            # reading: ours is stale, and writing it would undo theirs (or count a play twice).
+            return PollOutcome(delay=delay)
         previous = playback_of(row) if row is not None else None
         change = detect_change(previous, current)
         tracker, plays = advance(

@@ -125,3 +125,28 @@ async def test_a_user_who_must_relink_is_stopped_and_no_longer_claimed(
     assert account is not None
     assert account.needs_relink
     assert await claim_due(resources.sessionmaker, limit=10, lease=LEASE) == []
+
+
+async def test_a_stale_reading_never_overwrites_a_newer_one(
+    listening_resources: Resources, emulator: EmulatorHandle
+) -> None:
+    """A poll that outlived its lease loses to the process that claimed the user after it."""
+    resources = listening_resources
+    user_id = await linked_user(resources, emulator, "alice")
+    await ensure_pollers(resources.sessionmaker)
+    await emulator.set_player("alice", playing(track(1), progress_ms=5000))
+    await poll_user(resources, await _claim(resources, user_id))
+    async with resources.sessionmaker() as session:
+        state = await session.get(NowPlaying, user_id)
+        assert state is not None
+        # Another process stored a reading taken after the one about to be written.
+        state.observed_at = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
+        await session.commit()
+    await emulator.set_player("alice", playing(track(2), progress_ms=0))
+    stale = await poll_user(resources, await _claim(resources, user_id))
+    assert stale.change is None
+    async with resources.sessionmaker() as session:
+        state = await session.get(NowPlaying, user_id)
+    assert state is not None
+    assert state.item is not None
+    assert state.item["name"] == "Song 1"
