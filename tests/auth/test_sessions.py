@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import Any
 
-from tests.auth.conftest import REFRESH, VIEWER, error_code
+import httpx
+import pytest
+
+from graphql_api.app import create_app
+from graphql_api.settings import Settings
+from tests.auth.conftest import REFRESH, VIEWER, error_code, register
 from tests.support.graphql_client import GraphQLClient
+from tests.support.server import serve
 
 LOGOUT = "mutation { logout }"
 
@@ -69,3 +76,23 @@ async def test_concurrent_refreshes_with_one_token_let_exactly_one_through(
     winners = [body for body in bodies if not body.get("errors")]
     assert len(winners) == 1, bodies
     assert all(error_code(body) == "UNAUTHENTICATED" for body in bodies if body.get("errors"))
+
+
+@pytest.fixture
+async def stale_gql(settings: Settings, http: httpx.AsyncClient) -> AsyncIterator[GraphQLClient]:
+    """An app whose tokens are born expired: expiry is checked without waiting for it."""
+    stale = settings.model_copy(
+        update={"auth_access_token_ttl_s": -60, "auth_refresh_token_ttl_s": -60}
+    )
+    async with serve(create_app(stale)) as url:
+        yield GraphQLClient(url, http)
+
+
+async def test_expired_access_and_refresh_tokens_are_refused(stale_gql: GraphQLClient) -> None:
+    ada = await register(stale_gql)
+    body = await stale_gql.with_token(ada["accessToken"]).execute(VIEWER)
+    assert error_code(body) == "UNAUTHENTICATED"
+    assert body["errors"][0]["extensions"]["reason"] == "TOKEN_EXPIRED"
+    body = await stale_gql.execute(REFRESH, {"token": ada["refreshToken"]})
+    assert error_code(body) == "UNAUTHENTICATED"
+    assert body["errors"][0]["extensions"]["reason"] == "EXPIRED"

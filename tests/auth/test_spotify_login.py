@@ -220,3 +220,22 @@ async def test_concurrent_exchanges_of_one_code_let_exactly_one_through(
     code = query_of(answer.headers["location"])["login_code"]
     bodies = await asyncio.gather(*(sgql.execute(EXCHANGE, {"code": code}) for _ in range(4)))
     assert len([body for body in bodies if not body.get("errors")]) == 1, bodies
+
+
+async def test_expired_login_code_and_state_are_refused(
+    http: httpx.AsyncClient, auth_settings: Settings
+) -> None:
+    # Born expired: expiry is checked without waiting for it.
+    stale = auth_settings.model_copy(update={"auth_login_code_ttl_s": -60})
+    async with serve(create_app(stale)) as url:
+        answer = await login_with_spotify(http, url, "alice", redirect_to=FRONTEND)
+        code = query_of(answer.headers["location"])["login_code"]
+        body = await GraphQLClient(url, http).execute(EXCHANGE, {"code": code})
+    assert error_code(body) == "UNAUTHENTICATED"
+    assert body["errors"][0]["extensions"]["reason"] == "LOGIN_CODE_INVALID"
+
+    stale = auth_settings.model_copy(update={"auth_oauth_state_ttl_s": -60})
+    async with serve(create_app(stale)) as url:
+        answer = await login_with_spotify(http, url, "alice")
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == "BAD_USER_INPUT"
