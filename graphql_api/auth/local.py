@@ -32,6 +32,8 @@ def normalize_email(email: str) -> str:
 
 
 def clean_display_name(display_name: str) -> str:
+    """The stored form of a display name: inner whitespace collapsed; BAD_USER_INPUT when
+    empty or too long."""
     name = " ".join(display_name.split())
     if not name:
         raise BadUserInput("The display name must not be empty.", field="displayName")

@@ -35,10 +35,12 @@ class Attempt:
 
 
 def account_key(email: str) -> str:
+    """The key an account's attempts are counted under."""
     return f"account:{email.strip().lower()}"
 
 
 def address_key(address: str | None) -> str:
+    """The key a client address's attempts are counted under (one key for unknown ones)."""
     return f"address:{address or 'unknown'}"
 
 

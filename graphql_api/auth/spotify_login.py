@@ -47,6 +47,8 @@ class PendingLogin:
 
 @dataclass(frozen=True)
 class SpotifyIdentity:
+    """Who a Spotify authorization belongs to (``GET /me``), with its fresh tokens."""
+
     profile: dict[str, Any]
     tokens: TokenSet
 
