@@ -102,7 +102,15 @@ async def begin(
         )
     )
     await session.flush()
-    return authorize_url(settings, state=state, code_challenge=challenge, redirect_uri=redirect_uri)
+    # A link always shows Spotify's consent page, even to someone who approved the app
+    # before: a link URL handed to another person must not complete without them seeing it.
+    return authorize_url(
+        settings,
+        state=state,
+        code_challenge=challenge,
+        redirect_uri=redirect_uri,
+        show_dialog=linking_user_id is not None,
+    )
 
 
 async def consume_state(session: AsyncSession, state: str) -> PendingLogin | None:

@@ -166,6 +166,7 @@ async def test_local_account_links_and_unlinks_spotify(
     ada = await register(sgql)
     me = sgql.with_token(ada["accessToken"])
     url = (await me.query(LINK))["linkSpotify"]
+    assert "show_dialog=true" in url  # a link never completes without the consent page
     callback = await consent(http, url, "alice")
     linked = await http.get(callback)
     assert linked.status_code == 200, linked.text
