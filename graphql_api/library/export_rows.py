@@ -7,7 +7,6 @@ to Exportify's columns, so tools fed Exportify files read ours too.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -18,17 +17,15 @@ from graphql_api.db.models import (
     Album,
     Artist,
     FollowedArtist,
-    Genre,
     LibrarySnapshot,
     PlaylistItem,
     SavedAlbum,
     SavedTrack,
     Song,
     album_artists,
-    artist_genres,
     song_artists,
 )
-from graphql_api.library.bulk import chunks
+from graphql_api.library.credits import artist_genre_names, credited_artists
 from graphql_api.library.memberships import visible_at
 
 BATCH = 1000
@@ -64,33 +61,15 @@ def _artist_refs(artists: Sequence[Artist]) -> list[Record]:
     return [{"uri": _uri("artist", a.spotify_id), "name": a.name} for a in artists]
 
 
-async def _credited(
-    session: AsyncSession, link: Any, owner: Any, ids: set[int]
-) -> dict[int, list[Artist]]:
-    credited: dict[int, list[Artist]] = defaultdict(list)
-    for chunk in chunks(sorted(ids)):
-        result = await session.execute(
-            select(owner, Artist)
-            .join(link, link.c.artist_id == Artist.id)
-            .where(owner.in_(chunk))
-            .order_by(owner, link.c.position)
-        )
-        for owner_id, artist in result:
-            credited[owner_id].append(artist)
-    return credited
-
-
 async def album_records(session: AsyncSession, albums: Sequence[Album]) -> dict[int, Record]:
     """JSON-ready albums with their artists, by album id."""
-    artists = await _credited(
-        session, album_artists, album_artists.c.album_id, {a.id for a in albums}
-    )
+    artists = await credited_artists(session, album_artists, {a.id for a in albums})
     return {
         a.id: {
             "uri": _uri("album", a.spotify_id),
             "name": a.name,
             "albumType": a.album_type,
-            "artists": _artist_refs(artists[a.id]),
+            "artists": _artist_refs(artists.get(a.id, [])),
             "releaseDate": a.release_date,
             "releaseDatePrecision": a.release_date_precision,
             "totalTracks": a.total_tracks,
@@ -107,13 +86,13 @@ async def track_records(session: AsyncSession, song_ids: set[int]) -> dict[int, 
     album_ids = {s.album_id for s in songs if s.album_id is not None}
     albums = list(await session.scalars(select(Album).where(Album.id.in_(album_ids))))
     album_by_id = await album_records(session, albums)
-    artists = await _credited(session, song_artists, song_artists.c.song_id, song_ids)
+    artists = await credited_artists(session, song_artists, song_ids)
     return {
         s.id: {
             "uri": s.spotify_uri,
             "name": s.name,
             "kind": s.kind,
-            "artists": _artist_refs(artists[s.id]),
+            "artists": _artist_refs(artists.get(s.id, [])),
             "album": album_by_id.get(s.album_id) if s.album_id else None,
             "discNumber": s.disc_number,
             "trackNumber": s.track_number,
@@ -234,21 +213,12 @@ async def followed_artist_records(session: AsyncSession, snapshot: LibrarySnapsh
             .order_by(FollowedArtist.position, Artist.id)
         )
     )
-    genres: dict[int, list[str]] = defaultdict(list)
-    for chunk in chunks([a.id for a in artists]):
-        result = await session.execute(
-            select(artist_genres.c.artist_id, Genre.name)
-            .join(Genre, Genre.id == artist_genres.c.genre_id)
-            .where(artist_genres.c.artist_id.in_(chunk))
-            .order_by(Genre.name)
-        )
-        for artist_id, name in result:
-            genres[artist_id].append(name)
+    genres = await artist_genre_names(session, [a.id for a in artists])
     return [
         {
             "uri": _uri("artist", a.spotify_id),
             "name": a.name,
-            "genres": genres[a.id],
+            "genres": genres.get(a.id, []),
             "popularity": a.popularity,
             "imageUrl": a.image_url,
         }
