@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graphql_api.auth.one_time import spend_once
 from graphql_api.auth.secrets import new_token, token_hash
 from graphql_api.auth.sessions import IssuedSession, start_session
 from graphql_api.db.base import utcnow
@@ -38,21 +38,10 @@ async def exchange_login_code(
     session: AsyncSession, settings: Settings, code: str
 ) -> IssuedSession:
     """Spend ``code`` and open a session; UNAUTHENTICATED when unknown, expired or spent."""
-    now = utcnow()
-    digest = token_hash(code)
-    spent = await session.execute(
-        update(LoginCode)
-        .where(
-            LoginCode.code_hash == digest,
-            LoginCode.used_at.is_(None),
-            LoginCode.expires_at > now,
-        )
-        .values(used_at=now)
-    )
-    if spent.rowcount != 1:  # type: ignore[attr-defined]
+    row = await spend_once(session, LoginCode, LoginCode.code_hash, code)
+    if row is None:
         raise Unauthenticated(
             "This login code is unknown, expired or already used.", reason="LOGIN_CODE_INVALID"
         )
-    user_id = await session.scalar(select(LoginCode.user_id).where(LoginCode.code_hash == digest))
-    assert user_id is not None
+    user_id = row.user_id
     return await start_session(session, settings, user_id=user_id, method="spotify")

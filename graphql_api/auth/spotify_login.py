@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graphql_api.auth.one_time import spend_once
 from graphql_api.auth.secrets import token_hash
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import OAuthState, User
@@ -115,21 +115,9 @@ async def begin(
 
 async def consume_state(session: AsyncSession, state: str) -> PendingLogin | None:
     """Spend ``state`` (once, unexpired); None for an unknown, expired or replayed state."""
-    now = utcnow()
-    digest = token_hash(state)
-    spent = await session.execute(
-        update(OAuthState)
-        .where(
-            OAuthState.state_hash == digest,
-            OAuthState.used_at.is_(None),
-            OAuthState.expires_at > now,
-        )
-        .values(used_at=now)
-    )
-    if spent.rowcount != 1:  # type: ignore[attr-defined]
+    row = await spend_once(session, OAuthState, OAuthState.state_hash, state)
+    if row is None:
         return None
-    row = await session.scalar(select(OAuthState).where(OAuthState.state_hash == digest))
-    assert row is not None
     return PendingLogin(
         code_verifier=row.code_verifier,
         redirect_uri=row.redirect_uri,

@@ -1,0 +1,38 @@
+"""Spending a one-time secret (an OAuth state, a login code): once, before it expires."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from graphql_api.auth.secrets import token_hash
+from graphql_api.db.base import utcnow
+from graphql_api.db.models import LoginCode, OAuthState
+
+OneTime = TypeVar("OneTime", OAuthState, LoginCode)
+
+
+async def spend_once(
+    session: AsyncSession,
+    model: type[OneTime],
+    hash_column: InstrumentedAttribute[str],
+    secret: str,
+) -> OneTime | None:
+    """The row of ``secret``, marked used; None when unknown, expired or already used.
+
+    A conditional UPDATE decides, so of any number of concurrent requests presenting
+    the same secret, in any number of processes, exactly one gets the row.
+    """
+    now = utcnow()
+    digest = token_hash(secret)
+    spent = await session.execute(
+        update(model)
+        .where(hash_column == digest, model.used_at.is_(None), model.expires_at > now)
+        .values(used_at=now)
+    )
+    if spent.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    return await session.scalar(select(model).where(hash_column == digest))
