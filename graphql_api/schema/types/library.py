@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Self
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Self, TypeVar
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 from strawberry.relay import PageInfo
 
@@ -23,6 +24,8 @@ from graphql_api.schema.types.paging import (
     page_info,
 )
 from graphql_api.schema.types.playlist import Playlist
+
+Row = TypeVar("Row")
 
 SnapshotStatus = strawberry.enum(models.SnapshotStatus, name="SnapshotStatus")
 
@@ -148,6 +151,20 @@ class LibrarySnapshot(relay.Node):
             phase=self.row.phase, done=self.row.progress_done, total=self.row.progress_total
         )
 
+    async def _browse(
+        self,
+        info: Info,
+        section: Callable[
+            [AsyncSession, models.LibrarySnapshot, browse.ListQuery], Awaitable[browse.Page[Row]]
+        ],
+        query: browse.ListQuery,
+    ) -> browse.Page[Row]:
+        """A page of one section; empty until the snapshot has succeeded."""
+        if not self._readable:
+            return browse.Page([], 0)
+        async with info.context.read() as session:
+            return await section(session, self.row, query)
+
     @strawberry.field
     def error(self) -> SnapshotError | None:
         if self.row.error_code is None:
@@ -196,10 +213,7 @@ class LibrarySnapshot(relay.Node):
         sort: LibrarySort | None = None,
     ) -> SavedTrackConnection:
         query = list_query(first, after, filter, sort)
-        page = browse.Page[tuple[models.SavedTrack, models.Song]]([], 0)
-        if self._readable:
-            async with info.context.read() as session:
-                page = await browse.saved_tracks(session, self.row, query)
+        page = await self._browse(info, browse.saved_tracks, query)
         return SavedTrackConnection(
             edges=[
                 SavedTrackEdge(
@@ -224,10 +238,7 @@ class LibrarySnapshot(relay.Node):
         sort: LibrarySort | None = None,
     ) -> SavedAlbumConnection:
         query = list_query(first, after, filter, sort)
-        page = browse.Page[tuple[models.SavedAlbum, models.Album]]([], 0)
-        if self._readable:
-            async with info.context.read() as session:
-                page = await browse.saved_albums(session, self.row, query)
+        page = await self._browse(info, browse.saved_albums, query)
         return SavedAlbumConnection(
             edges=[
                 SavedAlbumEdge(
@@ -251,10 +262,7 @@ class LibrarySnapshot(relay.Node):
         sort: LibrarySort | None = None,
     ) -> ArtistConnection:
         query = list_query(first, after, filter, sort)
-        page = browse.Page[models.Artist]([], 0)
-        if self._readable:
-            async with info.context.read() as session:
-                page = await browse.followed_artists(session, self.row, query)
+        page = await self._browse(info, browse.followed_artists, query)
         return ArtistConnection(
             edges=[
                 ArtistEdge(cursor=encode_cursor(query.offset + n), node=Artist(row=row))
@@ -274,10 +282,7 @@ class LibrarySnapshot(relay.Node):
         sort: LibrarySort | None = None,
     ) -> PlaylistConnection:
         query = list_query(first, after, filter, sort)
-        page = browse.Page[models.PlaylistVersion]([], 0)
-        if self._readable:
-            async with info.context.read() as session:
-                page = await browse.playlists(session, self.row, query)
+        page = await self._browse(info, browse.playlists, query)
         return PlaylistConnection(
             edges=[
                 PlaylistEdge(
