@@ -36,15 +36,15 @@ from redis.asyncio import Redis
 from websockets.asyncio.client import ClientConnection, connect
 
 from graphql_api.auth.sessions import start_session
+from graphql_api.auth.spotify_links import save_link
+from graphql_api.composition import open_app_resources
 from graphql_api.db.base import utcnow
 from graphql_api.db.migrations import upgrade
 from graphql_api.db.models import User
 from graphql_api.events import RedisPubSub
 from graphql_api.listening.events import channel
 from graphql_api.listening.loop import PollerLoop
-from graphql_api.resources import open_resources
 from graphql_api.settings import Settings
-from graphql_api.spotify.credentials import save_link
 from graphql_api.spotify.oauth import TokenSet
 from spotify_emulator.generator import generate_fixture
 from spotify_emulator.testing import EmulatorHandle, run_emulator
@@ -65,7 +65,7 @@ def _pct(values: list[float], q: float) -> float:
 
 
 async def _viewer_token(settings: Settings) -> tuple[int, str]:
-    async with open_resources(settings) as resources, resources.sessionmaker() as session:
+    async with open_app_resources(settings) as resources, resources.sessionmaker() as session:
         user = User(display_name="Bench")
         session.add(user)
         await session.flush()
@@ -143,7 +143,7 @@ async def fanout(settings: Settings, base_url: str, n: int, events: int) -> dict
 
 
 async def _link_users(settings: Settings, emulator: EmulatorHandle, ids: list[str]) -> None:
-    async with open_resources(settings) as resources, resources.sessionmaker() as session:
+    async with open_app_resources(settings) as resources, resources.sessionmaker() as session:
         for spotify_id in ids:
             tokens = await emulator.issue_tokens(spotify_id)
             user = User(display_name=spotify_id)
@@ -196,7 +196,7 @@ async def throughput(
         ids = [user["profile"]["id"] for user in fixture["users"]]
         await _link_users(settings, emulator, ids)
         await emulator.reset_stats()
-        async with open_resources(settings) as resources:
+        async with open_app_resources(settings) as resources:
             loop = PollerLoop(resources)
             started = time.perf_counter()
             loop.start()

@@ -25,14 +25,14 @@ from typing import Any
 from pydantic import SecretStr
 from sqlalchemy import event
 
+from graphql_api.auth.spotify_links import save_link
+from graphql_api.composition import open_app_resources
 from graphql_api.db.migrations import upgrade
 from graphql_api.db.models import User
 from graphql_api.db.uow import unit_of_work
 from graphql_api.library.runner import run_snapshot
 from graphql_api.library.snapshots import request_snapshot
-from graphql_api.resources import open_resources
 from graphql_api.settings import Settings
-from graphql_api.spotify.credentials import save_link
 from graphql_api.spotify.oauth import TokenSet
 from spotify_emulator.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from spotify_emulator.generator import generate_fixture
@@ -60,7 +60,7 @@ def _settings(database_url: str, emulator: EmulatorHandle) -> Settings:
 
 async def _link(settings: Settings, emulator: EmulatorHandle) -> int:
     tokens = await emulator.issue_tokens("alice")
-    async with open_resources(settings) as resources, resources.sessionmaker() as session:
+    async with open_app_resources(settings) as resources, resources.sessionmaker() as session:
         profile = (
             await resources.http.get(
                 f"{emulator.api_url}/me",
@@ -88,7 +88,7 @@ def _in(seconds: int) -> Any:
 
 
 async def _new_snapshot(settings: Settings, user_id: int) -> int:
-    async with open_resources(settings) as resources:
+    async with open_app_resources(settings) as resources:
         async with unit_of_work(resources.sessionmaker) as uow:
             snapshot = await request_snapshot(uow, _NoQueue(), user_id)
         return snapshot.id
@@ -98,7 +98,7 @@ async def _child(settings_json: str, snapshot_id: int) -> None:
     """The worker side: run the job, count written rows, print them as JSON."""
     settings = Settings(**json.loads(settings_json))
     written = {"library": 0, "bookkeeping": 0}
-    async with open_resources(settings) as resources:
+    async with open_app_resources(settings) as resources:
 
         def count(_c: Any, _cur: Any, statement: str, _p: Any, _ctx: Any, _many: Any) -> None:
             verb = statement.lstrip().split(" ", 1)[0].upper()

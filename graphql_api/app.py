@@ -15,16 +15,13 @@ from starlette.routing import Mount, Route, WebSocketRoute
 
 from graphql_api.auth.requests import error_response
 from graphql_api.auth.routes import routes as auth_routes
+from graphql_api.composition import api_services, open_app_resources
 from graphql_api.db.migrations import head_revisions
 from graphql_api.errors import MixtapeError
 from graphql_api.graphiql import STATIC_PATH, static_files
 from graphql_api.graphql_view import MixtapeGraphQL
 from graphql_api.health import healthz, readyz
-from graphql_api.jobs.registry import cron_jobs
-from graphql_api.library.cron import in_process_cron
 from graphql_api.library.routes import routes as library_routes
-from graphql_api.listening.loop import api_poller
-from graphql_api.resources import open_resources
 from graphql_api.schema import schema
 from graphql_api.settings import Settings, get_settings
 from graphql_api.spotify.demo import demo_spotify
@@ -41,16 +38,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[LifespanState]:
         # Without Spotify credentials (outside production) this starts the emulator.
-        async with demo_spotify(settings) as effective, open_resources(effective) as resources:
+        async with (
+            demo_spotify(settings) as effective,
+            open_app_resources(effective) as resources,
+        ):
             log.info(
                 "Mixtape serving on %s (database: %s, jobs and events: %s)",
                 settings.public_url,
                 "SQLite" if settings.is_sqlite else "PostgreSQL",
                 "Redis" if settings.redis_url else "in-process",
             )
-            # The now-playing poller and the cron jobs (scheduled library saves) run here
-            # on the embedded default, in the worker otherwise.
-            async with api_poller(resources), in_process_cron(resources, cron_jobs()):
+            async with api_services(resources):
                 yield {"mixtape": AppState(resources=resources, head_revisions=heads)}
 
     graphql = MixtapeGraphQL(schema)

@@ -1,15 +1,18 @@
 """What a Mixtape process shares: built once at start-up, closed once at shutdown.
 
-The API's lifespan and the arq worker's ``on_startup`` both build their resources
-here, so a job sees the same database, HTTP client and pub/sub in either.
+Infrastructure only: it knows no domain. The composition root
+(``graphql_api/composition.py``) hands in what the domains provide (the job functions, the
+store of Spotify tokens) and the API's lifespan and the arq worker's ``on_startup`` both
+open their resources through it, so a job sees the same database, HTTP client, pub/sub
+and Spotify services in either.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator, Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -18,17 +21,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from graphql_api.db.engine import create_engine, create_sessionmaker
 from graphql_api.events import MemoryPubSub, PubSub, RedisPubSub
-from graphql_api.jobs import InProcessQueue, JobQueue
+from graphql_api.jobs import InProcessQueue, JobFunction, JobQueue
 from graphql_api.jobs.arq import ArqQueue, queue_name
-from graphql_api.jobs.registry import job_functions
 from graphql_api.settings import Settings
+from graphql_api.spotify import SpotifyServices, TokenStore
 
 log = logging.getLogger(__name__)
 
 SPOTIFY_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
+TokenStoreFactory = Callable[[async_sessionmaker[AsyncSession], Settings], TokenStore]
 
-@dataclass
+
+@dataclass(frozen=True)
 class Resources:
     settings: Settings
     engine: AsyncEngine
@@ -36,8 +41,8 @@ class Resources:
     http: httpx.AsyncClient
     pubsub: PubSub
     queue: JobQueue
+    spotify: SpotifyServices
     redis: ArqRedis | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
 
 
 def redis_settings(url: str) -> RedisSettings:
@@ -45,9 +50,19 @@ def redis_settings(url: str) -> RedisSettings:
 
 
 @contextlib.asynccontextmanager
-async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
-    """Build the shared resources for ``settings`` and close them all on exit."""
+async def open_resources(
+    settings: Settings,
+    *,
+    job_functions: Mapping[str, JobFunction],
+    token_store: TokenStoreFactory,
+) -> AsyncIterator[Resources]:
+    """Build the shared resources for ``settings`` and close them all on exit.
+
+    ``job_functions`` run in this process when there is no Redis (with Redis, arq workers
+    run them); ``token_store`` makes the store the Spotify token manager reads and writes.
+    """
     engine = create_engine(settings.database_url)
+    sessionmaker = create_sessionmaker(engine)
     http = httpx.AsyncClient(
         timeout=SPOTIFY_TIMEOUT,
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
@@ -63,15 +78,18 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
     queue: JobQueue = (
         ArqQueue(redis, queue_name(settings.redis_prefix))
         if redis is not None
-        else InProcessQueue(job_functions(), ctx)
+        else InProcessQueue(job_functions, ctx)
     )
     resources = Resources(
         settings=settings,
         engine=engine,
-        sessionmaker=create_sessionmaker(engine),
+        sessionmaker=sessionmaker,
         http=http,
         pubsub=pubsub,
         queue=queue,
+        spotify=SpotifyServices.build(
+            http, settings, token_store(sessionmaker, settings), pubsub, redis
+        ),
         redis=redis,
     )
     ctx["resources"] = resources

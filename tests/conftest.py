@@ -11,7 +11,8 @@ import pytest
 from redis.asyncio import Redis
 
 from graphql_api.app import create_app
-from graphql_api.resources import Resources, open_resources
+from graphql_api.composition import open_app_resources
+from graphql_api.resources import Resources
 from graphql_api.settings import Settings
 from tests.support import databases
 from tests.support.graphql_client import GraphQLClient
@@ -94,7 +95,7 @@ def settings(database_url: str, redis_prefix: str) -> Settings:
 
 @pytest.fixture
 async def resources(settings: Settings) -> AsyncIterator[Resources]:
-    async with open_resources(settings) as built:
+    async with open_app_resources(settings) as built:
         yield built
 
 

@@ -7,18 +7,22 @@ from typing import Any
 
 from arq.worker import Worker
 
+from graphql_api.composition import (
+    cron_jobs,
+    job_functions,
+    open_app_resources,
+    worker_services,
+)
 from graphql_api.jobs.arq import queue_name
-from graphql_api.jobs.registry import cron_jobs, job_functions
-from graphql_api.listening.loop import worker_poller
-from graphql_api.resources import open_resources, redis_settings
+from graphql_api.resources import redis_settings
 from graphql_api.settings import Settings, get_settings
 
 
 async def on_startup(ctx: dict[str, Any]) -> None:
     stack = contextlib.AsyncExitStack()
-    ctx["resources"] = await stack.enter_async_context(open_resources(ctx["mixtape_settings"]))
-    # The now-playing poller runs beside the jobs for the worker's whole life.
-    await stack.enter_async_context(worker_poller(ctx["resources"]))
+    ctx["resources"] = await stack.enter_async_context(open_app_resources(ctx["mixtape_settings"]))
+    # The now-playing poller (and the like) run beside the jobs for the worker's whole life.
+    await stack.enter_async_context(worker_services(ctx["resources"]))
     ctx["exit_stack"] = stack
 
 

@@ -8,6 +8,7 @@ the login came from the frontend, a redirect to ``redirect_to?error=…``).
 from __future__ import annotations
 
 import logging
+from functools import partial
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,24 +21,13 @@ from graphql_api.auth import spotify_login
 from graphql_api.auth.login_codes import issue_login_code
 from graphql_api.auth.requests import error_response
 from graphql_api.auth.sessions import start_session
-from graphql_api.auth.spotify_login import PendingLogin
+from graphql_api.auth.spotify_login import CALLBACK_ROUTE, PendingLogin, callback_uri
 from graphql_api.db.uow import unit_of_work
 from graphql_api.errors import BadUserInput, Forbidden, MixtapeError
 from graphql_api.settings import Settings
 from graphql_api.state import app_state
 
 log = logging.getLogger(__name__)
-
-CALLBACK_ROUTE = "spotify_callback"
-
-
-def callback_uri(settings: Settings, request: Request) -> str:
-    """The redirect URI Spotify sends the browser back to.
-
-    The configured one when set (production requires it); otherwise this server's own
-    callback as the request reached it, which suits development on a loopback port.
-    """
-    return settings.spotify_redirect_uri or str(request.url_for(CALLBACK_ROUTE))
 
 
 async def login_redirect(request: Request) -> Response:
@@ -84,6 +74,9 @@ async def login_callback(request: Request) -> Response:
             user_id = await spotify_login.complete(
                 uow.session, resources.settings, pending, identity
             )
+            # New tokens (perhaps of another Spotify account): no process may keep
+            # calling Spotify with a cached token of the link they replace.
+            uow.after_commit(partial(resources.spotify.link_changed, user_id))
             response = await _finish(uow.session, resources.settings, pending, user_id)
     except MixtapeError as error:
         log.info("Spotify callback refused: %s (%s)", error.code, error.message)

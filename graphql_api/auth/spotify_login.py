@@ -15,17 +15,17 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import HTTPConnection
 
 from graphql_api.auth.one_time import spend_once
 from graphql_api.auth.secrets import token_hash
+from graphql_api.auth.spotify_links import link_of_spotify_user, save_link
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import OAuthState, User
 from graphql_api.errors import BadUserInput
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings
-from graphql_api.spotify import request_budget
-from graphql_api.spotify.client import SpotifyClient, StaticToken
-from graphql_api.spotify.credentials import link_of_spotify_user, save_link
+from graphql_api.spotify.client import StaticToken
 from graphql_api.spotify.oauth import (
     TokenSet,
     authorize_url,
@@ -33,6 +33,18 @@ from graphql_api.spotify.oauth import (
     new_pkce_pair,
     new_state,
 )
+
+# The name of the callback route (``routes.py``) that Spotify redirects to.
+CALLBACK_ROUTE = "spotify_callback"
+
+
+def callback_uri(settings: Settings, connection: HTTPConnection) -> str:
+    """The redirect URI Spotify sends the browser back to.
+
+    The configured one when set (production requires it); otherwise this server's own
+    callback as the request reached it, which suits development on a loopback port.
+    """
+    return settings.spotify_redirect_uri or str(connection.url_for(CALLBACK_ROUTE))
 
 
 @dataclass(frozen=True)
@@ -135,12 +147,7 @@ async def fetch_identity(resources: Resources, pending: PendingLogin, code: str)
         code_verifier=pending.code_verifier,
         redirect_uri=pending.redirect_uri,
     )
-    client = SpotifyClient(
-        resources.http,
-        resources.settings,
-        StaticToken(tokens.access_token),
-        request_budget(resources),
-    )
+    client = resources.spotify.client_with(StaticToken(tokens.access_token))
     profile = await client.get("/me")
     if not isinstance(profile, dict) or not isinstance(profile.get("id"), str):
         raise BadUserInput("Spotify did not say who you are.")

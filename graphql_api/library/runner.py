@@ -46,7 +46,6 @@ from graphql_api.library.playlists import (
 from graphql_api.library.progress import ProgressReporter, publish_state
 from graphql_api.library.retry import in_transaction
 from graphql_api.resources import Resources
-from graphql_api.spotify import spotify_for
 from graphql_api.spotify.errors import SpotifyForbidden, SpotifyNotFound
 
 log = logging.getLogger(__name__)
@@ -92,7 +91,7 @@ async def _run(
     progress: ProgressReporter,
 ) -> None:
     reader = LibraryReader(
-        spotify_for(resources, snapshot.user_id), resources.settings.snapshot_concurrency
+        resources.spotify.client_for(snapshot.user_id), resources.settings.snapshot_concurrency
     )
     fetched = await _fetch_lists(reader, progress)
     refs = await in_transaction(

@@ -24,7 +24,6 @@ from graphql_api.listening.scheduler import Claim
 from graphql_api.listening.store import load_row, playback_of, tracker_of, write_state
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings
-from graphql_api.spotify import request_budget, spotify_for
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +67,7 @@ async def poll_user(resources: Resources, claim: Claim) -> PollOutcome:
     they become the poller's ``last_error`` and a back-off."""
     settings = resources.settings
     policy = policy_of(settings)
-    client = spotify_for(resources, claim.user_id)
+    client = resources.spotify.client_for(claim.user_id)
     now = utcnow()
     try:
         body = await client.get("me/player/currently-playing", {"additional_types": "episode"})
@@ -96,7 +95,7 @@ async def poll_user(resources: Resources, claim: Claim) -> PollOutcome:
         return PollOutcome(error=message, delay=delay)
 
     current = parse_currently_playing(body if isinstance(body, dict) else None, observed_at)
-    pressure = await request_budget(resources).usage()
+    pressure = await resources.spotify.budget.usage()
     delay = policy.after_success(current, pressure)
     return await _store(resources, claim.user_id, current, body, history, delay)
 

@@ -12,15 +12,14 @@ from starlette.requests import Request
 
 from graphql_api.auth import accounts, local, spotify_login
 from graphql_api.auth.login_codes import exchange_login_code
-from graphql_api.auth.routes import callback_uri
 from graphql_api.auth.sessions import IssuedSession, refresh_session, revoke_session
+from graphql_api.auth.spotify_login import callback_uri
 from graphql_api.db import models
 from graphql_api.db.uow import AfterCommit
 from graphql_api.errors import BadUserInput, NotFound
 from graphql_api.schema.info import Info
 from graphql_api.schema.types.auth_payload import AuthPayload
 from graphql_api.schema.types.user import User
-from graphql_api.spotify import token_manager
 
 
 async def _payload(info: Info, issued: IssuedSession) -> AuthPayload:
@@ -140,8 +139,8 @@ async def delete_account(info: Info) -> bool:
 
 def _forget_tokens(info: Info, user_id: int) -> AfterCommit:
     async def hook() -> None:
-        # The token manager caches access tokens in memory; drop the unlinked user's.
-        token_manager(info.context.resources).forget(user_id)
+        # Every process caches access tokens in memory; each drops the unlinked user's.
+        await info.context.resources.spotify.link_changed(user_id)
 
     return hook
 

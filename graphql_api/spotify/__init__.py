@@ -1,51 +1,75 @@
-"""Mixtape's Spotify client: OAuth, tokens at rest, polite requests, paging, parsing.
+"""Mixtape's Spotify client: OAuth, tokens, polite requests, paging, parsing.
 
-``spotify_for(resources, user_id)`` is the usual entry point: a ``SpotifyClient`` for a
-user on the process's shared HTTP client, token manager and request budget.
+:class:`SpotifyServices` is what a process holds (built once by the composition root and
+kept on ``Resources.spotify``): the one HTTP client, the token manager and the app-wide
+request budget. ``resources.spotify.client_for(user_id)`` is the usual entry point.
+The package does no persistence of its own: the token store is handed to it.
 """
 
 from __future__ import annotations
 
-from graphql_api.resources import Resources
+from dataclasses import dataclass
+
+import httpx
+from redis.asyncio import Redis
+
+from graphql_api.events import PubSub
+from graphql_api.settings import Settings
 from graphql_api.spotify.budget import MemoryBudget, RedisBudget, RequestBudget
-from graphql_api.spotify.client import SpotifyClient
-from graphql_api.spotify.tokens import TokenManager, UserTokens
+from graphql_api.spotify.client import SpotifyClient, TokenProvider
+from graphql_api.spotify.invalidation import LINKS_CHANNEL
+from graphql_api.spotify.tokens import TokenManager, TokenStore, UserTokens
 
-__all__ = ["SpotifyClient", "request_budget", "spotify_for", "token_manager"]
-
-_TOKENS_KEY = "spotify.tokens"
-_BUDGET_KEY = "spotify.budget"
+__all__ = ["SpotifyClient", "SpotifyServices", "TokenStore", "build_budget"]
 
 
-def token_manager(resources: Resources) -> TokenManager:
-    """The process's token manager (one per ``Resources``, so locks are shared)."""
-    manager = resources.extras.get(_TOKENS_KEY)
-    if manager is None:
-        manager = resources.extras[_TOKENS_KEY] = TokenManager(resources)
-    assert isinstance(manager, TokenManager)
-    return manager
+@dataclass(frozen=True)
+class SpotifyServices:
+    """One process's Spotify: HTTP client, token manager, request budget, link events."""
 
+    http: httpx.AsyncClient
+    settings: Settings
+    tokens: TokenManager
+    budget: RequestBudget
+    pubsub: PubSub
 
-def request_budget(resources: Resources) -> RequestBudget:
-    """The app-wide request budget: in Redis when configured, else in this process."""
-    budget = resources.extras.get(_BUDGET_KEY)
-    if budget is None:
-        settings = resources.settings
-        limit = settings.spotify_requests_per_30s
-        budget = (
-            RedisBudget(resources.redis, settings.redis_prefix, limit)
-            if resources.redis is not None
-            else MemoryBudget(limit)
+    @classmethod
+    def build(
+        cls,
+        http: httpx.AsyncClient,
+        settings: Settings,
+        store: TokenStore,
+        pubsub: PubSub,
+        redis: Redis | None,
+    ) -> SpotifyServices:
+        """The services of a process whose tokens live in ``store``."""
+        return cls(
+            http=http,
+            settings=settings,
+            tokens=TokenManager(http, settings, store, redis),
+            budget=build_budget(settings, redis),
+            pubsub=pubsub,
         )
-        resources.extras[_BUDGET_KEY] = budget
-    return budget
+
+    def client_for(self, user_id: int) -> SpotifyClient:
+        """A client calling Spotify as ``user_id`` (whose link must exist)."""
+        return self.client_with(UserTokens(self.tokens, user_id))
+
+    def client_with(self, tokens: TokenProvider) -> SpotifyClient:
+        """A client calling Spotify with ``tokens`` (e.g. a token just obtained at login)."""
+        return SpotifyClient(self.http, self.settings, tokens, self.budget)
+
+    async def link_changed(self, user_id: int) -> None:
+        """Tell every process that ``user_id`` linked again, unlinked or was deleted, so
+        that none keeps calling Spotify with a cached token of the old link. Call it after
+        the commit that changed the link."""
+        self.tokens.forget(user_id)
+        await self.pubsub.publish(LINKS_CHANNEL, {"user_id": user_id})
 
 
-def spotify_for(resources: Resources, user_id: int) -> SpotifyClient:
-    """A client calling Spotify as ``user_id`` (whose link must exist)."""
-    return SpotifyClient(
-        resources.http,
-        resources.settings,
-        UserTokens(token_manager(resources), user_id),
-        request_budget(resources),
-    )
+def build_budget(settings: Settings, redis: Redis | None) -> RequestBudget:
+    """The app-wide request budget: in Redis when configured, else in this process."""
+    limit = settings.spotify_requests_per_30s
+    if redis is not None:
+        return RedisBudget(redis, settings.redis_prefix, limit)
+    return MemoryBudget(limit)

@@ -4,9 +4,14 @@ A refresh happens when the stored access token has expired or is about to
 (``spotify_refresh_margin_s``), or after Spotify answered 401 to it, and never otherwise.
 Spotify may rotate refresh tokens, so two refreshes for one user must never overlap:
 an ``asyncio.Lock`` per user serialises the tasks of this process and, with Redis, a
-Redis lock per user serialises processes. Whoever takes the locks re-reads the row
-first: another task or process may have refreshed meanwhile, and then there is nothing
-left to do.
+Redis lock per user serialises processes. Whoever takes the locks re-reads the stored
+tokens first: another task or process may have refreshed meanwhile, and then there is
+nothing left to do.
+
+The manager does no persistence itself: the composition root hands it a
+:class:`TokenStore` (the accounts domain's, over the database). Access tokens are cached
+per process for at most ``CACHE_MAX_AGE_S``; a relink or unlink is announced to every
+process (``invalidation.py``) so that none keeps calling Spotify as the old account.
 """
 
 from __future__ import annotations
@@ -15,31 +20,63 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Protocol
 
-from graphql_api.resources import Resources
-from graphql_api.spotify.credentials import load_link, store_tokens, stored_tokens
+import httpx
+from redis.asyncio import Redis
+
+from graphql_api.settings import Settings
+from graphql_api.spotify.credentials import StoredTokens
 from graphql_api.spotify.errors import SpotifyRelinkRequired
 from graphql_api.spotify.oauth import TokenSet, refresh_tokens
 
 log = logging.getLogger(__name__)
 
 LOCK_TIMEOUT_S = 30.0
+# A cached access token is re-read from the store after this long even without an
+# invalidation message: the bound on staleness should a message be lost.
+CACHE_MAX_AGE_S = 60.0
+
+
+class TokenStore(Protocol):
+    """Where a user's Spotify tokens live (encrypted at rest). Each call is its own
+    short transaction."""
+
+    async def load(self, user_id: int) -> StoredTokens:
+        """The stored tokens; ``SpotifyRelinkRequired`` when there is no usable link."""
+
+    async def replace(self, user_id: int, *, used: str, fresh: TokenSet) -> StoredTokens:
+        """Store ``fresh`` in place of the tokens refreshed with refresh token ``used``,
+        unless the user linked again meanwhile; return what is stored afterwards."""
+
+    async def mark_relink(self, user_id: int, reason: str) -> None:
+        """Flag the link as needing re-authorization (and why)."""
 
 
 @dataclass(frozen=True)
 class _Cached:
     access_token: str
     expires_at: dt.datetime
+    cached_at: float
 
 
 class TokenManager:
-    """The process's view of every user's Spotify tokens (one per ``Resources``)."""
+    """The process's view of every user's Spotify tokens (one per process)."""
 
-    def __init__(self, resources: Resources) -> None:
-        self.resources = resources
-        self.settings = resources.settings
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        settings: Settings,
+        store: TokenStore,
+        redis: Redis | None = None,
+    ) -> None:
+        self.http = http
+        self.settings = settings
+        self.store = store
+        self.redis = redis
         self._locks: dict[int, asyncio.Lock] = {}
         self._cache: dict[int, _Cached] = {}
         self.refreshes = 0  # refreshes this process performed (for tests and metrics)
@@ -51,13 +88,13 @@ class TokenManager:
     async def access_token(self, user_id: int) -> str:
         """A usable access token for the user, refreshing first only if it is (nearly) expired."""
         cached = self._cache.get(user_id)
-        if cached is not None and self._fresh(cached.expires_at):
+        if (
+            cached is not None
+            and self._fresh(cached.expires_at)
+            and time.monotonic() - cached.cached_at < CACHE_MAX_AGE_S
+        ):
             return cached.access_token
-        async with self.resources.sessionmaker() as session:
-            account = await load_link(session, user_id)
-            if account is None or account.needs_relink:
-                raise _relink(account is None)
-            tokens = stored_tokens(self.settings, account)
+        tokens = await self.store.load(user_id)
         if self._fresh(tokens.expires_at):
             self._remember(user_id, tokens.access_token, tokens.expires_at)
             return tokens.access_token
@@ -71,11 +108,7 @@ class TokenManager:
         or process has refreshed already and the stored one is used as is.
         """
         async with self._user_lock(user_id):
-            async with self.resources.sessionmaker() as session:
-                account = await load_link(session, user_id)
-                if account is None or account.needs_relink:
-                    raise _relink(account is None)
-                tokens = stored_tokens(self.settings, account)
+            tokens = await self.store.load(user_id)
             already = (
                 tokens.access_token != rejected
                 if rejected is not None
@@ -85,61 +118,43 @@ class TokenManager:
                 self._remember(user_id, tokens.access_token, tokens.expires_at)
                 return tokens.access_token
             if tokens.refresh_token is None:
-                await self._mark_relink(user_id)
-                raise _relink(False)
-            # No session is open across the call: a slow accounts service must not pin
-            # a database connection per refreshing user.
+                await self._mark_relink(user_id, "the link has no refresh token")
+                raise relink_required(missing=False)
+            # No transaction is open across the call: a slow accounts service must not
+            # pin a database connection per refreshing user.
             try:
-                fresh = await refresh_tokens(
-                    self.resources.http, self.settings, tokens.refresh_token
-                )
-            except SpotifyRelinkRequired:
-                await self._mark_relink(user_id)
+                fresh = await refresh_tokens(self.http, self.settings, tokens.refresh_token)
+            except SpotifyRelinkRequired as error:
+                await self._mark_relink(user_id, str(error))
                 raise
-            return await self._store(user_id, used=tokens.refresh_token, fresh=fresh)
-
-    async def _store(self, user_id: int, *, used: str, fresh: TokenSet) -> str:
-        """Commit refreshed tokens, unless the user linked again while we refreshed."""
-        async with self.resources.sessionmaker() as session:
-            account = await load_link(session, user_id)
-            if account is None:
-                raise _relink(True)
-            current = stored_tokens(self.settings, account)
-            if current.refresh_token != used:
-                # A new link (perhaps another Spotify account) replaced the one we refreshed.
-                self._remember(user_id, current.access_token, current.expires_at)
-                return current.access_token
-            store_tokens(self.settings, account, fresh)
-            # This is the boundary owner for a token write: a rotated refresh token must be
-            # durable before anyone else may refresh (the old one may already be dead).
-            await session.commit()
-        self.refreshes += 1
-        self._remember(user_id, fresh.access_token, fresh.expires_at)
-        log.info("refreshed Spotify tokens for user %s", user_id)
-        return fresh.access_token
+            # The store commits at once: a rotated refresh token must be durable before
+            # anyone else may refresh (the old one may already be dead).
+            current = await self.store.replace(user_id, used=tokens.refresh_token, fresh=fresh)
+            self._remember(user_id, current.access_token, current.expires_at)
+            if current.access_token == fresh.access_token:
+                self.refreshes += 1
+                log.info("refreshed Spotify tokens for user %s", user_id)
+            return current.access_token
 
     def forget(self, user_id: int) -> None:
-        """Drop the cached access token (e.g. after the user linked again)."""
+        """Drop this process's cached access token (e.g. after the user linked again);
+        ``invalidation.announce_link_changed`` does it in every process."""
         self._cache.pop(user_id, None)
 
     def _remember(self, user_id: int, token: str, expires_at: dt.datetime) -> None:
-        self._cache[user_id] = _Cached(token, expires_at)
+        self._cache[user_id] = _Cached(token, expires_at, time.monotonic())
 
-    async def _mark_relink(self, user_id: int) -> None:
+    async def _mark_relink(self, user_id: int, reason: str) -> None:
         """Flag the link as needing re-authorization, in a transaction of its own."""
         self._cache.pop(user_id, None)
-        async with self.resources.sessionmaker() as session:
-            account = await load_link(session, user_id)
-            if account is not None:
-                account.needs_relink = True
-                await session.commit()
+        await self.store.mark_relink(user_id, reason)
         log.warning("Spotify link of user %s needs re-authorization", user_id)
 
     @contextlib.asynccontextmanager
     async def _user_lock(self, user_id: int) -> AsyncIterator[None]:
         lock = self._locks.setdefault(user_id, asyncio.Lock())
         async with lock:
-            redis = self.resources.redis
+            redis = self.redis
             if redis is None:
                 yield
                 return
@@ -166,7 +181,9 @@ class UserTokens:
         return await self.manager.refresh(self.user_id, rejected=rejected)
 
 
-def _relink(missing: bool) -> SpotifyRelinkRequired:
+def relink_required(*, missing: bool) -> SpotifyRelinkRequired:
+    """The error for a user without a link (``missing``) or with one that needs
+    re-authorization."""
     if missing:
         return SpotifyRelinkRequired("connect your Spotify account first")
     return SpotifyRelinkRequired("your Spotify link has expired; connect Spotify again")

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select, text
 
 from graphql_api.app import create_app
+from graphql_api.auth.spotify_links import stored_tokens
 from graphql_api.db.base import Base
 from graphql_api.db.models import SpotifyAccount
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings
-from graphql_api.spotify.credentials import stored_tokens
 from spotify_emulator.testing import EmulatorHandle
 from tests.auth.spotify_flow import login_with_spotify
 from tests.support.server import serve

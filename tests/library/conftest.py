@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from graphql_api.app import create_app
-from graphql_api.resources import Resources, open_resources
+from graphql_api.composition import open_app_resources
+from graphql_api.resources import Resources
 from graphql_api.settings import Settings
 from spotify_emulator.testing import EmulatorHandle, run_emulator
 from tests.support.graphql_client import GraphQLClient
@@ -35,7 +36,7 @@ def library_settings(settings: Settings, library_emulator: EmulatorHandle) -> Se
 
 @pytest.fixture
 async def library_resources(library_settings: Settings) -> AsyncIterator[Resources]:
-    async with open_resources(library_settings) as built:
+    async with open_app_resources(library_settings) as built:
         yield built
 
 

@@ -9,13 +9,13 @@ import asyncio
 import json
 import sys
 
+from graphql_api.composition import open_app_resources
 from graphql_api.library.runner import run_snapshot
-from graphql_api.resources import open_resources
 from graphql_api.settings import Settings
 
 
 async def main(overrides: dict[str, object], snapshot_id: int) -> None:
-    async with open_resources(Settings(**overrides)) as resources:  # type: ignore[arg-type]
+    async with open_app_resources(Settings(**overrides)) as resources:  # type: ignore[arg-type]
         await run_snapshot(resources, snapshot_id)
 
 

@@ -13,7 +13,8 @@ import httpx
 import pytest
 
 from graphql_api.app import create_app
-from graphql_api.resources import Resources, open_resources
+from graphql_api.composition import open_app_resources
+from graphql_api.resources import Resources
 from graphql_api.settings import Settings
 from spotify_emulator.testing import EmulatorHandle
 from tests.library.conftest import login
@@ -34,7 +35,7 @@ def redis_settings(library_settings: Settings, redis_url: str) -> Settings:
 
 @pytest.fixture
 async def redis_resources(redis_settings: Settings) -> AsyncIterator[Resources]:
-    async with open_resources(redis_settings) as built:
+    async with open_app_resources(redis_settings) as built:
         yield built
 
 

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from graphql_api.composition import open_app_resources
 from graphql_api.db.models import LibrarySnapshot, PlaylistItem, SnapshotStatus
 from graphql_api.library.runner import run_snapshot
-from graphql_api.resources import Resources, open_resources
+from graphql_api.resources import Resources
 from graphql_api.settings import Settings
 from spotify_emulator.testing import EmulatorHandle
 from tests.library.state import dump_state
@@ -63,7 +64,7 @@ async def test_killed_job_retried_equals_uninterrupted_run(
 ) -> None:
     # The reference: an uninterrupted run in a database of its own.
     reference_settings = library_settings.model_copy(update={"database_url": other_database_url})
-    async with open_resources(reference_settings) as reference:
+    async with open_app_resources(reference_settings) as reference:
         user_id = await linked_user(reference, library_emulator, "alice")
         snapshot_id = await new_snapshot(reference, user_id)
         assert await run_snapshot(reference, snapshot_id) is SnapshotStatus.SUCCEEDED

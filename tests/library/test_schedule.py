@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from graphql_api.db.models import LibrarySnapshot, SnapshotSchedule, User
-from graphql_api.library.cron import in_process_cron
+from graphql_api.jobs.cron import in_process_cron
 from graphql_api.library.schedule import due_users, snapshot_schedules
 from graphql_api.resources import Resources
 from spotify_emulator.testing import EmulatorHandle
@@ -81,6 +81,6 @@ class _Tick:
 
 async def test_in_process_cron_runs_the_list(library_resources: Resources) -> None:
     tick = _Tick()
-    async with in_process_cron(library_resources, [tick]):
+    async with in_process_cron({"resources": library_resources}, [tick]):
         await asyncio.wait_for(tick.thrice.wait(), timeout=10)
     assert tick.calls >= 3

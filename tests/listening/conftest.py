@@ -11,8 +11,9 @@ from strawberry.relay import GlobalID
 
 from graphql_api.app import create_app
 from graphql_api.auth.sessions import start_session
+from graphql_api.composition import open_app_resources
 from graphql_api.db.models import User
-from graphql_api.resources import Resources, open_resources
+from graphql_api.resources import Resources
 from graphql_api.settings import Settings
 from spotify_emulator.testing import EmulatorHandle
 from tests.support.graphql_client import GraphQLClient
@@ -85,7 +86,7 @@ def listening_settings(settings: Settings) -> Settings:
 
 @pytest.fixture
 async def listening_resources(listening_settings: Settings) -> AsyncIterator[Resources]:
-    async with open_resources(listening_settings) as built:
+    async with open_app_resources(listening_settings) as built:
         yield built
 
 

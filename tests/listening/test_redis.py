@@ -10,8 +10,8 @@ import pytest
 from arq.worker import Worker
 
 from graphql_api.app import create_app
+from graphql_api.composition import open_app_resources
 from graphql_api.listening.loop import should_run_in_api
-from graphql_api.resources import open_resources
 from graphql_api.settings import Settings
 from spotify_emulator.testing import EmulatorHandle
 from tests.listening.conftest import FAST_POLLING, login, playing, track
@@ -34,7 +34,7 @@ async def test_subscribers_on_either_api_process_receive_the_workers_events(
         settings, emulator, redis_url=redis_url, redis_prefix=redis_prefix, **FAST_POLLING
     )
     await emulator.set_player("alice", None)
-    async with open_resources(production) as resources:
+    async with open_app_resources(production) as resources:
         user_id = await linked_user(resources, emulator, "alice")
         token = await login(resources, user_id)
     worker = Worker(**worker_options(production), handle_signals=False)

@@ -12,7 +12,6 @@ from starlette.types import Receive, Scope, Send
 
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings
-from graphql_api.spotify import spotify_for
 from graphql_api.spotify.budget import MemoryBudget
 from graphql_api.spotify.client import SpotifyClient, StaticToken
 from graphql_api.spotify.errors import (
@@ -33,7 +32,7 @@ STORM_CONCURRENCY = 4
 
 
 async def _client(resources: Resources, emulator: EmulatorHandle, user: str) -> SpotifyClient:
-    return spotify_for(resources, await linked_user(resources, emulator, user))
+    return resources.spotify.client_for(await linked_user(resources, emulator, user))
 
 
 async def _gather_bounded(n: int, limit: int, call: Any) -> list[Any]:

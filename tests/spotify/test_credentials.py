@@ -7,17 +7,12 @@ import datetime as dt
 import pytest
 from pydantic import SecretStr
 
+from graphql_api.auth.spotify_links import load_link, save_link, stored_tokens
 from graphql_api.db.models import User
 from graphql_api.errors import Conflict, SpotifyRelinkRequired
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings
-from graphql_api.spotify.credentials import (
-    decrypt_token,
-    encrypt_token,
-    load_link,
-    save_link,
-    stored_tokens,
-)
+from graphql_api.spotify.credentials import decrypt_token, encrypt_token
 from graphql_api.spotify.oauth import TokenSet
 
 OLD = SecretStr("o" * 40)

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 
 from graphql_api.resources import Resources
-from graphql_api.spotify import spotify_for
 from graphql_api.spotify.errors import SpotifyApiError
 from graphql_api.spotify.objects import (
     parse_many,
@@ -32,7 +31,9 @@ async def test_offset_pages_come_back_complete_and_in_order(
 ) -> None:
     fixture = generate_fixture(users=1, saved_tracks=237, playlists=2, seed=5)
     await emulator.set_library("alice", fixture["users"][0])
-    client = spotify_for(spotify_resources, await linked_user(spotify_resources, emulator, "alice"))
+    client = spotify_resources.spotify.client_for(
+        await linked_user(spotify_resources, emulator, "alice")
+    )
     seen: list[tuple[int, int]] = []
     await emulator.reset_stats()
     raw = await fetch_offset_pages(
@@ -50,7 +51,9 @@ async def test_offset_pages_come_back_complete_and_in_order(
 async def test_playlist_quirks_never_crash(
     spotify_resources: Resources, emulator: EmulatorHandle
 ) -> None:
-    client = spotify_for(spotify_resources, await linked_user(spotify_resources, emulator, "alice"))
+    client = spotify_resources.spotify.client_for(
+        await linked_user(spotify_resources, emulator, "alice")
+    )
     playlists = parse_many(await fetch_offset_pages(client, "/me/playlists"), parse_playlist)
     assert playlists.items
     assert playlists.skipped == 0
@@ -74,7 +77,9 @@ async def test_cursor_pages_follow_next(
 ) -> None:
     fixture = generate_fixture(users=1, followed_artists=23, seed=2)
     await emulator.set_library("alice", fixture["users"][0])
-    client = spotify_for(spotify_resources, await linked_user(spotify_resources, emulator, "alice"))
+    client = spotify_resources.spotify.client_for(
+        await linked_user(spotify_resources, emulator, "alice")
+    )
     artists = await fetch_cursor_pages(
         client, "/me/following", {"type": "artist"}, page_size=5, wrapper="artists"
     )
@@ -90,7 +95,9 @@ async def test_cursor_pages_follow_next(
 
 @sqlite_only
 async def test_saved_albums_parse(spotify_resources: Resources, emulator: EmulatorHandle) -> None:
-    client = spotify_for(spotify_resources, await linked_user(spotify_resources, emulator, "alice"))
+    client = spotify_resources.spotify.client_for(
+        await linked_user(spotify_resources, emulator, "alice")
+    )
     albums = parse_many(await fetch_offset_pages(client, "/me/albums"), parse_saved_album)
     assert albums.items
     assert albums.skipped == 0

@@ -6,11 +6,11 @@ import asyncio
 
 import pytest
 
+from graphql_api.auth.spotify_links import load_link, stored_tokens
+from graphql_api.composition import open_app_resources
 from graphql_api.errors import SpotifyRelinkRequired
-from graphql_api.resources import Resources, open_resources
+from graphql_api.resources import Resources
 from graphql_api.settings import Settings
-from graphql_api.spotify import spotify_for, token_manager
-from graphql_api.spotify.credentials import load_link, stored_tokens
 from spotify_emulator.testing import EmulatorHandle
 from tests.support.spotify import linked_user
 
@@ -27,7 +27,7 @@ async def test_valid_token_is_not_refreshed(
     spotify_resources: Resources, emulator: EmulatorHandle
 ) -> None:
     user_id = await linked_user(spotify_resources, emulator, "alice")
-    client = spotify_for(spotify_resources, user_id)
+    client = spotify_resources.spotify.client_for(user_id)
     for _ in range(3):
         assert (await client.get("/me"))["id"] == "alice"
     stats = await emulator.stats()
@@ -38,7 +38,7 @@ async def test_token_expiring_mid_run_is_refreshed_and_rotated(
     spotify_resources: Resources, emulator: EmulatorHandle
 ) -> None:
     user_id = await linked_user(spotify_resources, emulator, "alice")
-    client = spotify_for(spotify_resources, user_id)
+    client = spotify_resources.spotify.client_for(user_id)
     access, refresh, _ = await _stored(spotify_resources, user_id)
     assert (await client.get("/me"))["id"] == "alice"
     await emulator.expire_tokens("alice")  # the stored expiry still says "valid": a 401 tells
@@ -58,7 +58,7 @@ async def test_omitted_refresh_token_keeps_the_old_one(
     await emulator.configure(omit_refresh_token=True)
     user_id = await linked_user(spotify_resources, emulator, "alice")
     _, refresh, _ = await _stored(spotify_resources, user_id)
-    client = spotify_for(spotify_resources, user_id)
+    client = spotify_resources.spotify.client_for(user_id)
     await emulator.expire_tokens("alice")
     assert (await client.get("/me"))["id"] == "alice"
     _, kept, _ = await _stored(spotify_resources, user_id)
@@ -72,7 +72,7 @@ async def test_expired_by_clock_refreshes_before_calling(
 ) -> None:
     await emulator.configure(token_ttl=30)  # inside the 60 s refresh margin
     user_id = await linked_user(spotify_resources, emulator, "alice")
-    client = spotify_for(spotify_resources, user_id)
+    client = spotify_resources.spotify.client_for(user_id)
     await emulator.reset_stats()
     await emulator.configure(token_ttl=3600)
     assert (await client.get("/me"))["id"] == "alice"
@@ -85,7 +85,7 @@ async def test_revoked_link_needs_relink(
     spotify_resources: Resources, emulator: EmulatorHandle
 ) -> None:
     user_id = await linked_user(spotify_resources, emulator, "alice")
-    client = spotify_for(spotify_resources, user_id)
+    client = spotify_resources.spotify.client_for(user_id)
     await emulator.revoke("alice")
     with pytest.raises(SpotifyRelinkRequired):
         await client.get("/me")
@@ -102,14 +102,14 @@ async def test_ten_concurrent_calls_with_expired_token_refresh_once(
     spotify_resources: Resources, emulator: EmulatorHandle
 ) -> None:
     user_id = await linked_user(spotify_resources, emulator, "alice")
-    client = spotify_for(spotify_resources, user_id)
+    client = spotify_resources.spotify.client_for(user_id)
     await client.get("/me")  # warm the cached token, then let it die
     await emulator.expire_tokens("alice")
     await emulator.reset_stats()
     results = await asyncio.gather(*(client.get("/me") for _ in range(10)))
     assert {r["id"] for r in results} == {"alice"}
     assert (await emulator.stats())["token_grants"]["refresh_token"] == 1
-    assert token_manager(spotify_resources).refreshes == 1
+    assert spotify_resources.spotify.tokens.refreshes == 1
 
 
 @pytest.mark.redis
@@ -117,9 +117,9 @@ async def test_two_processes_refresh_once(
     spotify_settings: Settings, emulator: EmulatorHandle, redis_url: str
 ) -> None:
     settings = spotify_settings.model_copy(update={"redis_url": redis_url})
-    async with open_resources(settings) as one, open_resources(settings) as two:
+    async with open_app_resources(settings) as one, open_app_resources(settings) as two:
         user_id = await linked_user(one, emulator, "alice")
-        clients = [spotify_for(one, user_id), spotify_for(two, user_id)]
+        clients = [one.spotify.client_for(user_id), two.spotify.client_for(user_id)]
         await asyncio.gather(*(c.get("/me") for c in clients))
         await emulator.expire_tokens("alice")
         await emulator.reset_stats()

@@ -2,7 +2,7 @@
 
     async def test_x(spotify_resources, emulator):
         user_id = await linked_user(spotify_resources, emulator, "alice")
-        client = spotify_for(spotify_resources, user_id)
+        client = spotify_resources.spotify.client_for(user_id)
 
 Registered in ``tests/conftest.py`` (``from tests.support.spotify import *``-style imports).
 """
@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 
+from graphql_api.auth.spotify_links import save_link
+from graphql_api.composition import open_app_resources
 from graphql_api.db.models import User
-from graphql_api.resources import Resources, open_resources
+from graphql_api.resources import Resources
 from graphql_api.settings import Settings
-from graphql_api.spotify.credentials import save_link
 from graphql_api.spotify.oauth import TokenSet
 from spotify_emulator.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from spotify_emulator.generator import generate_fixture
@@ -80,7 +81,7 @@ def spotify_settings(settings: Settings, emulator: EmulatorHandle) -> Settings:
 @pytest.fixture
 async def spotify_resources(spotify_settings: Settings) -> AsyncIterator[Resources]:
     """Resources built from ``spotify_settings``."""
-    async with open_resources(spotify_settings) as built:
+    async with open_app_resources(spotify_settings) as built:
         yield built
 
 

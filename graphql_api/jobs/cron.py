@@ -1,7 +1,7 @@
 """The in-process cron scheduler (embedded default): runs arq's ``CronJob`` list itself.
 
-With Redis, arq workers run ``cron_jobs()``; without it, the API process runs the very
-same list here, in a background task started by the app's lifespan.
+With Redis, arq workers run the composition root's ``cron_jobs()``; without it, the API
+process runs the very same list here, in a background task started by the app's lifespan.
 """
 
 from __future__ import annotations
@@ -13,16 +13,15 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
-from graphql_api.resources import Resources
+from graphql_api.jobs.base import JobContext
 
 log = logging.getLogger(__name__)
 
 
-async def _run_forever(resources: Resources, jobs: Sequence[Any]) -> None:
+async def _run_forever(ctx: JobContext, jobs: Sequence[Any]) -> None:
     now = dt.datetime.now(dt.UTC)
     for job in jobs:
         job.calculate_next(now)
-    ctx = {"resources": resources}
     while True:
         upcoming = min(jobs, key=lambda job: job.next_run)
         delay = (upcoming.next_run - dt.datetime.now(dt.UTC)).total_seconds()
@@ -35,15 +34,12 @@ async def _run_forever(resources: Resources, jobs: Sequence[Any]) -> None:
 
 
 @contextlib.asynccontextmanager
-async def in_process_cron(resources: Resources, jobs: Sequence[Any]) -> AsyncIterator[None]:
-    """Run ``jobs`` (arq ``CronJob``s) in this process for the block's duration.
-
-    Does nothing when Redis is configured: arq workers run the cron jobs then.
-    """
-    if resources.redis is not None or not jobs:
+async def in_process_cron(ctx: JobContext, jobs: Sequence[Any]) -> AsyncIterator[None]:
+    """Run ``jobs`` (arq ``CronJob``s) with ``ctx`` in this process for the block's duration."""
+    if not jobs:
         yield
         return
-    task = asyncio.create_task(_run_forever(resources, list(jobs)), name="in-process-cron")
+    task = asyncio.create_task(_run_forever(ctx, list(jobs)), name="in-process-cron")
     try:
         yield
     finally:
