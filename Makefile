@@ -18,9 +18,10 @@ run: $(STAMP) assets  ## Migrate and serve http://127.0.0.1:8000/graphql on the 
 
 test: lint types pytest  ## Lint, type-check and run the whole test suite
 
-lint: $(STAMP)
+lint: $(STAMP)  ## ruff, and the dependency direction (import-linter contracts in pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 types: $(STAMP)
 	$(BIN)/mypy

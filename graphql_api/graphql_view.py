@@ -18,7 +18,7 @@ from strawberry.types.unset import UnsetType
 from graphql_api.auth.requests import viewer_of, viewer_of_connection_params
 from graphql_api.errors import Unauthenticated
 from graphql_api.graphiql import render_graphiql
-from graphql_api.schema.context import Context
+from graphql_api.resolvers.context import Context
 from graphql_api.state import app_state
 
 

@@ -1,109 +1,87 @@
-"""Library root fields: save a snapshot, watch it, read it, compare two."""
+"""Library root fields: save a snapshot, watch it, read it, compare two.
+
+Thin: each checks the viewer, calls the library domain and returns its rows; the schema
+(``schema/operations/library.py``) shapes them into GraphQL types.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from typing import Annotated
-
-import strawberry
-from strawberry import relay
 
 from graphql_api.db import models
 from graphql_api.errors import BadUserInput, NotFound
 from graphql_api.library import snapshots
-from graphql_api.library.diff import library_diff
+from graphql_api.library.diff import LibraryDiff as Diff
+from graphql_api.library.diff import library_diff as diff_of
 from graphql_api.library.progress import channel_of
 from graphql_api.library.runner import TERMINAL
-from graphql_api.schema.info import Info
-from graphql_api.schema.node import decode_global_id
-from graphql_api.schema.types.library import LibrarySnapshot
-from graphql_api.schema.types.library_diff import LibraryDiff
-
-SnapshotScheduleEnum = strawberry.enum(models.SnapshotSchedule, name="SnapshotSchedule")
+from graphql_api.resolvers.context import Context
 
 
-async def _own_snapshot(info: Info, snapshot_id: relay.GlobalID) -> models.LibrarySnapshot:
-    viewer = info.context.require_viewer()
-    db_id = decode_global_id(snapshot_id, "LibrarySnapshot")
-    async with info.context.read() as session:
-        row = await snapshots.snapshot_of(session, viewer, db_id)
+async def own_snapshot(context: Context, snapshot_id: int) -> models.LibrarySnapshot:
+    """One of the viewer's snapshots; NOT_FOUND for anyone else's."""
+    viewer = context.require_viewer()
+    async with context.read() as session:
+        row = await snapshots.snapshot_of(session, viewer, snapshot_id)
     if row is None:
-        raise NotFound("No such snapshot.", argument=str(snapshot_id))
+        raise NotFound("No such snapshot.")
     return row
 
 
-@strawberry.type
-class LibraryQuery:
-    @strawberry.field(description="One of the viewer's snapshots, with its status and progress.")  # type: ignore[untyped-decorator]
-    async def library_snapshot(self, info: Info, id: relay.GlobalID) -> LibrarySnapshot:
-        return LibrarySnapshot.from_row(await _own_snapshot(info, id))
-
-    @strawberry.field(description="What changed from one snapshot to another (default: latest).")  # type: ignore[untyped-decorator]
-    async def library_diff(
-        self,
-        info: Info,
-        from_: Annotated[relay.GlobalID, strawberry.argument(name="from")],
-        to: relay.GlobalID | None = None,
-    ) -> LibraryDiff:
-        source = await _own_snapshot(info, from_)
-        if to is not None:
-            target = await _own_snapshot(info, to)
-        else:
-            async with info.context.read() as session:
-                latest = await snapshots.latest_succeeded(session, source.user_id)
-            if latest is None:
-                raise NotFound("You have no successful snapshot yet.")
-            target = latest
-        for end in (source, target):
-            if end.status is not models.SnapshotStatus.SUCCEEDED:
-                raise BadUserInput("Only successful snapshots can be compared.", snapshot=end.id)
-        async with info.context.read() as session:
-            return LibraryDiff(diff=await library_diff(session, source, target))
+async def library_diff(context: Context, source_id: int, target_id: int | None) -> Diff:
+    """What changed from one of the viewer's snapshots to another (default: the latest)."""
+    source = await own_snapshot(context, source_id)
+    if target_id is not None:
+        target = await own_snapshot(context, target_id)
+    else:
+        async with context.read() as session:
+            latest = await snapshots.latest_succeeded(session, source.user_id)
+        if latest is None:
+            raise NotFound("You have no successful snapshot yet.")
+        target = latest
+    for end in (source, target):
+        if end.status is not models.SnapshotStatus.SUCCEEDED:
+            raise BadUserInput("Only successful snapshots can be compared.", snapshot=end.id)
+    async with context.read() as session:
+        return await diff_of(session, source, target)
 
 
-@strawberry.type
-class LibraryMutation:
-    @strawberry.mutation(description="Save the viewer's library now (or return the one running).")  # type: ignore[untyped-decorator]
-    async def save_library(self, info: Info) -> LibrarySnapshot:
-        viewer = info.context.require_viewer()
-        async with info.context.unit_of_work() as uow:
-            row = await snapshots.request_snapshot(uow, info.context.resources.queue, viewer)
-        return LibrarySnapshot.from_row(row)
-
-    @strawberry.mutation(description="How often the viewer's library is saved on its own.")  # type: ignore[untyped-decorator]
-    async def set_snapshot_schedule(
-        self,
-        info: Info,
-        schedule: SnapshotScheduleEnum,  # type: ignore[valid-type]
-    ) -> SnapshotScheduleEnum:  # type: ignore[valid-type]
-        viewer = info.context.require_viewer()
-        async with info.context.unit_of_work() as uow:
-            user = await uow.session.get(models.User, viewer)
-            if user is None:
-                raise NotFound("No such user.")
-            user.snapshot_schedule = models.SnapshotSchedule(schedule)
-        return schedule
+async def save_library(context: Context) -> models.LibrarySnapshot:
+    """Save the viewer's library now (or return the snapshot already running)."""
+    viewer = context.require_viewer()
+    async with context.unit_of_work() as uow:
+        return await snapshots.request_snapshot(uow, context.resources.queue, viewer)
 
 
-@strawberry.type
-class LibrarySubscription:
-    @strawberry.subscription(description="A snapshot's status and progress, until it ends.")  # type: ignore[untyped-decorator]
-    async def library_snapshot(
-        self, info: Info, id: relay.GlobalID
-    ) -> AsyncGenerator[LibrarySnapshot, None]:
-        row = await _own_snapshot(info, id)
-        pubsub = info.context.resources.pubsub
-        # Subscribe before reading, so no change falls between the read and the stream.
-        async with pubsub.subscribe(channel_of(row.id)) as messages:
-            row = await _own_snapshot(info, id)
-            yield LibrarySnapshot.from_row(row)
-            if row.status in TERMINAL:
+async def set_snapshot_schedule(
+    context: Context, schedule: models.SnapshotSchedule
+) -> models.SnapshotSchedule:
+    """How often the viewer's library is saved on its own."""
+    viewer = context.require_viewer()
+    async with context.unit_of_work() as uow:
+        user = await uow.session.get(models.User, viewer)
+        if user is None:
+            raise NotFound("No such user.")
+        user.snapshot_schedule = schedule
+    return schedule
+
+
+async def snapshot_updates(
+    context: Context, snapshot_id: int
+) -> AsyncGenerator[models.LibrarySnapshot, None]:
+    """One of the viewer's snapshots, then again at each change, until it ends."""
+    row = await own_snapshot(context, snapshot_id)
+    # Subscribe before reading, so no change falls between the read and the stream.
+    async with context.resources.pubsub.subscribe(channel_of(row.id)) as messages:
+        row = await own_snapshot(context, snapshot_id)
+        yield row
+        if row.status in TERMINAL:
+            return
+        async for _message in messages:
+            async with context.read() as session:
+                fresh = await session.get(models.LibrarySnapshot, row.id)
+            if fresh is None:
                 return
-            async for _message in messages:
-                async with info.context.read() as session:
-                    fresh = await session.get(models.LibrarySnapshot, row.id)
-                if fresh is None:
-                    return
-                yield LibrarySnapshot.from_row(fresh)
-                if fresh.status in TERMINAL:
-                    return
+            yield fresh
+            if fresh.status in TERMINAL:
+                return

@@ -1,11 +1,13 @@
-"""Now playing: the query, the subscription, who plays now, follows and sharing."""
+"""Now playing: the query, the subscription, who plays now, follows and sharing.
+
+Thin: each checks the viewer, calls the listening domain and returns what it found; the
+schema (``schema/operations/listening.py``) shapes it into GraphQL types.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-
-import strawberry
-from strawberry.relay import GlobalID
+from dataclasses import dataclass
 
 from graphql_api.db import models
 from graphql_api.db.uow import UnitOfWork
@@ -18,26 +20,26 @@ from graphql_api.listening.events import (
     channel,
     is_access_change,
 )
+from graphql_api.listening.playback import Playback
 from graphql_api.listening.store import load_playback, playback_of
-from graphql_api.schema.context import Context
-from graphql_api.schema.info import Info
-from graphql_api.schema.node import decode_global_id
-from graphql_api.schema.types.now_playing import (
-    NowPlaying,
-    NowPlayingConnection,
-    NowPlayingEdge,
-    NowPlayingPoller,
-    NowPlayingSharing,
-)
-from graphql_api.schema.types.user import User
+from graphql_api.resolvers.context import Context
 
 NOT_SHARED = "This user does not share what they listen to with you."
 
 
-async def _visible_user(context: Context, user_id: GlobalID | None) -> models.User:
-    """The user whose playback is asked for, once the viewer may see it."""
+@dataclass(frozen=True)
+class Watched:
+    """A user's playback as a viewer may see it, and the change that produced it."""
+
+    user: models.User
+    playback: Playback | None
+    change: str | None = None
+
+
+async def _visible_user(context: Context, user_id: int | None) -> models.User:
+    """The user whose playback is asked for (default: the viewer), once the viewer may see it."""
     viewer_id = context.require_viewer()
-    target = viewer_id if user_id is None else decode_global_id(user_id, "User")
+    target = viewer_id if user_id is None else user_id
     async with context.read() as session:
         user = await session.get(models.User, target)
         if user is None:
@@ -60,101 +62,78 @@ def _announce_access_change(uow: UnitOfWork, pubsub: PubSub, owner_id: int) -> N
     uow.after_commit(publish)
 
 
-async def resolve_now_playing(info: Info, user_id: GlobalID | None = None) -> NowPlaying:
+async def now_playing(context: Context, user_id: int | None) -> Watched:
     """What a user (default: the viewer) plays, as last seen by the poller."""
-    user = await _visible_user(info.context, user_id)
-    async with info.context.read() as session:
-        playback = await load_playback(session, user.id)
-    return NowPlaying.of(user, playback)
+    user = await _visible_user(context, user_id)
+    async with context.read() as session:
+        return Watched(user, await load_playback(session, user.id))
 
 
-@strawberry.type
-class ListeningQuery:
-    now_playing: NowPlaying = strawberry.field(
-        resolver=resolve_now_playing,
-        description="What a user plays now (default: the viewer), if they share it with you.",
-    )
+async def listening_now(
+    context: Context, *, first: int, after: str | None
+) -> queries.Page[Watched]:
+    """Users playing something right now whom the viewer may see, with their cursors."""
+    viewer_id = context.require_viewer()
+    async with context.read() as session:
+        page = await queries.listening_now(
+            session, context.resources.settings, viewer_id, first=first, after=after
+        )
+    nodes = [(cursor, Watched(user, playback_of(state))) for cursor, (user, state) in page.nodes]
+    return queries.Page(nodes=nodes, has_next=page.has_next, total=page.total)
 
-    @strawberry.field(description="Users playing something right now whom you may see.")  # type: ignore[untyped-decorator]
-    async def listening_now(
-        self, info: Info, first: int = 20, after: str | None = None
-    ) -> NowPlayingConnection:
-        context = info.context
-        viewer_id = context.require_viewer()
+
+async def follow_user(context: Context, followee_id: int) -> models.User:
+    """Follow a user (to see their now playing if shared)."""
+    viewer_id = context.require_viewer()
+    async with context.unit_of_work() as uow:
+        return await sharing.follow(uow.session, viewer_id, followee_id)
+
+
+async def unfollow_user(context: Context, followee_id: int) -> models.User:
+    """Stop following a user; their streams open for the viewer check access again."""
+    viewer_id = context.require_viewer()
+    async with context.unit_of_work() as uow:
+        followee = await sharing.unfollow(uow.session, viewer_id, followee_id)
+        _announce_access_change(uow, context.resources.pubsub, followee_id)
+    return followee
+
+
+async def set_now_playing_sharing(context: Context, level: models.SharingLevel) -> models.User:
+    """Choose who may see what the viewer listens to."""
+    viewer_id = context.require_viewer()
+    async with context.unit_of_work() as uow:
+        user = await sharing.set_sharing(uow.session, viewer_id, level)
+        _announce_access_change(uow, context.resources.pubsub, viewer_id)
+    return user
+
+
+async def set_now_playing_polling(context: Context, enabled: bool) -> queries.PollerHealth:
+    """Turn polling of the viewer's Spotify player on or off."""
+    viewer_id = context.require_viewer()
+    async with context.unit_of_work() as uow:
+        await queries.set_polling(uow.session, viewer_id, enabled)
+    async with context.read() as session:
+        return await queries.poller_health(session, context.resources.settings, viewer_id)
+
+
+async def now_playing_updates(
+    context: Context, user_id: int | None
+) -> AsyncGenerator[Watched, None]:
+    """A user's playback (default: the viewer): the current state, then each change."""
+    user = await _visible_user(context, user_id)
+    # Subscribe first, then read: a change published in between is not lost, and
+    # one already in the stored state is skipped by its observation time.
+    async with context.resources.pubsub.subscribe(channel(user.id)) as subscription:
         async with context.read() as session:
-            page = await queries.listening_now(
-                session, context.resources.settings, viewer_id, first=first, after=after
-            )
-        edges = [
-            NowPlayingEdge(cursor=cursor, node=NowPlaying.of(user, playback_of(state)))
-            for cursor, (user, state) in page.nodes
-        ]
-        return NowPlayingConnection.from_edges(edges, page)  # type: ignore[arg-type]
-
-
-@strawberry.type
-class ListeningMutation:
-    @strawberry.mutation(description="Follow a user (to see their now playing if shared).")  # type: ignore[untyped-decorator]
-    async def follow_user(self, info: Info, id: GlobalID) -> User:
-        viewer_id = info.context.require_viewer()
-        followee_id = decode_global_id(id, "User")
-        async with info.context.unit_of_work() as uow:
-            followee = await sharing.follow(uow.session, viewer_id, followee_id)
-        return User.from_row(followee)
-
-    @strawberry.mutation(description="Stop following a user.")  # type: ignore[untyped-decorator]
-    async def unfollow_user(self, info: Info, id: GlobalID) -> User:
-        viewer_id = info.context.require_viewer()
-        followee_id = decode_global_id(id, "User")
-        async with info.context.unit_of_work() as uow:
-            followee = await sharing.unfollow(uow.session, viewer_id, followee_id)
-            _announce_access_change(uow, info.context.resources.pubsub, followee_id)
-        return User.from_row(followee)
-
-    @strawberry.mutation(description="Choose who may see what you are listening to.")  # type: ignore[untyped-decorator]
-    async def set_now_playing_sharing(self, info: Info, level: NowPlayingSharing) -> User:
-        viewer_id = info.context.require_viewer()
-        async with info.context.unit_of_work() as uow:
-            user = await sharing.set_sharing(
-                uow.session, viewer_id, models.SharingLevel(level.value)
-            )
-            _announce_access_change(uow, info.context.resources.pubsub, viewer_id)
-        return User.from_row(user)
-
-    @strawberry.mutation(description="Turn polling of your Spotify player on or off.")  # type: ignore[untyped-decorator]
-    async def set_now_playing_polling(self, info: Info, enabled: bool) -> NowPlayingPoller:
-        context = info.context
-        viewer_id = context.require_viewer()
-        async with context.unit_of_work() as uow:
-            await queries.set_polling(uow.session, viewer_id, enabled)
-        async with context.read() as session:
-            health = await queries.poller_health(session, context.resources.settings, viewer_id)
-        return NowPlayingPoller.from_health(health)
-
-
-@strawberry.type
-class ListeningSubscription:
-    @strawberry.subscription(  # type: ignore[untyped-decorator]
-        description="A user's playback (default: the viewer): the current state, then each change."
-    )
-    async def now_playing(
-        self, info: Info, user_id: GlobalID | None = None
-    ) -> AsyncGenerator[NowPlaying, None]:
-        context = info.context
-        user = await _visible_user(context, user_id)
-        # Subscribe first, then read: a change published in between is not lost, and
-        # one already in the stored state is skipped by its observation time.
-        async with context.resources.pubsub.subscribe(channel(user.id)) as subscription:
-            async with context.read() as session:
-                playback = await load_playback(session, user.id)
-            yield NowPlaying.of(user, playback)
-            last_seen = playback.observed_at if playback is not None else None
-            async for message in subscription:
-                if is_access_change(message):
-                    await _visible_user(context, user_id)
-                    continue
-                event = NowPlayingEvent.from_message(message)
-                if last_seen is not None and event.playback.observed_at <= last_seen:
-                    continue
-                last_seen = event.playback.observed_at
-                yield NowPlaying.of(user, event.playback, event.change)
+            playback = await load_playback(session, user.id)
+        yield Watched(user, playback)
+        last_seen = playback.observed_at if playback is not None else None
+        async for message in subscription:
+            if is_access_change(message):
+                await _visible_user(context, user_id)
+                continue
+            event = NowPlayingEvent.from_message(message)
+            if last_seen is not None and event.playback.observed_at <= last_seen:
+                continue
+            last_seen = event.playback.observed_at
+            yield Watched(user, event.playback, event.change.value if event.change else None)

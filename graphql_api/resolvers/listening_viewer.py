@@ -6,48 +6,40 @@ import datetime as dt
 
 from graphql_api.errors import Forbidden
 from graphql_api.listening import queries
-from graphql_api.schema.info import Info
-from graphql_api.schema.types.now_playing import (
-    NowPlayingPoller,
-    NowPlayingSharing,
-    PlayConnection,
-)
+from graphql_api.resolvers.context import Context
 
 
-def _owner(info: Info, user_id: int) -> int:
-    viewer_id = info.context.require_viewer()
+def _owner(context: Context, user_id: int) -> int:
+    viewer_id = context.require_viewer()
     if viewer_id != user_id:
         raise Forbidden("Only the user themselves can see this.")
     return viewer_id
 
 
-async def resolve_listening_history(
-    info: Info,
+async def listening_history(
+    context: Context,
     user_id: int,
-    first: int = 20,
-    after: str | None = None,
-    since: dt.datetime | None = None,
-    until: dt.datetime | None = None,
-) -> PlayConnection:
+    *,
+    first: int,
+    after: str | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+) -> queries.Page[queries.PlayRecord]:
     """The user's plays, newest first."""
-    _owner(info, user_id)
-    async with info.context.read() as session:
-        page = await queries.listening_history(
+    _owner(context, user_id)
+    async with context.read() as session:
+        return await queries.listening_history(
             session, user_id, first=first, after=after, since=since, until=until
         )
-    return PlayConnection.from_page(page)
 
 
-async def resolve_poller(info: Info, user_id: int) -> NowPlayingPoller:
+async def poller_health(context: Context, user_id: int) -> queries.PollerHealth:
     """The health of the user's now-playing poller."""
-    _owner(info, user_id)
-    async with info.context.read() as session:
-        health = await queries.poller_health(session, info.context.resources.settings, user_id)
-    return NowPlayingPoller.from_health(health)
+    _owner(context, user_id)
+    async with context.read() as session:
+        return await queries.poller_health(session, context.resources.settings, user_id)
 
 
-def sharing_of(info: Info, user_id: int, level: str) -> NowPlayingSharing | None:
-    """The user's sharing level, for themselves only (null for others)."""
-    if info.context.viewer_id != user_id:
-        return None
-    return NowPlayingSharing(level)
+def sharing_level(context: Context, user_id: int, level: str) -> str | None:
+    """The user's sharing level, for themselves only (None for others)."""
+    return level if context.viewer_id == user_id else None

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from graphql_api.schema.info import Info
-from graphql_api.schema.types.user import User
+from graphql_api.db import models
+from graphql_api.resolvers.context import Context
 
 
-async def resolve_viewer(info: Info) -> User | None:
-    """The logged-in user, or null for an anonymous request."""
-    viewer_id = info.context.viewer_id
-    if viewer_id is None:
+async def viewer(context: Context) -> models.User | None:
+    """The logged-in user, or None for an anonymous request."""
+    if context.viewer_id is None:
         return None
-    row = await info.context.loaders.user.load(viewer_id)
-    return User.from_row(row) if row is not None else None
+    return await context.loaders.user.load(context.viewer_id)
+
+
+def visible_users(context: Context, rows: list[models.User | None]) -> list[models.User | None]:
+    """``rows`` with the users the viewer may not see replaced by None (node look-ups)."""
+    # Until users can share with one another, a user sees only themselves.
+    return [row if row is not None and row.id == context.viewer_id else None for row in rows]

@@ -6,23 +6,30 @@ import strawberry
 from strawberry import relay
 from strawberry.tools import merge_types
 
-from graphql_api.resolvers.auth import AuthMutation
-from graphql_api.resolvers.library import LibraryMutation, LibraryQuery, LibrarySubscription
-from graphql_api.resolvers.listening import (
+from graphql_api.resolvers import viewer
+from graphql_api.resolvers.context import Info
+from graphql_api.schema.operations.auth import AuthMutation
+from graphql_api.schema.operations.library import (
+    LibraryMutation,
+    LibraryQuery,
+    LibrarySubscription,
+)
+from graphql_api.schema.operations.listening import (
     ListeningMutation,
     ListeningQuery,
     ListeningSubscription,
 )
-from graphql_api.resolvers.viewer import resolve_viewer
 from graphql_api.schema.types.user import User
 
 
 @strawberry.type
 class CoreQuery:
     node: relay.Node | None = relay.node(description="Fetch any object by its global id.")
-    viewer: User | None = strawberry.field(
-        resolver=resolve_viewer, description="The logged-in user; null when anonymous."
-    )
+
+    @strawberry.field(description="The logged-in user; null when anonymous.")  # type: ignore[untyped-decorator]
+    async def viewer(self, info: Info) -> User | None:
+        row = await viewer.viewer(info.context)
+        return User.from_row(row) if row is not None else None
 
 
 # Each domain adds its root classes here.

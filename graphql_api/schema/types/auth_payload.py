@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Self
 
 import strawberry
 
+from graphql_api.resolvers.auth import SignedIn
 from graphql_api.schema.types.user import User
 
 
@@ -18,3 +20,13 @@ class AuthPayload:
     )
     expires_at: dt.datetime = strawberry.field(description="When accessToken expires.")
     user: User
+
+    @classmethod
+    def of(cls, signed_in: SignedIn) -> Self:
+        issued = signed_in.session
+        return cls(
+            access_token=issued.access_token,
+            refresh_token=issued.refresh_token,
+            expires_at=issued.expires_at,
+            user=User.from_row(signed_in.user),
+        )

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from graphql_api.db import models
-from graphql_api.schema.info import Info
+from graphql_api.resolvers.context import Info
 
 if TYPE_CHECKING:
     from graphql_api.schema.types.playlist import Playlist

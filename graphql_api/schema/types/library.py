@@ -13,7 +13,7 @@ from strawberry.relay import PageInfo
 
 from graphql_api.db import models
 from graphql_api.library import browse
-from graphql_api.schema.info import Info
+from graphql_api.resolvers.context import Info
 from graphql_api.schema.node import parse_int_id
 from graphql_api.schema.types.catalog import Album, Artist, Track
 from graphql_api.schema.types.paging import (

@@ -9,7 +9,7 @@ import strawberry
 from graphql_api.db import models
 from graphql_api.library.diff import LibraryDiff as Diff
 from graphql_api.library.diff import PlaylistChange as Change
-from graphql_api.schema.info import Info
+from graphql_api.resolvers.context import Info
 from graphql_api.schema.types.catalog import Album, Artist, Track
 from graphql_api.schema.types.library import LibrarySnapshot
 from graphql_api.schema.types.playlist import Playlist

@@ -1,68 +1,22 @@
-"""Now playing, listening history and poller health types."""
+"""Now playing: a user's playback as a viewer may see it, and who plays right now."""
 
 from __future__ import annotations
 
 import datetime as dt
-import enum
-from typing import TYPE_CHECKING, Annotated, Self
+from typing import Self
 
 import strawberry
 from strawberry.relay import PageInfo
 
 from graphql_api.db import models
-from graphql_api.listening.playback import Playback
-from graphql_api.listening.playback import PlayingItem as PlayingItemData
-from graphql_api.listening.queries import Page, PlayRecord, PollerHealth
-
-if TYPE_CHECKING:
-    from graphql_api.schema.types.user import User
-
-UserRef = Annotated["User", strawberry.lazy("graphql_api.schema.types.user")]
-
-
-@strawberry.enum(description="Who may see what a user is listening to.")
-class NowPlayingSharing(enum.Enum):
-    NOBODY = "NOBODY"
-    FOLLOWERS = "FOLLOWERS"
-    EVERYONE = "EVERYONE"
-
-
-@strawberry.enum(description="What changed since the previous state.")
-class NowPlayingChange(enum.Enum):
-    TRACK_CHANGED = "TRACK_CHANGED"
-    RESUMED = "RESUMED"
-    PAUSED = "PAUSED"
-    SEEKED = "SEEKED"
-    STOPPED = "STOPPED"
-
-
-@strawberry.type(description="The track or episode playing (or played).")
-class PlayingItem:
-    uri: str
-    kind: str
-    name: str
-    duration_ms: int
-    spotify_id: str | None
-    artist_names: list[str]
-    album_name: str | None
-    image_url: str | None
-    is_local: bool
-    explicit: bool
-
-    @classmethod
-    def from_data(cls, item: PlayingItemData) -> Self:
-        return cls(
-            uri=item.uri,
-            kind=item.kind,
-            name=item.name,
-            duration_ms=item.duration_ms,
-            spotify_id=item.spotify_id,
-            artist_names=list(item.artist_names),
-            album_name=item.album_name,
-            image_url=item.image_url,
-            is_local=item.is_local,
-            explicit=item.explicit,
-        )
+from graphql_api.listening.queries import Page
+from graphql_api.resolvers.listening import Watched
+from graphql_api.schema.types.listening import (
+    NowPlayingChange,
+    PlayingItem,
+    page_info_of,
+)
+from graphql_api.schema.types.user import User
 
 
 @strawberry.type(
@@ -84,13 +38,12 @@ class NowPlaying:
     change: NowPlayingChange | None
 
     @strawberry.field(description="Whose playback this is.")  # type: ignore[untyped-decorator]
-    def user(self) -> UserRef:
-        from graphql_api.schema.types.user import User
-
+    def user(self) -> User:
         return User.from_row(self.user_row)
 
     @classmethod
-    def of(cls, user: models.User, playback: Playback | None, change: str | None = None) -> Self:
+    def of(cls, watched: Watched) -> Self:
+        user, playback, change = watched.user, watched.playback, watched.change
         if playback is None:
             return cls(
                 user_id=user.id,
@@ -118,71 +71,6 @@ class NowPlaying:
         )
 
 
-@strawberry.type(description="The health of the viewer's now-playing poller.")
-class NowPlayingPoller:
-    enabled: bool
-    last_poll_at: dt.datetime | None
-    last_error: str | None
-    last_error_at: dt.datetime | None
-    next_poll_at: dt.datetime | None
-    stopped_reason: str | None = strawberry.field(
-        description=(
-            "Why it does not poll: SPOTIFY_NOT_LINKED, SPOTIFY_RELINK_REQUIRED, DISABLED, "
-            "POLLING_OFF; null while it runs."
-        )
-    )
-
-    @classmethod
-    def from_health(cls, health: PollerHealth) -> Self:
-        return cls(
-            enabled=health.enabled,
-            last_poll_at=health.last_poll_at,
-            last_error=health.last_error,
-            last_error_at=health.last_error_at,
-            next_poll_at=health.next_poll_at,
-            stopped_reason=health.stopped_reason,
-        )
-
-
-@strawberry.type(description="One recorded play.")
-class Play:
-    played_at: dt.datetime = strawberry.field(description="When the play started.")
-    ms_played: int | None
-    source: str = strawberry.field(description="poller, or history (filled from Spotify).")
-    context_uri: str | None
-    item: PlayingItem
-
-
-@strawberry.type
-class PlayEdge:
-    cursor: str
-    node: Play
-
-
-@strawberry.type
-class PlayConnection:
-    edges: list[PlayEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @classmethod
-    def from_page(cls, page: Page[PlayRecord]) -> Self:
-        edges = [
-            PlayEdge(
-                cursor=cursor,
-                node=Play(
-                    played_at=record.play.played_at,
-                    ms_played=record.play.ms_played,
-                    source=record.play.source,
-                    context_uri=record.play.context_uri,
-                    item=PlayingItem.from_data(record.item),
-                ),
-            )
-            for cursor, record in page.nodes
-        ]
-        return cls(edges=edges, page_info=_page_info(page), total_count=page.total)
-
-
 @strawberry.type
 class NowPlayingEdge:
     cursor: str
@@ -196,14 +84,5 @@ class NowPlayingConnection:
     total_count: int
 
     @classmethod
-    def from_edges(cls, edges: list[NowPlayingEdge], page: Page[object]) -> Self:
-        return cls(edges=edges, page_info=_page_info(page), total_count=page.total)
-
-
-def _page_info(page: Page[object] | Page[PlayRecord]) -> PageInfo:
-    return PageInfo(
-        has_next_page=page.has_next,
-        has_previous_page=False,
-        start_cursor=page.nodes[0][0] if page.nodes else None,
-        end_cursor=page.nodes[-1][0] if page.nodes else None,
-    )
+    def from_edges(cls, edges: list[NowPlayingEdge], page: Page[Watched]) -> Self:
+        return cls(edges=edges, page_info=page_info_of(page), total_count=page.total)

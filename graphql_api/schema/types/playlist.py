@@ -9,7 +9,7 @@ from strawberry.relay import PageInfo
 
 from graphql_api.db import models
 from graphql_api.library import browse
-from graphql_api.schema.info import Info
+from graphql_api.resolvers.context import Info
 from graphql_api.schema.types.catalog import Track
 from graphql_api.schema.types.paging import (
     decode_cursor,

@@ -10,21 +10,16 @@ import strawberry
 from strawberry import relay
 
 from graphql_api.db import models
-from graphql_api.resolvers.library_viewer import resolve_library, resolve_library_snapshots
-from graphql_api.resolvers.listening_viewer import (
-    resolve_listening_history,
-    resolve_poller,
-    sharing_of,
-)
-from graphql_api.schema.context import Context
-from graphql_api.schema.info import Info
+from graphql_api.resolvers import library_viewer, listening_viewer, viewer
+from graphql_api.resolvers.context import Info
 from graphql_api.schema.node import parse_int_id
 from graphql_api.schema.types.library import LibrarySnapshot, LibrarySnapshotConnection
-from graphql_api.schema.types.now_playing import (
+from graphql_api.schema.types.listening import (
     NowPlayingPoller,
     NowPlayingSharing,
     PlayConnection,
 )
+from graphql_api.schema.types.paging import decode_cursor, page_size
 from graphql_api.schema.types.spotify_link import SpotifyLink
 
 
@@ -50,10 +45,13 @@ class User(relay.Node):
             link = await session.get(models.SpotifyAccount, self.row.id)
         return SpotifyLink.from_row(link)
 
-    # Listening (graphql_api/resolvers/listening_viewer.py): the user's own data only.
+    # Listening (resolvers/listening_viewer.py): the user's own data only.
     @strawberry.field(description="Who may see what the user listens to; only its owner sees it.")  # type: ignore[untyped-decorator]
     def now_playing_sharing(self, info: Info) -> NowPlayingSharing | None:
-        return sharing_of(info, self.row.id, self.row.now_playing_sharing)
+        level = listening_viewer.sharing_level(
+            info.context, self.row.id, self.row.now_playing_sharing
+        )
+        return NowPlayingSharing(level) if level is not None else None
 
     @strawberry.field(description="The user's plays, newest first; only its owner sees them.")  # type: ignore[untyped-decorator]
     async def listening_history(
@@ -64,22 +62,31 @@ class User(relay.Node):
         since: dt.datetime | None = None,
         until: dt.datetime | None = None,
     ) -> PlayConnection:
-        return await resolve_listening_history(info, self.row.id, first, after, since, until)
+        page = await listening_viewer.listening_history(
+            info.context, self.row.id, first=first, after=after, since=since, until=until
+        )
+        return PlayConnection.from_page(page)
 
     @strawberry.field(description="The health of the user's now-playing poller (owner only).")  # type: ignore[untyped-decorator]
     async def now_playing_poller(self, info: Info) -> NowPlayingPoller:
-        return await resolve_poller(info, self.row.id)
+        health = await listening_viewer.poller_health(info.context, self.row.id)
+        return NowPlayingPoller.from_health(health)
 
-    # Library (graphql_api/resolvers/library_viewer.py): the user's own snapshots only.
+    # Library (resolvers/library_viewer.py): the user's own snapshots only.
     @strawberry.field(description="The latest successful snapshot of the user's library.")  # type: ignore[untyped-decorator]
     async def library(self, info: Info) -> LibrarySnapshot | None:
-        return await resolve_library(info, self.row.id)
+        row = await library_viewer.library(info.context, self.row.id)
+        return LibrarySnapshot.from_row(row) if row is not None else None
 
     @strawberry.field(description="Every snapshot of the user's library, newest first.")  # type: ignore[untyped-decorator]
     async def library_snapshots(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> LibrarySnapshotConnection:
-        return await resolve_library_snapshots(info, self.row.id, first, after)
+        offset, limit = decode_cursor(after), page_size(first)
+        rows, total = await library_viewer.library_snapshots(
+            info.context, self.row.id, offset, limit
+        )
+        return LibrarySnapshotConnection.of(offset, rows, total)
 
     @classmethod
     def from_row(cls, row: models.User) -> Self:
@@ -93,13 +100,8 @@ class User(relay.Node):
         node_ids: Iterable[str],
         required: bool = False,
     ) -> list[Self | None]:
-        context: Context = info.context
         ids = [parse_int_id(node_id) for node_id in node_ids]
-        rows = await context.loaders.user.load_many([i for i in ids if i is not None])
-        found = {row.id: row for row in rows if row is not None and _visible(context, row)}
+        rows = await info.context.loaders.user.load_many([i for i in ids if i is not None])
+        visible = viewer.visible_users(info.context, list(rows))
+        found = {row.id: row for row in visible if row is not None}
         return [cls.from_row(found[i]) if i in found else None for i in ids]
-
-
-def _visible(context: Context, row: models.User) -> bool:
-    # Until users can share with one another, a user sees only themselves.
-    return context.viewer_id == row.id

@@ -1,11 +1,16 @@
-"""The per-request GraphQL context: resources, the viewer, and this request's DataLoaders."""
+"""The per-request GraphQL context: resources, the viewer, and this request's DataLoaders.
+
+Resolvers take it; the schema's fields get it as ``info.context`` (``Info``).
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
+import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
@@ -49,3 +54,7 @@ class Context:
     def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]:
         """The transaction of a mutation: commits at the end, then runs after-commit hooks."""
         return unit_of_work(self.resources.sessionmaker)
+
+
+# The typed ``info`` every field of the schema receives.
+Info = strawberry.Info[Context, Any]
