@@ -10,12 +10,12 @@ from strawberry import relay
 
 from graphql_api.db import models
 from graphql_api.errors import BadUserInput, NotFound
+from graphql_api.kit.ids import decode_global_id
 from graphql_api.library import snapshots
 from graphql_api.library.diff import library_diff
 from graphql_api.library.progress import channel_of
 from graphql_api.library.runner import TERMINAL
 from graphql_api.schema.info import Info
-from graphql_api.schema.node import decode_global_id
 from graphql_api.schema.types.library import LibrarySnapshot
 from graphql_api.schema.types.library_diff import LibraryDiff
 

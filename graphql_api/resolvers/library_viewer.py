@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from graphql_api.db import models
+from graphql_api.kit.pagination import Window, paginate
 from graphql_api.library.snapshots import latest_succeeded
 from graphql_api.schema.info import Info
 from graphql_api.schema.types.library import LibrarySnapshot, LibrarySnapshotConnection
-from graphql_api.schema.types.paging import decode_cursor, page_size
 
 
 async def resolve_library(info: Info, user_id: int) -> LibrarySnapshot | None:
@@ -24,17 +24,15 @@ async def resolve_library_snapshots(
     info: Info, user_id: int, first: int | None, after: str | None
 ) -> LibrarySnapshotConnection:
     """Every snapshot of the user, newest first."""
-    offset, limit = decode_cursor(after), page_size(first)
+    window = Window.of(first, after)
     if info.context.viewer_id != user_id:
-        return LibrarySnapshotConnection.of(offset, [], 0)
-    mine = models.LibrarySnapshot.user_id == user_id
+        return LibrarySnapshotConnection.of(window, [], 0)
     async with info.context.read() as session:
-        total = await session.scalar(select(func.count()).where(mine)) or 0
-        rows = await session.scalars(
+        found = await paginate(
+            session,
             select(models.LibrarySnapshot)
-            .where(mine)
-            .order_by(models.LibrarySnapshot.version.desc())
-            .offset(offset)
-            .limit(limit)
+            .where(models.LibrarySnapshot.user_id == user_id)
+            .order_by(models.LibrarySnapshot.version.desc()),
+            window,
         )
-        return LibrarySnapshotConnection.of(offset, list(rows), total)
+    return LibrarySnapshotConnection.of(window, [row[0] for row in found.rows], found.total)

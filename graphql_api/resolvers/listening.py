@@ -11,6 +11,7 @@ from graphql_api.db import models
 from graphql_api.db.uow import UnitOfWork
 from graphql_api.errors import Forbidden, NotFound
 from graphql_api.events import PubSub
+from graphql_api.kit.ids import decode_global_id
 from graphql_api.listening import queries, sharing
 from graphql_api.listening.events import (
     ACCESS_CHANGED,
@@ -21,14 +22,13 @@ from graphql_api.listening.events import (
 from graphql_api.listening.store import load_playback, playback_of
 from graphql_api.schema.context import Context
 from graphql_api.schema.info import Info
-from graphql_api.schema.node import decode_global_id
 from graphql_api.schema.types.now_playing import (
     NowPlaying,
     NowPlayingConnection,
-    NowPlayingEdge,
     NowPlayingPoller,
     NowPlayingSharing,
 )
+from graphql_api.schema.types.paging import After, First
 from graphql_api.schema.types.user import User
 
 NOT_SHARED = "This user does not share what they listen to with you."
@@ -77,7 +77,7 @@ class ListeningQuery:
 
     @strawberry.field(description="Users playing something right now whom you may see.")  # type: ignore[untyped-decorator]
     async def listening_now(
-        self, info: Info, first: int = 20, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> NowPlayingConnection:
         context = info.context
         viewer_id = context.require_viewer()
@@ -85,11 +85,9 @@ class ListeningQuery:
             page = await queries.listening_now(
                 session, context.resources.settings, viewer_id, first=first, after=after
             )
-        edges = [
-            NowPlayingEdge(cursor=cursor, node=NowPlaying.of(user, playback_of(state)))
-            for cursor, (user, state) in page.nodes
-        ]
-        return NowPlayingConnection.from_edges(edges, page)  # type: ignore[arg-type]
+        return NowPlayingConnection.from_page(
+            page.map(lambda found: NowPlaying.of(found[0], playback_of(found[1])))
+        )
 
 
 @strawberry.type

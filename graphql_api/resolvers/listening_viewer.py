@@ -24,7 +24,7 @@ def _owner(info: Info, user_id: int) -> int:
 async def resolve_listening_history(
     info: Info,
     user_id: int,
-    first: int = 20,
+    first: int | None = None,
     after: str | None = None,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,

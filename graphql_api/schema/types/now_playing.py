@@ -10,9 +10,10 @@ import strawberry
 from strawberry.relay import PageInfo
 
 from graphql_api.db import models
+from graphql_api.kit.pagination import Page, connection
 from graphql_api.listening.playback import Playback
 from graphql_api.listening.playback import PlayingItem as PlayingItemData
-from graphql_api.listening.queries import Page, PlayRecord, PollerHealth
+from graphql_api.listening.queries import PlayRecord, PollerHealth
 
 if TYPE_CHECKING:
     from graphql_api.schema.types.user import User
@@ -167,8 +168,11 @@ class PlayConnection:
 
     @classmethod
     def from_page(cls, page: Page[PlayRecord]) -> Self:
-        edges = [
-            PlayEdge(
+        """The connection of a page of recorded plays."""
+        return connection(
+            cls,
+            page,
+            lambda cursor, record: PlayEdge(
                 cursor=cursor,
                 node=Play(
                     played_at=record.play.played_at,
@@ -177,10 +181,8 @@ class PlayConnection:
                     context_uri=record.play.context_uri,
                     item=PlayingItem.from_data(record.item),
                 ),
-            )
-            for cursor, record in page.nodes
-        ]
-        return cls(edges=edges, page_info=_page_info(page), total_count=page.total)
+            ),
+        )
 
 
 @strawberry.type
@@ -196,14 +198,6 @@ class NowPlayingConnection:
     total_count: int
 
     @classmethod
-    def from_edges(cls, edges: list[NowPlayingEdge], page: Page[object]) -> Self:
-        return cls(edges=edges, page_info=_page_info(page), total_count=page.total)
-
-
-def _page_info(page: Page[object] | Page[PlayRecord]) -> PageInfo:
-    return PageInfo(
-        has_next_page=page.has_next,
-        has_previous_page=False,
-        start_cursor=page.nodes[0][0] if page.nodes else None,
-        end_cursor=page.nodes[-1][0] if page.nodes else None,
-    )
+    def from_page(cls, page: Page[NowPlaying]) -> Self:
+        """The connection of a page of who plays what."""
+        return connection(cls, page, lambda cursor, node: NowPlayingEdge(cursor=cursor, node=node))

@@ -8,15 +8,10 @@ import strawberry
 from strawberry.relay import PageInfo
 
 from graphql_api.db import models
-from graphql_api.library import browse
+from graphql_api.kit.pagination import Page, Window, connection
 from graphql_api.schema.info import Info
 from graphql_api.schema.types.catalog import Track
-from graphql_api.schema.types.paging import (
-    decode_cursor,
-    encode_cursor,
-    page_info,
-    page_size,
-)
+from graphql_api.schema.types.paging import After, First
 
 
 @strawberry.type
@@ -113,20 +108,15 @@ class Playlist:
 
     @strawberry.field
     async def items(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> PlaylistItemConnection:
-        query = browse.ListQuery(offset=decode_cursor(after), limit=page_size(first))
-        async with info.context.read() as session:
-            page = await browse.playlist_items(session, self.row.id, query)
-        return PlaylistItemConnection(
-            edges=[
-                PlaylistItemEdge(
-                    cursor=encode_cursor(query.offset + n),
-                    node=PlaylistItem(row=row, scope=self.scope),
-                )
-                for n, row in enumerate(page.rows)
-            ],
-            page_info=page_info(query.offset, len(page.rows), page.total_count),
-            total_count=page.total_count,
-            total_duration_ms=page.total_duration_ms,
+        window = Window.of(first, after)
+        found = await info.context.loaders.library.playlist_items.load((self.row.id, window))
+        return connection(
+            PlaylistItemConnection,
+            Page.at(window, found.rows, found.total_count),
+            lambda cursor, row: PlaylistItemEdge(
+                cursor=cursor, node=PlaylistItem(row=row, scope=self.scope)
+            ),
+            total_duration_ms=found.total_duration_ms,
         )

@@ -25,6 +25,7 @@ from graphql_api.schema.types.now_playing import (
     NowPlayingSharing,
     PlayConnection,
 )
+from graphql_api.schema.types.paging import After, First
 from graphql_api.schema.types.spotify_link import SpotifyLink
 
 
@@ -59,8 +60,8 @@ class User(relay.Node):
     async def listening_history(
         self,
         info: Info,
-        first: int = 20,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
         since: dt.datetime | None = None,
         until: dt.datetime | None = None,
     ) -> PlayConnection:
@@ -77,7 +78,7 @@ class User(relay.Node):
 
     @strawberry.field(description="Every snapshot of the user's library, newest first.")  # type: ignore[untyped-decorator]
     async def library_snapshots(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> LibrarySnapshotConnection:
         return await resolve_library_snapshots(info, self.row.id, first, after)
 
