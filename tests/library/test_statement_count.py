@@ -19,8 +19,23 @@ query($first: Int!) { viewer { library {
   } } }
   savedAlbums(first: $first) { edges { node { name artists { name } } } }
   followedArtists(first: $first) { edges { node { name genres } } }
+  playlists(first: $first) { edges { node { name
+    items(first: $first) { totalCount edges { node { position track { name artists { name } } } } }
+  } } }
 } } }
 """
+
+PLAYLISTS = """
+query($playlists: Int!) { viewer { library { playlists(first: $playlists) { edges { node {
+  name itemsReadable
+  items(first: 4) { totalCount totalDurationMs edges { node { position track { name
+    artists { name } album { name } } } } }
+} } } } } }
+"""
+
+
+def selects(statements: list[str]) -> int:
+    return len([s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))])
 
 
 @contextmanager
@@ -44,5 +59,23 @@ async def test_statements_per_page_do_not_grow_with_its_size(alice: GraphQLClien
         with counting() as statements:
             data = await alice.query(PAGE, {"first": first})
         assert len(data["viewer"]["library"]["savedTracks"]["edges"]) == first
-        counts[first] = len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+        counts[first] = selects(statements)
     assert counts[3] == counts[60], counts
+
+
+async def test_statements_for_playlists_with_their_items_do_not_grow_with_the_playlists(
+    alice: GraphQLClient,
+) -> None:
+    await save_and_wait(alice)
+    counts = {}
+    for playlists in (1, 5):
+        with counting() as statements:
+            data = await alice.query(PLAYLISTS, {"playlists": playlists})
+        edges = data["viewer"]["library"]["playlists"]["edges"]
+        assert len(edges) == playlists
+        items = [e["node"]["items"] for e in edges]
+        # Every playlist's items were really read (else there would be nothing to count).
+        assert [len(i["edges"]) for i in items] == [min(4, i["totalCount"]) for i in items]
+        assert len([i for i in items if i["edges"]]) >= min(playlists, 3)
+        counts[playlists] = selects(statements)
+    assert counts[1] == counts[5], counts
