@@ -167,10 +167,14 @@ class Rows:
     total: int
     summed: int = 0
 
+    def scalars(self) -> Rows:
+        """The same, each row replaced by its first column (the entity of ``select(Model)``)."""
+        return Rows([row[0] for row in self.rows], self.total, self.summed)
+
 
 async def paginate(
     session: AsyncSession,
-    statement: Select[Any],
+    statement: Select[*tuple[Any, ...]],
     window: Window,
     *,
     sum_of: str | None = None,

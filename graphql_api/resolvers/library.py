@@ -12,7 +12,7 @@ from graphql_api.db import models
 from graphql_api.errors import BadUserInput, NotFound
 from graphql_api.kit.ids import decode_global_id
 from graphql_api.library import snapshots
-from graphql_api.library.diff import library_diff
+from graphql_api.library.diff import LibraryDiff as Diff
 from graphql_api.library.progress import channel_of
 from graphql_api.library.runner import TERMINAL
 from graphql_api.schema.info import Info
@@ -57,8 +57,7 @@ class LibraryQuery:
         for end in (source, target):
             if end.status is not models.SnapshotStatus.SUCCEEDED:
                 raise BadUserInput("Only successful snapshots can be compared.", snapshot=end.id)
-        async with info.context.read() as session:
-            return LibraryDiff(diff=await library_diff(session, source, target))
+        return LibraryDiff(diff=Diff(source, target))
 
 
 @strawberry.type

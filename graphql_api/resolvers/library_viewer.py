@@ -35,4 +35,4 @@ async def resolve_library_snapshots(
             .order_by(models.LibrarySnapshot.version.desc()),
             window,
         )
-    return LibrarySnapshotConnection.of(window, [row[0] for row in found.rows], found.total)
+    return LibrarySnapshotConnection.of(window, found.scalars().rows, found.total)

@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from spotify_emulator.testing import EmulatorHandle
+from tests.library.test_diff import edit_library
 from tests.library.test_graphql import save_and_wait
 from tests.support.graphql_client import GraphQLClient
 
@@ -79,3 +81,33 @@ async def test_statements_for_playlists_with_their_items_do_not_grow_with_the_pl
         assert len([i for i in items if i["edges"]]) >= min(playlists, 3)
         counts[playlists] = selects(statements)
     assert counts[1] == counts[5], counts
+
+
+DIFF = """
+query($from: ID!, $first: Int!) { libraryDiff(from: $from) {
+  addedTracks(first: $first) { totalCount edges { node { name artists { name } album { name } } } }
+  removedTracks(first: $first) { totalCount edges { node { name artists { name } } } }
+  unfollowedArtists(first: $first) { totalCount edges { node { name genres } } }
+  changedPlaylists(first: $first) { totalCount edges { node { playlist { name }
+    removedItems(first: $first) { totalCount edges { node { name artists { name } } } }
+  } } }
+} }
+"""
+
+
+async def test_statements_per_diff_page_do_not_grow_with_its_size(
+    alice: GraphQLClient, library_emulator: EmulatorHandle, library_fixture: dict[str, Any]
+) -> None:
+    first = await save_and_wait(alice)
+    users = library_fixture["users"]
+    after, _, _ = edit_library(users[0], users[1], tracks=40, artists=25)
+    await library_emulator.set_library("alice", after)
+    await save_and_wait(alice)
+    counts = {}
+    for size in (3, 20):
+        with counting() as statements:
+            diff = (await alice.query(DIFF, {"from": first["id"], "first": size}))["libraryDiff"]
+        for name in ("addedTracks", "removedTracks", "unfollowedArtists"):
+            assert len(diff[name]["edges"]) == size < diff[name]["totalCount"], name
+        counts[size] = selects(statements)
+    assert counts[3] == counts[20], counts
