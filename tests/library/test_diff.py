@@ -6,6 +6,8 @@ import copy
 from collections import Counter
 from typing import Any
 
+from graphql_api.kit.ids import MAX_DB_INT
+from graphql_api.kit.pagination import encode_cursor, offset_cursor
 from spotify_emulator.testing import EmulatorHandle
 from tests.library.test_graphql import save_and_wait
 from tests.support.graphql_client import GraphQLClient
@@ -163,9 +165,15 @@ async def test_a_cursor_walk_sees_every_added_and_removed_item_exactly_once(
     assert len(items) > 7
 
 
-async def test_diff_lists_refuse_bad_paging_arguments(alice: GraphQLClient) -> None:
+async def test_diff_lists_refuse_bad_paging_arguments_and_answer_empty_past_the_end(
+    alice: GraphQLClient,
+) -> None:
     snapshot = await save_and_wait(alice)
     query = WALK % f"addedTracks(first: $first, after: $after) {{ {PAGE} }}"
-    for first, after in ((-1, None), (201, None), (5, "garbage")):
+    for first, after in ((-1, None), (201, None), (5, "garbage"), (5, encode_cursor("u", 1))):
         body = await alice.execute(query, {"from": snapshot["id"], "first": first, "after": after})
         assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", body
+    # The largest offset a cursor may name reaches the database without overflowing it.
+    last = offset_cursor(MAX_DB_INT - 1)
+    body = await alice.query(query, {"from": snapshot["id"], "first": 5, "after": last})
+    assert body["libraryDiff"]["addedTracks"]["edges"] == []
