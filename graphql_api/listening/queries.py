@@ -72,10 +72,13 @@ async def listening_history(
         key = cursor_int(play_id)
         try:
             at = dt.datetime.fromisoformat(stamp)
-        except ValueError as error:
+            # A crafted cursor may hold a time without a timezone, or one outside the
+            # calendar in UTC: no column compares to either.
+            if at.utcoffset() is None:
+                raise ValueError(stamp)
+            at = at.astimezone(dt.UTC)
+        except (ValueError, OverflowError) as error:
             raise BadUserInput("Invalid cursor.", argument="after") from error
-        if at.tzinfo is None:  # ours always carry one; a naive one cannot be compared
-            raise BadUserInput("Invalid cursor.", argument="after")
         conditions.append(or_(Play.played_at < at, and_(Play.played_at == at, Play.id < key)))
     rows = (
         await session.execute(

@@ -73,6 +73,10 @@ async def test_history_pages_newest_first_within_a_range(
         odd = encode_cursor(PLAY_CURSOR, T0.isoformat(), key)
         body = await client.execute(HISTORY, {"first": 1, "after": odd})
         assert code(body) == "BAD_USER_INPUT", body
+    for stamp in ("2026-03-01T12:00:00", "0001-01-01T00:00:00+14:00", "yesterday"):
+        odd = encode_cursor(PLAY_CURSOR, stamp, 1)
+        body = await client.execute(HISTORY, {"first": 1, "after": odd})
+        assert code(body) == "BAD_USER_INPUT", (stamp, body)
     backwards = {"first": 1, "since": T0.isoformat(), "until": T0.isoformat()}
     assert code(await client.execute(HISTORY, backwards)) == "BAD_USER_INPUT"
 
