@@ -1,23 +1,34 @@
 """docker-compose.yml and the Dockerfile name commands that exist and check every service's health.
 
-No Docker engine runs here; docs/deployment.md says what was verified by hand beyond this.
+No Docker engine runs here: the worker's command and healthcheck run as processes instead;
+docs/deployment.md says what was verified by hand beyond this.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
 import re
 import shlex
+import signal
+import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
+import httpx
 import pytest
 import yaml
+from redis.asyncio import Redis
 
 from graphql_api.cli import main as mixtape_cli
+from graphql_api.settings import Settings
+from workers.settings import worker_options
 
 ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
 COMPOSE: dict[str, Any] = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES: dict[str, Any] = COMPOSE["services"]
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
@@ -73,16 +84,75 @@ def test_production_settings_use_the_compose_database_and_queue() -> None:
     assert SERVICES["api"]["env_file"] == ".env"
 
 
-def test_worker_healthcheck_names_the_arq_settings_mixtape_builds() -> None:
-    argv = SERVICES["worker"]["healthcheck"]["test"][1:]
-    assert argv[:2] == ["arq", "--check"]
-    module, _, attribute = argv[2].rpartition(".")
-    assert (module, attribute) == ("workers.settings", "WorkerSettings")
-    from workers import settings as worker_settings
+def _worker_environment(settings: Settings) -> dict[str, str]:
+    """The environment of a worker container, pointed at this test's database and Redis."""
+    env = dict(os.environ)
+    env.update(
+        MIXTAPE_DATABASE_URL=settings.database_url,
+        MIXTAPE_REDIS_URL=str(settings.redis_url),
+        MIXTAPE_REDIS_PREFIX=settings.redis_prefix,
+        MIXTAPE_POLL_ENABLED="false",
+    )
+    return env
 
-    assert callable(worker_settings.build_worker_settings)
+
+async def _exit_code(argv: list[str], env: dict[str, str]) -> int:
+    """Run a command of the compose file as the container would (from the project root)."""
+    process = await asyncio.create_subprocess_exec(
+        str(BIN / argv[0]),
+        *argv[1:],
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    return await asyncio.wait_for(process.wait(), timeout=60)
 
 
-def test_api_healthcheck_asks_readyz() -> None:
+@pytest.mark.redis
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_worker_healthcheck_passes_while_the_worker_runs_and_fails_once_it_stopped(
+    settings: Settings, redis_url: str
+) -> None:
+    """The compose worker's command and healthcheck, run verbatim against real Redis."""
+    settings = settings.model_copy(update={"redis_url": redis_url})
+    env = _worker_environment(settings)
+    check = SERVICES["worker"]["healthcheck"]["test"][1:]
+    assert check == ["arq", "--check", "workers.settings.WorkerSettings"]
+    health_key = worker_options(settings)["health_check_key"]
+    assert await _exit_code(check, env) == 1  # no worker yet
+
+    command = SERVICES["worker"]["command"]
+    worker = await asyncio.create_subprocess_exec(
+        str(BIN / command[0]), *command[1:], cwd=ROOT, env=env
+    )
+    redis = Redis.from_url(redis_url)
+    try:
+        # The worker writes its health key once it has started; wait for that event.
+        async with asyncio.timeout(60):
+            while not await redis.exists(health_key):
+                assert worker.returncode is None, "the worker exited"
+                await asyncio.sleep(0.1)
+        assert await _exit_code(check, env) == 0
+    finally:
+        if worker.returncode is None:
+            worker.send_signal(signal.SIGTERM)
+        stopped = await asyncio.wait_for(worker.wait(), timeout=60)
+        await redis.aclose()
+    assert stopped == 0  # a clean shutdown on SIGTERM (what `docker stop` sends)
+    assert await _exit_code(check, env) == 1
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_api_healthcheck_asks_readyz_on_the_port_the_api_serves(
+    app_url: str, http: httpx.AsyncClient
+) -> None:
     test = SERVICES["api"]["healthcheck"]["test"]
-    assert "/readyz" in shlex.join(test)
+    url = re.search(r"http://[^'\"]+", shlex.join(test))
+    assert url is not None
+    target = urlsplit(url.group(0))
+    command = SERVICES["api"]["command"]
+    assert str(target.port) == command[command.index("--port") + 1]
+    assert SERVICES["api"]["ports"][0].endswith(f":{target.port}")  # the container's side
+    # The path answers 200 on a real app once its database is migrated.
+    assert (await http.get(app_url + target.path)).status_code == 200

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, exists, func, or_, select
@@ -32,6 +32,9 @@ from graphql_api.db.models import (
     artist_genres,
     song_artists,
 )
+from graphql_api.kit.ids import MAX_DB_INT
+from graphql_api.kit.pagination import Window, paginate
+from graphql_api.library.bulk import chunks
 from graphql_api.library.memberships import visible_at
 
 T = TypeVar("T")
@@ -50,8 +53,7 @@ class SortKey(enum.StrEnum):
 class ListQuery:
     """How to filter, sort and page a list."""
 
-    offset: int = 0
-    limit: int = 50
+    window: Window = field(default_factory=Window)
     text: str | None = None
     added_after: dt.datetime | None = None
     added_before: dt.datetime | None = None
@@ -107,13 +109,9 @@ def _order(statement: Any, column: Any, descending: bool, tiebreak: Any) -> Any:
 async def _page(
     session: AsyncSession, statement: Any, query: ListQuery, duration: Any = None
 ) -> tuple[list[Any], int, int]:
-    base = statement.order_by(None).subquery()
-    totals: list[Any] = [func.count()]
-    if duration is not None:
-        totals.append(func.coalesce(func.sum(base.c.item_duration_ms), 0))
-    counted = (await session.execute(select(*totals).select_from(base))).one()
-    rows = (await session.execute(statement.offset(query.offset).limit(query.limit))).all()
-    return list(rows), int(counted[0]), int(counted[1]) if duration is not None else 0
+    sum_of = "item_duration_ms" if duration is not None else None
+    found = await paginate(session, statement, query.window, sum_of=sum_of)
+    return found.rows, found.total, found.summed
 
 
 def _added_range(column: Any, query: ListQuery) -> list[ColumnElement[bool]]:
@@ -231,17 +229,57 @@ async def playlists(
 
 
 async def playlist_items(
-    session: AsyncSession, version_id: int, query: ListQuery
-) -> Page[PlaylistItem]:
-    """One playlist version's items in playlist order."""
-    statement = (
-        select(PlaylistItem, func.coalesce(Song.duration_ms, 0).label("item_duration_ms"))
-        .outerjoin(Song, Song.id == PlaylistItem.song_id)
-        .where(PlaylistItem.version_id == version_id)
-        .order_by(PlaylistItem.position)
-    )
-    rows, total, duration = await _page(session, statement, query, duration=True)
-    return Page([row[0] for row in rows], total, duration)
+    session: AsyncSession, version_ids: Sequence[int], window: Window
+) -> dict[int, Page[PlaylistItem]]:
+    """The same window of items of many playlist versions, each in playlist order.
+
+    Two statements for any number of versions (per chunk of ids): the counts and total
+    durations grouped by version, and the windows themselves, numbered per version.
+    """
+    pages: dict[int, Page[PlaylistItem]] = {v: Page([], 0) for v in version_ids}
+    for chunk in chunks(sorted(set(version_ids))):
+        totals = await session.execute(
+            select(
+                PlaylistItem.version_id,
+                func.count(),
+                func.coalesce(func.sum(Song.duration_ms), 0),
+            )
+            .outerjoin(Song, Song.id == PlaylistItem.song_id)
+            .where(PlaylistItem.version_id.in_(chunk))
+            .group_by(PlaylistItem.version_id)
+        )
+        counted = {int(v): (int(n), int(ms)) for v, n, ms in totals}
+        rows: dict[int, list[PlaylistItem]] = {v: [] for v in chunk}
+        # Bound in Python: offset + limit may pass what a BIGINT holds.
+        last = min(window.offset + window.limit, MAX_DB_INT)
+        if window.limit and counted:
+            numbered = (
+                select(
+                    PlaylistItem.version_id,
+                    PlaylistItem.position,
+                    func.row_number()
+                    .over(partition_by=PlaylistItem.version_id, order_by=PlaylistItem.position)
+                    .label("n"),
+                )
+                .where(PlaylistItem.version_id.in_(chunk))
+                .subquery()
+            )
+            result = await session.scalars(
+                select(PlaylistItem)
+                .join(
+                    numbered,
+                    (numbered.c.version_id == PlaylistItem.version_id)
+                    & (numbered.c.position == PlaylistItem.position),
+                )
+                .where(numbered.c.n > window.offset, numbered.c.n <= last)
+                .order_by(PlaylistItem.version_id, PlaylistItem.position)
+            )
+            for item in result:
+                rows[item.version_id].append(item)
+        for version_id in chunk:
+            count, duration = counted.get(version_id, (0, 0))
+            pages[version_id] = Page(rows[version_id], count, duration)
+    return pages
 
 
 __all__ = ["ListQuery", "Page", "SortKey"]

@@ -1,19 +1,25 @@
-"""What changed between two snapshots of one user's library.
+"""What changed between two snapshots of one user's library, read a page at a time.
 
-Both sides are read as sets of keys visible at each version (so the diff works in
-either direction); a playlist present on both sides under different Spotify versions
-gets its items compared as multisets of songs (a song may be in a playlist twice).
+Each list of a diff is one SQL query paged by the kit (a count and a window), so a
+diff of two 10,000-track libraries is read in pages, never whole. Both sides are the
+keys visible at each version (``EXCEPT`` of two range queries), so a diff works in
+either direction. A playlist present on both sides under different Spotify versions
+has its items compared as multisets of songs (a song may be in a playlist twice): the
+copies of a song beyond those the other side holds, in playlist order.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass, field
+import enum
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, except_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from graphql_api.db.models import (
+    Album,
+    Artist,
     FollowedArtist,
     LibraryPlaylist,
     LibrarySnapshot,
@@ -21,117 +27,149 @@ from graphql_api.db.models import (
     PlaylistVersion,
     SavedAlbum,
     SavedTrack,
+    Song,
 )
-from graphql_api.library.memberships import MembershipModel, visible_at
+from graphql_api.kit.pagination import Rows, Window, paginate
+from graphql_api.library.memberships import visible_at
 
 
-@dataclass(frozen=True)
-class Change:
-    """Ids that joined and left (songs, albums, artists, or playlist versions)."""
+class Side(enum.Enum):
+    """Which way a change goes, from the diff's source to its target."""
 
-    added: list[int] = field(default_factory=list)
-    removed: list[int] = field(default_factory=list)
+    ADDED = "ADDED"
+    REMOVED = "REMOVED"
 
 
-@dataclass(frozen=True)
-class PlaylistChange:
-    """A playlist in both snapshots whose items changed; ids are song ids (None: gone)."""
+class Section(enum.Enum):
+    """A list of the library compared key by key: (membership, its key, the catalog)."""
 
-    playlist_id: int
-    from_version_id: int
-    to_version_id: int
-    added: list[int | None]
-    removed: list[int | None]
+    TRACKS = (SavedTrack, "song_id", Song)
+    ALBUMS = (SavedAlbum, "album_id", Album)
+    ARTISTS = (FollowedArtist, "artist_id", Artist)
 
 
 @dataclass(frozen=True)
 class LibraryDiff:
+    """Two snapshots of one user, compared from ``source`` to ``target``."""
+
     source: LibrarySnapshot
     target: LibrarySnapshot
-    tracks: Change
-    albums: Change
-    artists: Change
-    playlists: Change
-    playlist_changes: list[PlaylistChange]
+
+    def ends(self, side: Side) -> tuple[int, int]:
+        """(the version the changes are in, the version they are not in)."""
+        if side is Side.ADDED:
+            return self.target.version, self.source.version
+        return self.source.version, self.target.version
 
 
-async def _keys(
-    session: AsyncSession, model: MembershipModel, key: str, snapshot: LibrarySnapshot
-) -> set[int]:
+@dataclass(frozen=True)
+class PlaylistChange:
+    """A playlist in both snapshots under two different versions."""
+
+    playlist_id: int
+    from_version_id: int
+    to_version_id: int
+
+
+async def changed(
+    session: AsyncSession, diff: LibraryDiff, section: Section, side: Side, window: Window
+) -> Rows:
+    """Songs, albums or artists (per ``section``) that joined or left, by id."""
+    model, key, catalog = section.value
+    present, absent = diff.ends(side)
+    user_id = diff.source.user_id
     column = getattr(model, key)
-    result = await session.scalars(
-        select(column).where(visible_at(model, snapshot.user_id, snapshot.version))
+    keys = except_(
+        select(column).where(visible_at(model, user_id, present)),
+        select(column).where(visible_at(model, user_id, absent)),
     )
-    return set(result)
+    statement = select(catalog).where(catalog.id.in_(keys)).order_by(catalog.id)
+    return (await paginate(session, statement, window)).scalars()
 
 
-def _change(before: set[int], after: set[int]) -> Change:
-    return Change(added=sorted(after - before), removed=sorted(before - after))
-
-
-async def _playlist_versions(session: AsyncSession, snapshot: LibrarySnapshot) -> dict[int, int]:
-    """``{Spotify playlist id: playlist version id}`` as of ``snapshot``."""
-    result = await session.execute(
-        select(PlaylistVersion.playlist_id, PlaylistVersion.id)
+def _playlists_at(user_id: int, version: int) -> Select[int]:
+    """Spotify playlist ids in ``user_id``'s list as of ``version``."""
+    return (
+        select(PlaylistVersion.playlist_id)
         .join(LibraryPlaylist, LibraryPlaylist.version_id == PlaylistVersion.id)
-        .where(visible_at(LibraryPlaylist, snapshot.user_id, snapshot.version))
+        .where(visible_at(LibraryPlaylist, user_id, version))
     )
-    return {row[0]: row[1] for row in result}
 
 
-async def _items(session: AsyncSession, version_ids: set[int]) -> dict[int, Counter[int | None]]:
-    items: dict[int, Counter[int | None]] = {v: Counter() for v in version_ids}
-    if version_ids:
-        result = await session.execute(
-            select(PlaylistItem.version_id, PlaylistItem.song_id).where(
-                PlaylistItem.version_id.in_(version_ids)
-            )
-        )
-        for version_id, song_id in result:
-            items[version_id][song_id] += 1
-    return items
+async def changed_playlists(
+    session: AsyncSession, diff: LibraryDiff, side: Side, window: Window
+) -> Rows:
+    """Playlists that joined (as in the target) or left (as in the source) the list.
 
-
-async def library_diff(
-    session: AsyncSession, source: LibrarySnapshot, target: LibrarySnapshot
-) -> LibraryDiff:
-    """What was added and removed going from ``source`` to ``target``."""
-    changes = []
-    for model, key in (
-        (SavedTrack, "song_id"),
-        (SavedAlbum, "album_id"),
-        (FollowedArtist, "artist_id"),
-    ):
-        changes.append(
-            _change(
-                await _keys(session, model, key, source), await _keys(session, model, key, target)
-            )
-        )
-    before = await _playlist_versions(session, source)
-    after = await _playlist_versions(session, target)
-    edited = {
-        p: (before[p], after[p]) for p in before.keys() & after.keys() if before[p] != after[p]
-    }
-    items = await _items(session, {v for pair in edited.values() for v in pair})
-    playlist_changes = [
-        PlaylistChange(
-            playlist_id=playlist_id,
-            from_version_id=old,
-            to_version_id=new,
-            added=sorted((items[new] - items[old]).elements(), key=lambda s: s or 0),
-            removed=sorted((items[old] - items[new]).elements(), key=lambda s: s or 0),
-        )
-        for playlist_id, (old, new) in sorted(edited.items())
-    ]
-    return LibraryDiff(
-        source=source,
-        target=target,
-        tracks=changes[0],
-        albums=changes[1],
-        artists=changes[2],
-        playlists=Change(
-            added=sorted(after[p] for p in after.keys() - before.keys()),
-            removed=sorted(before[p] for p in before.keys() - after.keys()),
-        ),
-        playlist_changes=playlist_changes,
+    Rows are :class:`PlaylistVersion` rows, by version id.
+    """
+    present, absent = diff.ends(side)
+    user_id = diff.source.user_id
+    playlists = except_(_playlists_at(user_id, present), _playlists_at(user_id, absent))
+    statement = (
+        select(PlaylistVersion)
+        .join(LibraryPlaylist, LibraryPlaylist.version_id == PlaylistVersion.id)
+        .where(visible_at(LibraryPlaylist, user_id, present))
+        .where(PlaylistVersion.playlist_id.in_(playlists))
+        .order_by(PlaylistVersion.id)
     )
+    return (await paginate(session, statement, window)).scalars()
+
+
+async def edited_playlists(session: AsyncSession, diff: LibraryDiff, window: Window) -> Rows:
+    """Playlists in both snapshots under different versions, by playlist; rows are changes."""
+    user_id = diff.source.user_id
+    old, new = aliased(PlaylistVersion), aliased(PlaylistVersion)
+    old_in, new_in = aliased(LibraryPlaylist), aliased(LibraryPlaylist)
+    statement = (
+        select(old.playlist_id, old.id, new.id)
+        .join(old_in, old_in.version_id == old.id)
+        .join(new, new.playlist_id == old.playlist_id)
+        .join(new_in, new_in.version_id == new.id)
+        .where(visible_at(old_in, user_id, diff.source.version))
+        .where(visible_at(new_in, user_id, diff.target.version))
+        .where(old.id != new.id)
+        .order_by(old.playlist_id, old.id, new.id)
+    )
+    found = await paginate(session, statement, window)
+    changes = [PlaylistChange(int(p), int(f), int(t)) for p, f, t in found.rows]
+    return Rows(changes, found.total)
+
+
+async def changed_items(
+    session: AsyncSession, change: PlaylistChange, side: Side, window: Window
+) -> Rows:
+    """Items of one side beyond the copies of their song the other side holds.
+
+    Rows are :class:`Song` rows, in the playlist order of the side they are in.
+    Items whose content Spotify no longer has (no song) are left out.
+    """
+    if side is Side.ADDED:
+        here, there = change.to_version_id, change.from_version_id
+    else:
+        here, there = change.from_version_id, change.to_version_id
+    numbered = (
+        select(
+            PlaylistItem.position,
+            PlaylistItem.song_id,
+            func.row_number()
+            .over(partition_by=PlaylistItem.song_id, order_by=PlaylistItem.position)
+            .label("copy"),
+        )
+        .where(PlaylistItem.version_id == here, PlaylistItem.song_id.is_not(None))
+        .subquery()
+    )
+    held = (
+        select(PlaylistItem.song_id, func.count().label("copies"))
+        .where(PlaylistItem.version_id == there, PlaylistItem.song_id.is_not(None))
+        .group_by(PlaylistItem.song_id)
+        .subquery()
+    )
+    statement = (
+        select(Song)
+        .join(numbered, numbered.c.song_id == Song.id)
+        .outerjoin(held, held.c.song_id == numbered.c.song_id)
+        .where(numbered.c.copy > func.coalesce(held.c.copies, 0))
+        .order_by(numbered.c.position)
+    )
+    return (await paginate(session, statement, window)).scalars()

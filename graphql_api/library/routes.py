@@ -10,9 +10,9 @@ from strawberry.relay import GlobalID
 from graphql_api.auth.requests import error_response, require_user
 from graphql_api.db.models import LibrarySnapshot, SnapshotStatus
 from graphql_api.errors import BadUserInput, Conflict, MixtapeError, NotFound
+from graphql_api.kit.ids import decode_global_id, parse_db_int
 from graphql_api.library.export import stream_export
 from graphql_api.library.snapshots import snapshot_of
-from graphql_api.schema.node import decode_global_id, parse_db_int
 from graphql_api.state import app_state
 
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,46 +19,20 @@ from graphql_api.db.models import (
     song_artists,
 )
 from graphql_api.errors import BadUserInput
+from graphql_api.kit.pagination import Page, check_first, cursor_int, decode_cursor, encode_cursor
 from graphql_api.listening.playback import PlayingItem
 from graphql_api.listening.sharing import visible_to
-from graphql_api.schema.node import parse_db_int
 from graphql_api.settings import Settings
 
-MAX_PAGE = 100
-T = TypeVar("T")
-
-
-def check_first(first: int) -> None:
-    if not 1 <= first <= MAX_PAGE:
-        raise BadUserInput(f"first must be between 1 and {MAX_PAGE}.", argument="first")
-
-
-def encode_cursor(*parts: object) -> str:
-    raw = "|".join(str(part) for part in parts)
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def decode_cursor(cursor: str, parts: int) -> list[str]:
-    try:
-        values = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        values = []
-    if len(values) != parts:
-        raise BadUserInput("Invalid cursor.", argument="after")
-    return values
+# Cursor kinds: a play (played_at, id), newest first; a user (id) of who listens now.
+PLAY_CURSOR = "p"
+USER_CURSOR = "u"
 
 
 @dataclass(frozen=True)
 class PlayRecord:
     play: Play
     item: PlayingItem
-
-
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    nodes: list[tuple[str, T]]
-    has_next: bool
-    total: int
 
 
 async def _artist_names(session: AsyncSession, song_ids: list[int]) -> dict[int, list[str]]:
@@ -81,13 +52,13 @@ async def listening_history(
     session: AsyncSession,
     user_id: int,
     *,
-    first: int,
+    first: int | None = None,
     after: str | None = None,
     since: dt.datetime | None = None,
     until: dt.datetime | None = None,
 ) -> Page[PlayRecord]:
     """``user_id``'s plays, newest first, within ``[since, until)``."""
-    check_first(first)
+    limit = check_first(first)
     if since is not None and until is not None and since >= until:
         raise BadUserInput("since must be before until.", argument="since")
     conditions = [Play.user_id == user_id]
@@ -97,13 +68,17 @@ async def listening_history(
         conditions.append(Play.played_at < until)
     total = await session.scalar(select(func.count()).select_from(Play).where(*conditions)) or 0
     if after is not None:
-        stamp, play_id = decode_cursor(after, 2)
+        stamp, play_id = decode_cursor(after, PLAY_CURSOR, 2)
+        key = cursor_int(play_id)
         try:
-            at, key = dt.datetime.fromisoformat(stamp), parse_db_int(play_id)
-        except ValueError:
-            key = None
-        if key is None:
-            raise BadUserInput("Invalid cursor.", argument="after")
+            at = dt.datetime.fromisoformat(stamp)
+            # A crafted cursor may hold a time without a timezone, or one outside the
+            # calendar in UTC: no column compares to either.
+            if at.utcoffset() is None:
+                raise ValueError(stamp)
+            at = at.astimezone(dt.UTC)
+        except (ValueError, OverflowError) as error:
+            raise BadUserInput("Invalid cursor.", argument="after") from error
         conditions.append(or_(Play.played_at < at, and_(Play.played_at == at, Play.id < key)))
     rows = (
         await session.execute(
@@ -111,13 +86,13 @@ async def listening_history(
             .join(Song, Song.id == Play.song_id)
             .where(*conditions)
             .order_by(Play.played_at.desc(), Play.id.desc())
-            .limit(first + 1)
+            .limit(limit + 1)
         )
     ).all()
-    names = await _artist_names(session, [song.id for _, song in rows[:first]])
-    nodes = [
+    names = await _artist_names(session, [song.id for _, song in rows[:limit]])
+    edges = [
         (
-            encode_cursor(play.played_at.isoformat(), play.id),
+            encode_cursor(PLAY_CURSOR, play.played_at.isoformat(), play.id),
             PlayRecord(
                 play=play,
                 item=PlayingItem(
@@ -132,9 +107,9 @@ async def listening_history(
                 ),
             ),
         )
-        for play, song in rows[:first]
+        for play, song in rows[:limit]
     ]
-    return Page(nodes=nodes, has_next=len(rows) > first, total=total)
+    return Page(edges, total, has_next=len(rows) > limit, has_previous=after is not None)
 
 
 def fresh_after(settings: Settings) -> dt.datetime:
@@ -144,10 +119,15 @@ def fresh_after(settings: Settings) -> dt.datetime:
 
 
 async def listening_now(
-    session: AsyncSession, settings: Settings, viewer_id: int, *, first: int, after: str | None
+    session: AsyncSession,
+    settings: Settings,
+    viewer_id: int,
+    *,
+    first: int | None,
+    after: str | None,
 ) -> Page[tuple[User, NowPlaying]]:
     """Users playing something right now whom ``viewer_id`` may see, by user id."""
-    check_first(first)
+    limit = check_first(first)
     conditions = [
         NowPlaying.is_playing.is_(True),
         NowPlaying.item.is_not(None),
@@ -165,16 +145,13 @@ async def listening_now(
         or 0
     )
     if after is not None:
-        (key,) = decode_cursor(after, 1)
-        last_id = parse_db_int(key)
-        if last_id is None:
-            raise BadUserInput("Invalid cursor.", argument="after")
-        conditions.append(User.id > last_id)
+        (key,) = decode_cursor(after, USER_CURSOR, 1)
+        conditions.append(User.id > cursor_int(key))
     rows = (
-        await session.execute(query.where(*conditions).order_by(User.id).limit(first + 1))
+        await session.execute(query.where(*conditions).order_by(User.id).limit(limit + 1))
     ).all()
-    nodes = [(encode_cursor(user.id), (user, state)) for user, state in rows[:first]]
-    return Page(nodes=nodes, has_next=len(rows) > first, total=total)
+    edges = [(encode_cursor(USER_CURSOR, user.id), (user, state)) for user, state in rows[:limit]]
+    return Page(edges, total, has_next=len(rows) > limit, has_previous=after is not None)
 
 
 @dataclass(frozen=True)

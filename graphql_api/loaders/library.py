@@ -8,13 +8,16 @@ from strawberry.dataloader import DataLoader
 from graphql_api.db.models import (
     Album,
     Artist,
+    PlaylistItem,
     PlaylistVersion,
     Song,
     SpotifyPlaylist,
     album_artists,
     song_artists,
 )
+from graphql_api.library.browse import Page
 from graphql_api.loaders.catalog_links import load_artist_genres, load_credited_artists
+from graphql_api.loaders.playlist_items import PlaylistItemsKey, load_playlist_items
 from graphql_api.loaders.rows_by_id import load_by_id
 from graphql_api.loaders.track_playlists import TrackPlaylistsKey, load_track_playlists
 
@@ -47,4 +50,7 @@ class LibraryLoaders:
         )
         self.track_playlists: DataLoader[TrackPlaylistsKey, list[PlaylistVersion]] = DataLoader(
             lambda keys: load_track_playlists(sessionmaker, keys)
+        )
+        self.playlist_items: DataLoader[PlaylistItemsKey, Page[PlaylistItem]] = DataLoader(
+            lambda keys: load_playlist_items(sessionmaker, keys)
         )

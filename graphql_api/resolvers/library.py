@@ -12,7 +12,6 @@ from graphql_api.db import models
 from graphql_api.errors import BadUserInput, NotFound
 from graphql_api.library import snapshots
 from graphql_api.library.diff import LibraryDiff as Diff
-from graphql_api.library.diff import library_diff as diff_of
 from graphql_api.library.progress import channel_of
 from graphql_api.library.runner import TERMINAL
 from graphql_api.resolvers.context import Context
@@ -42,8 +41,8 @@ async def library_diff(context: Context, source_id: int, target_id: int | None) 
     for end in (source, target):
         if end.status is not models.SnapshotStatus.SUCCEEDED:
             raise BadUserInput("Only successful snapshots can be compared.", snapshot=end.id)
-    async with context.read() as session:
-        return await diff_of(session, source, target)
+    # The diff's lists are read page by page when the client asks for them.
+    return Diff(source, target)
 
 
 async def save_library(context: Context) -> models.LibrarySnapshot:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from graphql_api.db import models
+from graphql_api.kit.pagination import Window, paginate
 from graphql_api.library.snapshots import latest_succeeded
 from graphql_api.resolvers.context import Context
 
@@ -18,20 +19,18 @@ async def library(context: Context, user_id: int) -> models.LibrarySnapshot | No
 
 
 async def library_snapshots(
-    context: Context, user_id: int, offset: int, limit: int
+    context: Context, user_id: int, window: Window
 ) -> tuple[list[models.LibrarySnapshot], int]:
     """A page of the user's snapshots, newest first, and how many there are (only the user
     sees them: nothing for anyone else)."""
     if context.viewer_id != user_id:
         return [], 0
-    mine = models.LibrarySnapshot.user_id == user_id
     async with context.read() as session:
-        total = await session.scalar(select(func.count()).where(mine)) or 0
-        rows = await session.scalars(
+        found = await paginate(
+            session,
             select(models.LibrarySnapshot)
-            .where(mine)
-            .order_by(models.LibrarySnapshot.version.desc())
-            .offset(offset)
-            .limit(limit)
+            .where(models.LibrarySnapshot.user_id == user_id)
+            .order_by(models.LibrarySnapshot.version.desc()),
+            window,
         )
-        return list(rows), total
+    return found.scalars().rows, found.total

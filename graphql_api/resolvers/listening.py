@@ -13,6 +13,7 @@ from graphql_api.db import models
 from graphql_api.db.uow import UnitOfWork
 from graphql_api.errors import Forbidden, NotFound
 from graphql_api.events import PubSub
+from graphql_api.kit.pagination import Page
 from graphql_api.listening import queries, sharing
 from graphql_api.listening.events import (
     ACCESS_CHANGED,
@@ -69,17 +70,14 @@ async def now_playing(context: Context, user_id: int | None) -> Watched:
         return Watched(user, await load_playback(session, user.id))
 
 
-async def listening_now(
-    context: Context, *, first: int, after: str | None
-) -> queries.Page[Watched]:
-    """Users playing something right now whom the viewer may see, with their cursors."""
+async def listening_now(context: Context, *, first: int | None, after: str | None) -> Page[Watched]:
+    """Users playing something right now whom the viewer may see."""
     viewer_id = context.require_viewer()
     async with context.read() as session:
         page = await queries.listening_now(
             session, context.resources.settings, viewer_id, first=first, after=after
         )
-    nodes = [(cursor, Watched(user, playback_of(state))) for cursor, (user, state) in page.nodes]
-    return queries.Page(nodes=nodes, has_next=page.has_next, total=page.total)
+    return page.map(lambda found: Watched(found[0], playback_of(found[1])))
 
 
 async def follow_user(context: Context, followee_id: int) -> models.User:

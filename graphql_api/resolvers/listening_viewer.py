@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from graphql_api.errors import Forbidden
+from graphql_api.kit.pagination import Page
 from graphql_api.listening import queries
 from graphql_api.resolvers.context import Context
 
@@ -20,11 +21,11 @@ async def listening_history(
     context: Context,
     user_id: int,
     *,
-    first: int,
+    first: int | None,
     after: str | None,
     since: dt.datetime | None,
     until: dt.datetime | None,
-) -> queries.Page[queries.PlayRecord]:
+) -> Page[queries.PlayRecord]:
     """The user's plays, newest first."""
     _owner(context, user_id)
     async with context.read() as session:

@@ -16,7 +16,9 @@ from tests.library.test_graphql import save_and_wait
 from tests.support.graphql_client import GraphQLClient
 
 SNAPSHOT = "query($id: ID!) { librarySnapshot(id: $id) { id status } }"
-DIFF = "query($from: ID!, $to: ID) { libraryDiff(from: $from, to: $to) { addedTracks { name } } }"
+DIFF = """
+query($from: ID!, $to: ID) { libraryDiff(from: $from, to: $to) { addedTracks { totalCount } } }
+"""
 NODE = """query($id: ID!) { node(id: $id) {
   ... on LibrarySnapshot { status }
   ... on User { library { id } librarySnapshots { totalCount edges { node { id } } } }

@@ -9,18 +9,42 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from spotify_emulator.testing import EmulatorHandle
+from tests.library.test_diff import edit_library
 from tests.library.test_graphql import save_and_wait
 from tests.support.graphql_client import GraphQLClient
 
-PAGE = """
-query($first: Int!) { viewer { library {
-  savedTracks(first: $first) { totalCount edges { node {
-    name artists { name genres } album { name artists { name } } playlists { name }
-  } } }
-  savedAlbums(first: $first) { edges { node { name artists { name } } } }
-  followedArtists(first: $first) { edges { node { name genres } } }
-} } }
+# One list per request: the lists of one request resolve concurrently, each in a session
+# of its own, so how their loads fall into DataLoader batches would depend on timing.
+LIBRARY = "query($first: Int!) { viewer { library { %s } } }"
+LIBRARY_LISTS = {
+    "savedTracks": """savedTracks(first: $first) { totalCount edges { node {
+      name artists { name genres } album { name artists { name } } playlists { name }
+    } } }""",
+    "savedAlbums": """savedAlbums(first: $first) { totalCount edges { node {
+      name artists { name }
+    } } }""",
+    "followedArtists": """followedArtists(first: $first) { totalCount edges { node {
+      name genres
+    } } }""",
+    "playlists": """playlists(first: $first) { totalCount edges { node { name
+      items(first: $first) { totalCount edges { node { position track {
+        name artists { name }
+      } } } }
+    } } }""",
+}
+
+PLAYLISTS = """
+query($playlists: Int!) { viewer { library { playlists(first: $playlists) { edges { node {
+  name itemsReadable
+  items(first: 4) { totalCount totalDurationMs edges { node { position track { name
+    artists { name } album { name } } } } }
+} } } } } }
 """
+
+
+def selects(statements: list[str]) -> int:
+    return len([s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))])
 
 
 @contextmanager
@@ -39,10 +63,74 @@ def counting() -> Iterator[list[str]]:
 
 async def test_statements_per_page_do_not_grow_with_its_size(alice: GraphQLClient) -> None:
     await save_and_wait(alice)
+    for name, selection in LIBRARY_LISTS.items():
+        counts = {}
+        for first in (3, 60):
+            with counting() as statements:
+                data = await alice.query(LIBRARY % selection, {"first": first})
+            page = data["viewer"]["library"][name]
+            assert page["totalCount"] > 3, name
+            assert len(page["edges"]) == min(first, page["totalCount"]), name
+            counts[first] = selects(statements)
+        assert counts[3] == counts[60], (name, counts)
+
+
+async def test_statements_for_playlists_with_their_items_do_not_grow_with_the_playlists(
+    alice: GraphQLClient,
+) -> None:
+    await save_and_wait(alice)
     counts = {}
-    for first in (3, 60):
+    for playlists in (1, 5):
         with counting() as statements:
-            data = await alice.query(PAGE, {"first": first})
-        assert len(data["viewer"]["library"]["savedTracks"]["edges"]) == first
-        counts[first] = len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
-    assert counts[3] == counts[60], counts
+            data = await alice.query(PLAYLISTS, {"playlists": playlists})
+        edges = data["viewer"]["library"]["playlists"]["edges"]
+        assert len(edges) == playlists
+        items = [e["node"]["items"] for e in edges]
+        # Every playlist's items were really read (else there would be nothing to count).
+        assert [len(i["edges"]) for i in items] == [min(4, i["totalCount"]) for i in items]
+        assert len([i for i in items if i["edges"]]) >= min(playlists, 3)
+        counts[playlists] = selects(statements)
+    assert counts[1] == counts[5], counts
+
+
+# One list per request, as for LIBRARY_LISTS.
+DIFF_LISTS = {
+    "addedTracks": "addedTracks(first: $first) { %s }",
+    "removedTracks": "removedTracks(first: $first) { %s }",
+    "unfollowedArtists": "unfollowedArtists(first: $first) { %s }",
+    "changedPlaylists": (
+        "changedPlaylists { edges { node { playlist { name }"
+        " removedItems(first: $first) { %s } } } }"
+    ),
+}
+TRACKS = (
+    "totalCount edges { node { name artists { name genres } album { name artists { name } } } }"
+)
+ARTISTS = "totalCount edges { node { name genres } }"
+DIFF = "query($from: ID!, $first: Int!) { libraryDiff(from: $from) { %s } }"
+
+
+def _diff_list(diff: dict[str, Any], name: str) -> dict[str, Any]:
+    if name == "changedPlaylists":
+        return diff[name]["edges"][0]["node"]["removedItems"]
+    return diff[name]
+
+
+async def test_statements_per_diff_page_do_not_grow_with_its_size(
+    alice: GraphQLClient, library_emulator: EmulatorHandle, library_fixture: dict[str, Any]
+) -> None:
+    first = await save_and_wait(alice)
+    users = library_fixture["users"]
+    after, _, _ = edit_library(users[0], users[1], tracks=40, artists=25)
+    await library_emulator.set_library("alice", after)
+    await save_and_wait(alice)
+    for name, selection in DIFF_LISTS.items():
+        counts = {}
+        fields = selection % (ARTISTS if name == "unfollowedArtists" else TRACKS)
+        for size in (3, 9):  # the edited playlist lost 10 items
+            with counting() as statements:
+                data = await alice.query(DIFF % fields, {"from": first["id"], "first": size})
+            page = _diff_list(data["libraryDiff"], name)
+            assert len(page["edges"]) == size < page["totalCount"], name
+            counts[size] = selects(statements)
+        assert counts[3] == counts[9], (name, counts)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import base64
 import datetime as dt
 from typing import Any
 
+from graphql_api.kit.pagination import encode_cursor
 from graphql_api.listening.history import NewPlay, record_play
+from graphql_api.listening.queries import PLAY_CURSOR
 from graphql_api.resources import Resources
 from spotify_emulator.testing import EmulatorHandle
 from tests.listening.conftest import login, plain_user, track
@@ -69,9 +70,13 @@ async def test_history_pages_newest_first_within_a_range(
     assert code(await client.execute(HISTORY, {"first": 1000})) == "BAD_USER_INPUT"
     assert code(await client.execute(HISTORY, {"first": 1, "after": "x"})) == "BAD_USER_INPUT"
     for key in ("9" * 30, "\u00b2"):
-        odd = base64.urlsafe_b64encode(f"{T0.isoformat()}|{key}".encode()).decode()
+        odd = encode_cursor(PLAY_CURSOR, T0.isoformat(), key)
         body = await client.execute(HISTORY, {"first": 1, "after": odd})
         assert code(body) == "BAD_USER_INPUT", body
+    for stamp in ("2026-03-01T12:00:00", "0001-01-01T00:00:00+14:00", "yesterday"):
+        odd = encode_cursor(PLAY_CURSOR, stamp, 1)
+        body = await client.execute(HISTORY, {"first": 1, "after": odd})
+        assert code(body) == "BAD_USER_INPUT", (stamp, body)
     backwards = {"first": 1, "since": T0.isoformat(), "until": T0.isoformat()}
     assert code(await client.execute(HISTORY, backwards)) == "BAD_USER_INPUT"
 

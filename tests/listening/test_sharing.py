@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from typing import Any
 
 import pytest
 
 from graphql_api.db.models import NowPlaying, SharingLevel, User
+from graphql_api.kit.pagination import encode_cursor
 from graphql_api.listening.playback import PlayingItem
+from graphql_api.listening.queries import USER_CURSOR
 from graphql_api.resources import Resources
 from tests.listening.conftest import global_id, login, plain_user
 from tests.support.graphql_client import GraphQLClient
@@ -137,13 +138,13 @@ async def test_listening_now_lists_only_who_the_viewer_may_see(
             break
         after = page["pageInfo"]["endCursor"]
     assert sorted(names) == ["Friends", "Open", "Viewer"]
-    bad = await client.execute(LISTENING_NOW, {"first": 0})
-    assert code(bad) == "BAD_USER_INPUT"
+    for first in (-1, 201):
+        assert code(await client.execute(LISTENING_NOW, {"first": first})) == "BAD_USER_INPUT"
     assert code(await client.execute(LISTENING_NOW, {"first": 2, "after": "@@"})) == (
         "BAD_USER_INPUT"
     )
     for key in ("9" * 30, "\u00b2"):
-        odd = base64.urlsafe_b64encode(key.encode()).decode()
+        odd = encode_cursor(USER_CURSOR, key)
         body = await client.execute(LISTENING_NOW, {"first": 2, "after": odd})
         assert code(body) == "BAD_USER_INPUT", body
 

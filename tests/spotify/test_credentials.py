@@ -30,9 +30,9 @@ def test_rotated_secret_still_decrypts(settings: Settings) -> None:
         decrypt_token(forgotten, blob)
 
 
-def _tokens(refresh: str | None) -> TokenSet:
+def _tokens(refresh: str | None, access: str = "access-secret") -> TokenSet:
     expires = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
-    return TokenSet("access-secret", refresh, expires, ("user-read-private",))
+    return TokenSet(access, refresh, expires, ("user-read-private",))
 
 
 async def test_save_link_creates_updates_and_refuses_a_second_owner(
@@ -45,15 +45,20 @@ async def test_save_link_creates_updates_and_refuses_a_second_owner(
         await session.flush()
         profile = {"id": "spotify-ann", "display_name": "Ann S", "product": "premium"}
         await save_link(session, ann.id, profile, _tokens("refresh-1"), settings=settings)
-        # Spotify omitted the refresh token this time: the old one stays.
-        await save_link(session, ann.id, profile, _tokens(None), settings=settings)
+        # Linked again: the new access token replaces the old one; Spotify omitted the
+        # refresh token this time, so the old one stays.
+        await save_link(
+            session, ann.id, profile, _tokens(None, "access-secret-2"), settings=settings
+        )
         with pytest.raises(Conflict):
             await save_link(session, ben.id, profile, _tokens("r"), settings=settings)
         await session.commit()
         account = await load_link(session, ann.id)
         assert account is not None
         tokens = stored_tokens(settings, account)
-        assert (tokens.access_token, tokens.refresh_token) == ("access-secret", "refresh-1")
+        assert (tokens.access_token, tokens.refresh_token) == ("access-secret-2", "refresh-1")
+        assert account.spotify_user_id == "spotify-ann"
+        assert await load_link(session, ben.id) is None  # refused: Ben got no link
         assert "secret" not in repr(tokens)
         assert "secret" not in repr(_tokens("x"))
         assert account.product == "premium"

@@ -54,3 +54,11 @@ async def test_the_app_starts_in_demo_mode(
         async with serve(create_app(settings)) as url:
             assert (await http.get(f"{url}/healthz")).status_code == 200
             assert "DEMO MODE" in caplog.text
+            # Logging in sends the browser to the app's own emulator, which answers consent.
+            login = await http.get(f"{url}/auth/spotify/login")
+            assert login.status_code == 302
+            authorize = login.headers["location"]
+            assert urlsplit(authorize).hostname == "127.0.0.1"
+            consent = await http.get(authorize + "&emulator_user=alice")
+            assert consent.status_code == 302
+            assert parse_qs(urlsplit(consent.headers["location"]).query)["code"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -32,7 +34,10 @@ def test_authorize_url_carries_state_and_pkce(spotify_settings: Settings) -> Non
     assert query["code_challenge_method"] == ["S256"]
     assert query["redirect_uri"] == [REDIRECT_URI]
     assert query["scope"] == ["a b"]
-    assert verifier != challenge
+    # S256: the challenge is the unpadded base64url SHA-256 of the verifier (RFC 7636 4.2).
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    assert challenge == base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    assert 43 <= len(verifier) <= 128
 
 
 @pytest.mark.parametrize("confidential", [True, False])

@@ -80,9 +80,12 @@ async def test_cursor_pages_follow_next(
     client = spotify_resources.spotify.client_for(
         await linked_user(spotify_resources, emulator, "alice")
     )
+    await emulator.reset_stats()
     artists = await fetch_cursor_pages(
         client, "/me/following", {"type": "artist"}, page_size=5, wrapper="artists"
     )
+    # Five pages of at most five: the client followed `next` to the end, and no further.
+    assert (await emulator.stats())["endpoints"]["GET /v1/me/following"] == 5
     ids = [a["id"] for a in artists]
     assert len(ids) == len(set(ids))  # the emulator serves its own cursor order
     assert set(ids) == {a["id"] for a in fixture["users"][0]["followed_artists"]}
@@ -95,12 +98,18 @@ async def test_cursor_pages_follow_next(
 
 @sqlite_only
 async def test_saved_albums_parse(spotify_resources: Resources, emulator: EmulatorHandle) -> None:
+    fixture = generate_fixture(users=1, saved_albums=27, seed=4)
+    await emulator.set_library("alice", fixture["users"][0])
     client = spotify_resources.spotify.client_for(
         await linked_user(spotify_resources, emulator, "alice")
     )
-    albums = parse_many(await fetch_offset_pages(client, "/me/albums"), parse_saved_album)
-    assert albums.items
+    albums = parse_many(
+        await fetch_offset_pages(client, "/me/albums", page_size=10), parse_saved_album
+    )
     assert albums.skipped == 0
+    expected = [entry["album"]["id"] for entry in fixture["users"][0]["saved_albums"]]
+    assert [a.item.id for a in albums.items] == expected
+    assert all(a.added_at is not None for a in albums.items)
     assert {a.item.release_date_precision for a in albums.items} <= {"year", "month", "day"}
 
 

@@ -9,9 +9,9 @@ import strawberry
 from strawberry import relay
 
 from graphql_api.db import models
+from graphql_api.kit.ids import decode_global_id
 from graphql_api.resolvers import library
 from graphql_api.resolvers.context import Info
-from graphql_api.schema.node import decode_global_id
 from graphql_api.schema.types.library import LibrarySnapshot
 from graphql_api.schema.types.library_diff import LibraryDiff
 

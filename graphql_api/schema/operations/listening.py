@@ -8,15 +8,15 @@ import strawberry
 from strawberry.relay import GlobalID
 
 from graphql_api.db import models
+from graphql_api.kit.ids import decode_global_id
 from graphql_api.resolvers import listening
 from graphql_api.resolvers.context import Info
-from graphql_api.schema.node import decode_global_id
 from graphql_api.schema.types.listening import NowPlayingPoller, NowPlayingSharing
 from graphql_api.schema.types.now_playing import (
     NowPlaying,
     NowPlayingConnection,
-    NowPlayingEdge,
 )
+from graphql_api.schema.types.paging import After, First
 from graphql_api.schema.types.user import User
 
 
@@ -34,14 +34,10 @@ class ListeningQuery:
 
     @strawberry.field(description="Users playing something right now whom you may see.")  # type: ignore[untyped-decorator]
     async def listening_now(
-        self, info: Info, first: int = 20, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> NowPlayingConnection:
         page = await listening.listening_now(info.context, first=first, after=after)
-        edges = [
-            NowPlayingEdge(cursor=cursor, node=NowPlaying.of(watched))
-            for cursor, watched in page.nodes
-        ]
-        return NowPlayingConnection.from_edges(edges, page)
+        return NowPlayingConnection.from_page(page.map(NowPlaying.of))
 
 
 @strawberry.type

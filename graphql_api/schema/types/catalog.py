@@ -1,16 +1,12 @@
-"""Catalog types: Track, Album, Artist. They wrap rows and resolve links via loaders."""
+"""Catalog types: Album, Artist. They wrap rows and resolve links via loaders (tracks:
+``tracks.py``)."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from graphql_api.db import models
 from graphql_api.resolvers.context import Info
-
-if TYPE_CHECKING:
-    from graphql_api.schema.types.playlist import Playlist
 
 
 def _uri(kind: str, spotify_id: str | None) -> str | None:
@@ -82,76 +78,3 @@ class Album:
     async def artists(self, info: Info) -> list[Artist]:
         rows = await info.context.loaders.library.album_artists.load(self.row.id)
         return [Artist(row=row) for row in rows]
-
-
-@strawberry.type(description="A track, a podcast episode or a local file.")
-class Track:
-    row: strawberry.Private[models.Song]
-    # (user id, snapshot version) when reached through a snapshot: scopes `playlists`.
-    scope: strawberry.Private[tuple[int, int] | None] = None
-
-    @strawberry.field
-    def uri(self) -> str | None:
-        return self.row.spotify_uri
-
-    @strawberry.field
-    def name(self) -> str:
-        return self.row.name
-
-    @strawberry.field(description="`track`, `episode` or `local`.")  # type: ignore[untyped-decorator]
-    def kind(self) -> str:
-        return self.row.kind
-
-    @strawberry.field
-    def duration_ms(self) -> int:
-        return self.row.duration_ms
-
-    @strawberry.field
-    def explicit(self) -> bool:
-        return self.row.explicit
-
-    @strawberry.field
-    def is_local(self) -> bool:
-        return self.row.is_local
-
-    @strawberry.field
-    def isrc(self) -> str | None:
-        return self.row.isrc
-
-    @strawberry.field
-    def disc_number(self) -> int | None:
-        return self.row.disc_number
-
-    @strawberry.field
-    def track_number(self) -> int | None:
-        return self.row.track_number
-
-    @strawberry.field
-    def popularity(self) -> int | None:
-        return self.row.popularity
-
-    @strawberry.field
-    async def album(self, info: Info) -> Album | None:
-        if self.row.album_id is None:
-            return None
-        row = await info.context.loaders.library.album.load(self.row.album_id)
-        return Album(row=row) if row else None
-
-    @strawberry.field
-    async def artists(self, info: Info) -> list[Artist]:
-        rows = await info.context.loaders.library.song_artists.load(self.row.id)
-        return [Artist(row=row) for row in rows]
-
-    @strawberry.field(description="Which of my playlists (in this snapshot) hold this track.")  # type: ignore[untyped-decorator]
-    async def playlists(
-        self, info: Info
-    ) -> list[Annotated[Playlist, strawberry.lazy("graphql_api.schema.types.playlist")]]:
-        from graphql_api.schema.types.playlist import Playlist
-
-        if self.scope is None:
-            return []
-        user_id, version = self.scope
-        rows = await info.context.loaders.library.track_playlists.load(
-            (user_id, version, self.row.id)
-        )
-        return [Playlist(row=row, scope=self.scope) for row in rows]

@@ -12,18 +12,13 @@ from strawberry import relay
 from strawberry.relay import PageInfo
 
 from graphql_api.db import models
+from graphql_api.kit.pagination import Page, Window, connection
 from graphql_api.library import browse
 from graphql_api.resolvers.context import Info
 from graphql_api.schema.node import parse_int_id
-from graphql_api.schema.types.catalog import Album, Artist, Track
-from graphql_api.schema.types.paging import (
-    LibraryFilter,
-    LibrarySort,
-    encode_cursor,
-    list_query,
-    page_info,
-)
-from graphql_api.schema.types.playlist import Playlist
+from graphql_api.schema.types.catalog import Album, Artist
+from graphql_api.schema.types.paging import After, First, LibraryFilter, LibrarySort, list_query
+from graphql_api.schema.types.tracks import Playlist, Track
 
 Row = TypeVar("Row")
 
@@ -85,6 +80,13 @@ class ArtistConnection:
     page_info: PageInfo
     total_count: int
 
+    @classmethod
+    def of(cls, page: Page[models.Artist]) -> Self:
+        """The connection of a page of artist rows."""
+        return connection(
+            cls, page, lambda cursor, row: ArtistEdge(cursor=cursor, node=Artist(row=row))
+        )
+
 
 @strawberry.type
 class PlaylistEdge:
@@ -97,6 +99,15 @@ class PlaylistConnection:
     edges: list[PlaylistEdge]
     page_info: PageInfo
     total_count: int
+
+    @classmethod
+    def of(cls, page: Page[models.PlaylistVersion], scope: tuple[int, int]) -> Self:
+        """The connection of a page of playlist versions, seen from snapshot ``scope``."""
+        return connection(
+            cls,
+            page,
+            lambda cursor, row: PlaylistEdge(cursor=cursor, node=Playlist(row=row, scope=scope)),
+        )
 
 
 @strawberry.type(name="LibrarySnapshot")
@@ -207,92 +218,67 @@ class LibrarySnapshot(relay.Node):
     async def saved_tracks(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
         filter: LibraryFilter | None = None,
         sort: LibrarySort | None = None,
     ) -> SavedTrackConnection:
         query = list_query(first, after, filter, sort)
-        page = await self._browse(info, browse.saved_tracks, query)
-        return SavedTrackConnection(
-            edges=[
-                SavedTrackEdge(
-                    cursor=encode_cursor(query.offset + n),
-                    added_at=saved.added_at,
-                    node=Track(row=song, scope=self._scope),
-                )
-                for n, (saved, song) in enumerate(page.rows)
-            ],
-            page_info=page_info(query.offset, len(page.rows), page.total_count),
-            total_count=page.total_count,
-            total_duration_ms=page.total_duration_ms,
+        found = await self._browse(info, browse.saved_tracks, query)
+        return connection(
+            SavedTrackConnection,
+            Page.at(query.window, found.rows, found.total_count),
+            lambda cursor, row: SavedTrackEdge(
+                cursor=cursor, added_at=row[0].added_at, node=Track(row=row[1], scope=self._scope)
+            ),
+            total_duration_ms=found.total_duration_ms,
         )
 
     @strawberry.field
     async def saved_albums(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
         filter: LibraryFilter | None = None,
         sort: LibrarySort | None = None,
     ) -> SavedAlbumConnection:
         query = list_query(first, after, filter, sort)
-        page = await self._browse(info, browse.saved_albums, query)
-        return SavedAlbumConnection(
-            edges=[
-                SavedAlbumEdge(
-                    cursor=encode_cursor(query.offset + n),
-                    added_at=saved.added_at,
-                    node=Album(row=album),
-                )
-                for n, (saved, album) in enumerate(page.rows)
-            ],
-            page_info=page_info(query.offset, len(page.rows), page.total_count),
-            total_count=page.total_count,
+        found = await self._browse(info, browse.saved_albums, query)
+        return connection(
+            SavedAlbumConnection,
+            Page.at(query.window, found.rows, found.total_count),
+            lambda cursor, row: SavedAlbumEdge(
+                cursor=cursor, added_at=row[0].added_at, node=Album(row=row[1])
+            ),
         )
 
     @strawberry.field
     async def followed_artists(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
         filter: LibraryFilter | None = None,
         sort: LibrarySort | None = None,
     ) -> ArtistConnection:
         query = list_query(first, after, filter, sort)
-        page = await self._browse(info, browse.followed_artists, query)
-        return ArtistConnection(
-            edges=[
-                ArtistEdge(cursor=encode_cursor(query.offset + n), node=Artist(row=row))
-                for n, row in enumerate(page.rows)
-            ],
-            page_info=page_info(query.offset, len(page.rows), page.total_count),
-            total_count=page.total_count,
-        )
+        found = await self._browse(info, browse.followed_artists, query)
+        return ArtistConnection.of(Page.at(query.window, found.rows, found.total_count))
 
     @strawberry.field
     async def playlists(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
         filter: LibraryFilter | None = None,
         sort: LibrarySort | None = None,
     ) -> PlaylistConnection:
         query = list_query(first, after, filter, sort)
-        page = await self._browse(info, browse.playlists, query)
-        return PlaylistConnection(
-            edges=[
-                PlaylistEdge(
-                    cursor=encode_cursor(query.offset + n),
-                    node=Playlist(row=row, scope=self._scope),
-                )
-                for n, row in enumerate(page.rows)
-            ],
-            page_info=page_info(query.offset, len(page.rows), page.total_count),
-            total_count=page.total_count,
+        found = await self._browse(info, browse.playlists, query)
+        return PlaylistConnection.of(
+            Page.at(query.window, found.rows, found.total_count), self._scope
         )
 
 
@@ -309,16 +295,12 @@ class LibrarySnapshotConnection:
     total_count: int
 
     @classmethod
-    def of(
-        cls, offset: int, rows: list[models.LibrarySnapshot], total: int
-    ) -> LibrarySnapshotConnection:
-        return cls(
-            edges=[
-                LibrarySnapshotEdge(
-                    cursor=encode_cursor(offset + n), node=LibrarySnapshot.from_row(row)
-                )
-                for n, row in enumerate(rows)
-            ],
-            page_info=page_info(offset, len(rows), total),
-            total_count=total,
+    def of(cls, window: Window, rows: list[models.LibrarySnapshot], total: int) -> Self:
+        """The connection of ``rows``, read at ``window`` out of ``total``."""
+        return connection(
+            cls,
+            Page.at(window, rows, total),
+            lambda cursor, row: LibrarySnapshotEdge(
+                cursor=cursor, node=LibrarySnapshot.from_row(row)
+            ),
         )

@@ -1,50 +1,129 @@
-"""LibraryDiff: what changed between two snapshots."""
+"""LibraryDiff: what changed between two snapshots, every list a cursor connection."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Any, Self
 
 import strawberry
+from strawberry.relay import PageInfo
 
 from graphql_api.db import models
+from graphql_api.kit.pagination import Page, Rows, Window, connection
 from graphql_api.library.diff import LibraryDiff as Diff
-from graphql_api.library.diff import PlaylistChange as Change
+from graphql_api.library.diff import (
+    PlaylistChange,
+    Section,
+    Side,
+    changed,
+    changed_items,
+    changed_playlists,
+    edited_playlists,
+)
 from graphql_api.resolvers.context import Info
-from graphql_api.schema.types.catalog import Album, Artist, Track
-from graphql_api.schema.types.library import LibrarySnapshot
-from graphql_api.schema.types.playlist import Playlist
+from graphql_api.schema.types.catalog import Album
+from graphql_api.schema.types.library import ArtistConnection, LibrarySnapshot, PlaylistConnection
+from graphql_api.schema.types.paging import After, First
+from graphql_api.schema.types.tracks import Playlist, Track
+
+Scope = tuple[int, int]
+ADDED_ITEMS = "Items of the later version beyond the copies of their song in the earlier one."
+REMOVED_ITEMS = "Items of the earlier version beyond the copies of their song in the later one."
 
 
-async def _tracks(info: Info, ids: Sequence[int | None], scope: tuple[int, int]) -> list[Track]:
-    rows = await info.context.loaders.library.song.load_many([i for i in ids if i is not None])
-    return [Track(row=row, scope=scope) for row in rows if row is not None]
+def _page(window: Window, found: Rows) -> Page[Any]:
+    """The page of ``window`` holding the rows a diff query read."""
+    return Page.at(window, found.rows, found.total)
+
+
+@strawberry.type
+class TrackEdge:
+    cursor: str
+    node: Track
+
+
+@strawberry.type
+class TrackConnection:
+    edges: list[TrackEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def of(cls, page: Page[models.Song], scope: Scope) -> Self:
+        """The connection of a page of songs, seen from snapshot ``scope``."""
+        return connection(
+            cls,
+            page,
+            lambda cursor, row: TrackEdge(cursor=cursor, node=Track(row=row, scope=scope)),
+        )
+
+
+@strawberry.type
+class AlbumEdge:
+    cursor: str
+    node: Album
+
+
+@strawberry.type
+class AlbumConnection:
+    edges: list[AlbumEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def of(cls, page: Page[models.Album]) -> Self:
+        """The connection of a page of albums."""
+        return connection(
+            cls, page, lambda cursor, row: AlbumEdge(cursor=cursor, node=Album(row=row))
+        )
 
 
 @strawberry.type
 class PlaylistItemsChange:
-    change: strawberry.Private[Change]
-    scope: strawberry.Private[tuple[int, int]]
+    change: strawberry.Private[PlaylistChange]
+    scope: strawberry.Private[Scope]
 
     @strawberry.field(description="The playlist as it is in the later snapshot.")  # type: ignore[untyped-decorator]
     async def playlist(self, info: Info) -> Playlist | None:
         row = await info.context.loaders.library.playlist_version.load(self.change.to_version_id)
         return Playlist(row=row, scope=self.scope) if row else None
 
-    @strawberry.field
-    async def added_items(self, info: Info) -> list[Track]:
-        return await _tracks(info, self.change.added, self.scope)
+    @strawberry.field(description=ADDED_ITEMS)  # type: ignore[untyped-decorator]
+    async def added_items(
+        self, info: Info, first: First = None, after: After = None
+    ) -> TrackConnection:
+        return await self._items(info, Side.ADDED, Window.of(first, after))
 
-    @strawberry.field
-    async def removed_items(self, info: Info) -> list[Track]:
-        return await _tracks(info, self.change.removed, self.scope)
+    @strawberry.field(description=REMOVED_ITEMS)  # type: ignore[untyped-decorator]
+    async def removed_items(
+        self, info: Info, first: First = None, after: After = None
+    ) -> TrackConnection:
+        return await self._items(info, Side.REMOVED, Window.of(first, after))
+
+    async def _items(self, info: Info, side: Side, window: Window) -> TrackConnection:
+        async with info.context.read() as session:
+            found = await changed_items(session, self.change, side, window)
+        return TrackConnection.of(_page(window, found), self.scope)
 
 
 @strawberry.type
+class PlaylistItemsChangeEdge:
+    cursor: str
+    node: PlaylistItemsChange
+
+
+@strawberry.type
+class PlaylistItemsChangeConnection:
+    edges: list[PlaylistItemsChangeEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type(description="What changed from one snapshot to another; every list is paged.")
 class LibraryDiff:
     diff: strawberry.Private[Diff]
 
     @property
-    def _scope(self) -> tuple[int, int]:
+    def _scope(self) -> Scope:
         return (self.diff.target.user_id, self.diff.target.version)
 
     @strawberry.field(name="from")  # type: ignore[untyped-decorator]
@@ -55,54 +134,88 @@ class LibraryDiff:
     def target(self) -> LibrarySnapshot:
         return LibrarySnapshot.from_row(self.diff.target)
 
-    @strawberry.field
-    async def added_tracks(self, info: Info) -> list[Track]:
-        return await _tracks(info, self.diff.tracks.added, self._scope)
+    async def _changed(
+        self, info: Info, section: Section, side: Side, first: int | None, after: str | None
+    ) -> Page[Any]:
+        window = Window.of(first, after)
+        async with info.context.read() as session:
+            return _page(window, await changed(session, self.diff, section, side, window))
 
-    @strawberry.field
-    async def removed_tracks(self, info: Info) -> list[Track]:
-        return await _tracks(info, self.diff.tracks.removed, self._scope)
+    async def _playlists(
+        self, info: Info, side: Side, first: int | None, after: str | None
+    ) -> PlaylistConnection:
+        window = Window.of(first, after)
+        async with info.context.read() as session:
+            found = await changed_playlists(session, self.diff, side, window)
+        return PlaylistConnection.of(_page(window, found), self._scope)
 
-    @strawberry.field
-    async def added_albums(self, info: Info) -> list[Album]:
-        return await self._albums(info, self.diff.albums.added)
+    @strawberry.field(description="Tracks saved in the later snapshot only, by id.")  # type: ignore[untyped-decorator]
+    async def added_tracks(
+        self, info: Info, first: First = None, after: After = None
+    ) -> TrackConnection:
+        page = await self._changed(info, Section.TRACKS, Side.ADDED, first, after)
+        return TrackConnection.of(page, self._scope)
 
-    @strawberry.field
-    async def removed_albums(self, info: Info) -> list[Album]:
-        return await self._albums(info, self.diff.albums.removed)
+    @strawberry.field(description="Tracks saved in the earlier snapshot only, by id.")  # type: ignore[untyped-decorator]
+    async def removed_tracks(
+        self, info: Info, first: First = None, after: After = None
+    ) -> TrackConnection:
+        page = await self._changed(info, Section.TRACKS, Side.REMOVED, first, after)
+        return TrackConnection.of(page, self._scope)
 
-    @strawberry.field
-    async def followed_artists(self, info: Info) -> list[Artist]:
-        return await self._artists(info, self.diff.artists.added)
+    @strawberry.field(description="Albums saved in the later snapshot only, by id.")  # type: ignore[untyped-decorator]
+    async def added_albums(
+        self, info: Info, first: First = None, after: After = None
+    ) -> AlbumConnection:
+        page = await self._changed(info, Section.ALBUMS, Side.ADDED, first, after)
+        return AlbumConnection.of(page)
 
-    @strawberry.field
-    async def unfollowed_artists(self, info: Info) -> list[Artist]:
-        return await self._artists(info, self.diff.artists.removed)
+    @strawberry.field(description="Albums saved in the earlier snapshot only, by id.")  # type: ignore[untyped-decorator]
+    async def removed_albums(
+        self, info: Info, first: First = None, after: After = None
+    ) -> AlbumConnection:
+        page = await self._changed(info, Section.ALBUMS, Side.REMOVED, first, after)
+        return AlbumConnection.of(page)
 
-    @strawberry.field
-    async def added_playlists(self, info: Info) -> list[Playlist]:
-        return await self._playlists(info, self.diff.playlists.added)
+    @strawberry.field(description="Artists followed in the later snapshot only, by id.")  # type: ignore[untyped-decorator]
+    async def followed_artists(
+        self, info: Info, first: First = None, after: After = None
+    ) -> ArtistConnection:
+        page = await self._changed(info, Section.ARTISTS, Side.ADDED, first, after)
+        return ArtistConnection.of(page)
 
-    @strawberry.field
-    async def removed_playlists(self, info: Info) -> list[Playlist]:
-        return await self._playlists(info, self.diff.playlists.removed)
+    @strawberry.field(description="Artists followed in the earlier snapshot only, by id.")  # type: ignore[untyped-decorator]
+    async def unfollowed_artists(
+        self, info: Info, first: First = None, after: After = None
+    ) -> ArtistConnection:
+        page = await self._changed(info, Section.ARTISTS, Side.REMOVED, first, after)
+        return ArtistConnection.of(page)
 
-    @strawberry.field(description="Playlists in both snapshots whose items changed.")  # type: ignore[untyped-decorator]
-    def changed_playlists(self) -> list[PlaylistItemsChange]:
-        return [
-            PlaylistItemsChange(change=c, scope=self._scope) for c in self.diff.playlist_changes
-        ]
+    @strawberry.field(description="Playlists in the later snapshot's list only, as they are there.")  # type: ignore[untyped-decorator]
+    async def added_playlists(
+        self, info: Info, first: First = None, after: After = None
+    ) -> PlaylistConnection:
+        return await self._playlists(info, Side.ADDED, first, after)
 
-    async def _albums(self, info: Info, ids: list[int]) -> list[Album]:
-        rows = await info.context.loaders.library.album.load_many(ids)
-        return [Album(row=row) for row in rows if row is not None]
+    @strawberry.field(
+        description="Playlists in the earlier snapshot's list only, as they were there."
+    )  # type: ignore[untyped-decorator]
+    async def removed_playlists(
+        self, info: Info, first: First = None, after: After = None
+    ) -> PlaylistConnection:
+        return await self._playlists(info, Side.REMOVED, first, after)
 
-    async def _artists(self, info: Info, ids: list[int]) -> list[Artist]:
-        rows = await info.context.loaders.library.artist.load_many(ids)
-        return [Artist(row=row) for row in rows if row is not None]
-
-    async def _playlists(self, info: Info, ids: list[int]) -> list[Playlist]:
-        rows: list[
-            models.PlaylistVersion | None
-        ] = await info.context.loaders.library.playlist_version.load_many(ids)
-        return [Playlist(row=row, scope=self._scope) for row in rows if row is not None]
+    @strawberry.field(description="Playlists in both snapshots under different Spotify versions.")  # type: ignore[untyped-decorator]
+    async def changed_playlists(
+        self, info: Info, first: First = None, after: After = None
+    ) -> PlaylistItemsChangeConnection:
+        window = Window.of(first, after)
+        async with info.context.read() as session:
+            found = await edited_playlists(session, self.diff, window)
+        return connection(
+            PlaylistItemsChangeConnection,
+            _page(window, found),
+            lambda cursor, change: PlaylistItemsChangeEdge(
+                cursor=cursor, node=PlaylistItemsChange(change=change, scope=self._scope)
+            ),
+        )

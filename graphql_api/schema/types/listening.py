@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Any, Self
+from typing import Self
 
 import strawberry
 from strawberry.relay import PageInfo
 
+from graphql_api.kit.pagination import Page, connection
 from graphql_api.listening.playback import PlayingItem as PlayingItemData
-from graphql_api.listening.queries import Page, PlayRecord, PollerHealth
+from graphql_api.listening.queries import PlayRecord, PollerHealth
 
 
 @strawberry.enum(description="Who may see what a user is listening to.")
@@ -107,8 +108,11 @@ class PlayConnection:
 
     @classmethod
     def from_page(cls, page: Page[PlayRecord]) -> Self:
-        edges = [
-            PlayEdge(
+        """The connection of a page of recorded plays."""
+        return connection(
+            cls,
+            page,
+            lambda cursor, record: PlayEdge(
                 cursor=cursor,
                 node=Play(
                     played_at=record.play.played_at,
@@ -117,17 +121,5 @@ class PlayConnection:
                     context_uri=record.play.context_uri,
                     item=PlayingItem.from_data(record.item),
                 ),
-            )
-            for cursor, record in page.nodes
-        ]
-        return cls(edges=edges, page_info=page_info_of(page), total_count=page.total)
-
-
-def page_info_of(page: Page[Any]) -> PageInfo:
-    """Relay's PageInfo of a keyset page (forward only)."""
-    return PageInfo(
-        has_next_page=page.has_next,
-        has_previous_page=False,
-        start_cursor=page.nodes[0][0] if page.nodes else None,
-        end_cursor=page.nodes[-1][0] if page.nodes else None,
-    )
+            ),
+        )

@@ -9,13 +9,9 @@ import strawberry
 from strawberry.relay import PageInfo
 
 from graphql_api.db import models
-from graphql_api.listening.queries import Page
+from graphql_api.kit.pagination import Page, connection
 from graphql_api.resolvers.listening import Watched
-from graphql_api.schema.types.listening import (
-    NowPlayingChange,
-    PlayingItem,
-    page_info_of,
-)
+from graphql_api.schema.types.listening import NowPlayingChange, PlayingItem
 from graphql_api.schema.types.user import User
 
 
@@ -84,5 +80,6 @@ class NowPlayingConnection:
     total_count: int
 
     @classmethod
-    def from_edges(cls, edges: list[NowPlayingEdge], page: Page[Watched]) -> Self:
-        return cls(edges=edges, page_info=page_info_of(page), total_count=page.total)
+    def from_page(cls, page: Page[NowPlaying]) -> Self:
+        """The connection of a page of who plays what."""
+        return connection(cls, page, lambda cursor, node: NowPlayingEdge(cursor=cursor, node=node))

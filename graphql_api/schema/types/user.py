@@ -10,6 +10,7 @@ import strawberry
 from strawberry import relay
 
 from graphql_api.db import models
+from graphql_api.kit.pagination import Window
 from graphql_api.resolvers import library_viewer, listening_viewer, viewer
 from graphql_api.resolvers.context import Info
 from graphql_api.schema.node import parse_int_id
@@ -19,7 +20,7 @@ from graphql_api.schema.types.listening import (
     NowPlayingSharing,
     PlayConnection,
 )
-from graphql_api.schema.types.paging import decode_cursor, page_size
+from graphql_api.schema.types.paging import After, First
 from graphql_api.schema.types.spotify_link import SpotifyLink
 
 
@@ -57,8 +58,8 @@ class User(relay.Node):
     async def listening_history(
         self,
         info: Info,
-        first: int = 20,
-        after: str | None = None,
+        first: First = None,
+        after: After = None,
         since: dt.datetime | None = None,
         until: dt.datetime | None = None,
     ) -> PlayConnection:
@@ -80,13 +81,11 @@ class User(relay.Node):
 
     @strawberry.field(description="Every snapshot of the user's library, newest first.")  # type: ignore[untyped-decorator]
     async def library_snapshots(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> LibrarySnapshotConnection:
-        offset, limit = decode_cursor(after), page_size(first)
-        rows, total = await library_viewer.library_snapshots(
-            info.context, self.row.id, offset, limit
-        )
-        return LibrarySnapshotConnection.of(offset, rows, total)
+        window = Window.of(first, after)
+        rows, total = await library_viewer.library_snapshots(info.context, self.row.id, window)
+        return LibrarySnapshotConnection.of(window, rows, total)
 
     @classmethod
     def from_row(cls, row: models.User) -> Self:

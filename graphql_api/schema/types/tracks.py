@@ -1,4 +1,5 @@
-"""Playlists as they were in a snapshot, and their items."""
+"""Tracks, and the playlists that hold them, as a snapshot saw them (one module: each
+refers to the other)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,10 @@ import strawberry
 from strawberry.relay import PageInfo
 
 from graphql_api.db import models
-from graphql_api.library import browse
+from graphql_api.kit.pagination import Page, Window, connection
 from graphql_api.resolvers.context import Info
-from graphql_api.schema.types.catalog import Track
-from graphql_api.schema.types.paging import (
-    decode_cursor,
-    encode_cursor,
-    page_info,
-    page_size,
-)
+from graphql_api.schema.types.catalog import Album, Artist
+from graphql_api.schema.types.paging import After, First
 
 
 @strawberry.type
@@ -113,20 +109,84 @@ class Playlist:
 
     @strawberry.field
     async def items(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self, info: Info, first: First = None, after: After = None
     ) -> PlaylistItemConnection:
-        query = browse.ListQuery(offset=decode_cursor(after), limit=page_size(first))
-        async with info.context.read() as session:
-            page = await browse.playlist_items(session, self.row.id, query)
-        return PlaylistItemConnection(
-            edges=[
-                PlaylistItemEdge(
-                    cursor=encode_cursor(query.offset + n),
-                    node=PlaylistItem(row=row, scope=self.scope),
-                )
-                for n, row in enumerate(page.rows)
-            ],
-            page_info=page_info(query.offset, len(page.rows), page.total_count),
-            total_count=page.total_count,
-            total_duration_ms=page.total_duration_ms,
+        window = Window.of(first, after)
+        found = await info.context.loaders.library.playlist_items.load((self.row.id, window))
+        return connection(
+            PlaylistItemConnection,
+            Page.at(window, found.rows, found.total_count),
+            lambda cursor, row: PlaylistItemEdge(
+                cursor=cursor, node=PlaylistItem(row=row, scope=self.scope)
+            ),
+            total_duration_ms=found.total_duration_ms,
         )
+
+
+@strawberry.type(description="A track, a podcast episode or a local file.")
+class Track:
+    row: strawberry.Private[models.Song]
+    # (user id, snapshot version) when reached through a snapshot: scopes `playlists`.
+    scope: strawberry.Private[tuple[int, int] | None] = None
+
+    @strawberry.field
+    def uri(self) -> str | None:
+        return self.row.spotify_uri
+
+    @strawberry.field
+    def name(self) -> str:
+        return self.row.name
+
+    @strawberry.field(description="`track`, `episode` or `local`.")  # type: ignore[untyped-decorator]
+    def kind(self) -> str:
+        return self.row.kind
+
+    @strawberry.field
+    def duration_ms(self) -> int:
+        return self.row.duration_ms
+
+    @strawberry.field
+    def explicit(self) -> bool:
+        return self.row.explicit
+
+    @strawberry.field
+    def is_local(self) -> bool:
+        return self.row.is_local
+
+    @strawberry.field
+    def isrc(self) -> str | None:
+        return self.row.isrc
+
+    @strawberry.field
+    def disc_number(self) -> int | None:
+        return self.row.disc_number
+
+    @strawberry.field
+    def track_number(self) -> int | None:
+        return self.row.track_number
+
+    @strawberry.field
+    def popularity(self) -> int | None:
+        return self.row.popularity
+
+    @strawberry.field
+    async def album(self, info: Info) -> Album | None:
+        if self.row.album_id is None:
+            return None
+        row = await info.context.loaders.library.album.load(self.row.album_id)
+        return Album(row=row) if row else None
+
+    @strawberry.field
+    async def artists(self, info: Info) -> list[Artist]:
+        rows = await info.context.loaders.library.song_artists.load(self.row.id)
+        return [Artist(row=row) for row in rows]
+
+    @strawberry.field(description="Which of my playlists (in this snapshot) hold this track.")  # type: ignore[untyped-decorator]
+    async def playlists(self, info: Info) -> list[Playlist]:
+        if self.scope is None:
+            return []
+        user_id, version = self.scope
+        rows = await info.context.loaders.library.track_playlists.load(
+            (user_id, version, self.row.id)
+        )
+        return [Playlist(row=row, scope=self.scope) for row in rows]
