@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     auth_refresh_token_ttl_s: int = 30 * 24 * 3600
     auth_oauth_state_ttl_s: int = 600
     auth_login_code_ttl_s: int = 120
+    # How long the code a Spotify link's callback hands back waits for completeSpotifyLink.
+    auth_link_code_ttl_s: int = 300
     # Failed logins tolerated per account and per client address within the window.
     auth_max_failures_per_account: int = 5
     auth_max_failures_per_address: int = 20

@@ -3,6 +3,9 @@
 The callback never answers 500 for a refusal: a denied consent, an unknown or replayed
 state, a code Spotify refuses, an unreachable Spotify all end in a JSON error (or, when
 the login came from the frontend, a redirect to ``redirect_to?error=…``).
+
+A link's callback does not link: it answers with a one-time link code that only the
+account that started the link can spend (``completeSpotifyLink``, see ``spotify_link``).
 """
 
 from __future__ import annotations
@@ -10,19 +13,21 @@ from __future__ import annotations
 import logging
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from strawberry.relay import to_base64
 
-from graphql_api.auth import spotify_login
+from graphql_api.auth import spotify_link, spotify_login
 from graphql_api.auth.login_codes import issue_login_code
 from graphql_api.auth.requests import error_response
 from graphql_api.auth.sessions import start_session
-from graphql_api.auth.spotify_login import PendingLogin
+from graphql_api.auth.spotify_login import PendingLogin, SpotifyIdentity
 from graphql_api.db.uow import unit_of_work
-from graphql_api.errors import BadUserInput, Forbidden, MixtapeError
+from graphql_api.errors import BadUserInput, Conflict, Forbidden, MixtapeError
+from graphql_api.resources import Resources
 from graphql_api.settings import Settings
 from graphql_api.state import app_state
 
@@ -80,11 +85,10 @@ async def login_callback(request: Request) -> Response:
             raise BadUserInput("The callback has no code.", field="code")
         # Spotify is called outside any transaction: no database lock waits on the network.
         identity = await spotify_login.fetch_identity(resources, pending, code)
-        async with unit_of_work(resources.sessionmaker) as uow:
-            user_id = await spotify_login.complete(
-                uow.session, resources.settings, pending, identity
-            )
-            response = await _finish(uow.session, resources.settings, pending, user_id)
+        if pending.linking_user_id is not None:
+            response = await _hold_link(resources, pending, pending.linking_user_id, identity)
+        else:
+            response = await _log_in(resources, pending, identity)
     except MixtapeError as error:
         log.info("Spotify callback refused: %s (%s)", error.code, error.message)
         if pending.redirect_to is not None:
@@ -93,14 +97,46 @@ async def login_callback(request: Request) -> Response:
     return response
 
 
+async def _log_in(
+    resources: Resources, pending: PendingLogin, identity: SpotifyIdentity
+) -> Response:
+    """Log the Spotify identity in; answer with a login code or a session."""
+    try:
+        return await _log_in_once(resources, pending, identity)
+    except (IntegrityError, Conflict):
+        # Another first login of this Spotify account committed its new user first. The
+        # loser fails on the unique spotify_user_id (PostgreSQL) or, when its transaction
+        # saw the winner's row by then, as CONFLICT (SQLite). Once more, which now finds
+        # that user and logs into it.
+        log.info("a concurrent first login created this Spotify user first; logging into it")
+        return await _log_in_once(resources, pending, identity)
+
+
+async def _log_in_once(
+    resources: Resources, pending: PendingLogin, identity: SpotifyIdentity
+) -> Response:
+    async with unit_of_work(resources.sessionmaker) as uow:
+        user_id = await spotify_login.complete(uow.session, resources.settings, pending, identity)
+        return await _finish(uow.session, resources.settings, pending, user_id)
+
+
+async def _hold_link(
+    resources: Resources, pending: PendingLogin, user_id: int, identity: SpotifyIdentity
+) -> Response:
+    """Hold a consented link for its owner; answer with the one-time link code."""
+    async with unit_of_work(resources.sessionmaker) as uow:
+        code, expires_at = await spotify_link.hold(
+            uow.session, resources.settings, user_id=user_id, identity=identity
+        )
+    if pending.redirect_to is not None:
+        return _redirect(pending.redirect_to, link_code=code)
+    return _json({"linkCode": code, "expiresAt": expires_at.isoformat()})
+
+
 async def _finish(
     session: AsyncSession, settings: Settings, pending: PendingLogin, user_id: int
 ) -> Response:
-    """The answer to a successful callback: a login code, a session, or "linked"."""
-    if pending.linking_user_id is not None:
-        if pending.redirect_to is not None:
-            return _redirect(pending.redirect_to, spotify="linked")
-        return _json({"linked": True, "user": _user_json(user_id)})
+    """The answer to a successful login: a login code or a session."""
     if pending.redirect_to is not None:
         login_code = await issue_login_code(session, settings, user_id=user_id)
         return _redirect(pending.redirect_to, login_code=login_code)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import strawberry
 from starlette.requests import Request
 
-from graphql_api.auth import accounts, local, spotify_login
+from graphql_api.auth import accounts, local, spotify_link, spotify_login
 from graphql_api.auth.login_codes import exchange_login_code
 from graphql_api.auth.routes import callback_uri
 from graphql_api.auth.sessions import IssuedSession, refresh_session, revoke_session
@@ -116,6 +116,25 @@ async def link_spotify(info: Info, redirect_to: str | None = None) -> str:
         )
 
 
+async def complete_spotify_link(info: Info, code: str) -> User:
+    """Link the Spotify account held under ``code`` (from the link callback) to the viewer."""
+    context = info.context
+    user_id = context.require_viewer()
+    async with context.unit_of_work() as uow:
+        outcome = await spotify_link.complete(
+            uow.session, context.resources.settings, user_id=user_id, code=code
+        )
+        if outcome.error is None:
+            uow.after_commit(_forget_tokens(info, user_id))
+    # Raised after the commit: a code presented by another account stays burnt.
+    outcome.unwrap()
+    async with context.read() as session:
+        row = await session.get(models.User, user_id)
+    if row is None:
+        raise NotFound("No such user.")
+    return User.from_row(row)
+
+
 async def unlink_spotify(info: Info) -> User:
     """Forget the viewer's Spotify link and tokens."""
     context = info.context
@@ -165,7 +184,17 @@ class AuthMutation:
     logout: bool = strawberry.mutation(resolver=logout, description="End the current session.")
     link_spotify: str = strawberry.mutation(
         resolver=link_spotify,
-        description="The Spotify authorize URL that links Spotify to your account.",
+        description=(
+            "The Spotify authorize URL that links Spotify to your account; its callback hands "
+            "back a link_code for completeSpotifyLink."
+        ),
+    )
+    complete_spotify_link: User = strawberry.mutation(
+        resolver=complete_spotify_link,
+        description=(
+            "Finish linking Spotify with the one-time link_code its callback handed back. "
+            "Only the account that called linkSpotify can."
+        ),
     )
     unlink_spotify: User = strawberry.mutation(
         resolver=unlink_spotify, description="Forget your Spotify link and its tokens."
