@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     auth_max_failures_per_account: int = 5
     auth_max_failures_per_address: int = 20
     auth_failure_window_s: int = 900
+    # Anonymous `GET /auth/spotify/login` calls (each stores a row) per client address per window.
+    auth_login_starts_per_address: int = 30
+    auth_login_starts_window_s: int = 600
 
     # Now playing (graphql_api/listening/): the poller's intervals, in seconds.
     poll_enabled: bool = True  # False: no process polls anyone

@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from strawberry.relay import to_base64
 
-from graphql_api.auth import spotify_link, spotify_login
+from graphql_api.auth import rate_limit, spotify_link, spotify_login
 from graphql_api.auth.login_codes import issue_login_code
 from graphql_api.auth.requests import error_response
 from graphql_api.auth.sessions import start_session
@@ -46,18 +46,33 @@ def callback_uri(settings: Settings, request: Request) -> str:
 
 
 async def login_redirect(request: Request) -> Response:
-    """Redirect to Spotify's consent page; ``?redirect_to=`` must be on the allow-list."""
+    """Redirect to Spotify's consent page; ``?redirect_to=`` must be on the allow-list.
+
+    Each call stores an OAuth state, so calls are limited per client address (429 beyond
+    ``MIXTAPE_AUTH_LOGIN_STARTS_PER_ADDRESS`` per window; rate_limit.py says how).
+    """
     resources = app_state(request).resources
+    address = request.client.host if request.client else None
+    # Recorded and committed before it is judged, like a password attempt: of calls sent
+    # at once, the last to count sees every one.
+    async with unit_of_work(resources.sessionmaker) as uow:
+        row_ids = await rate_limit.record_login_start(uow.session, address=address)
     try:
         async with unit_of_work(resources.sessionmaker) as uow:
-            url = await spotify_login.begin(
-                uow.session,
-                resources.settings,
-                redirect_uri=callback_uri(resources.settings, request),
-                redirect_to=request.query_params.get("redirect_to"),
+            refused = await rate_limit.judge_login_start(
+                uow.session, resources.settings, address=address, row_ids=row_ids
             )
+            if refused is None:
+                url = await spotify_login.begin(
+                    uow.session,
+                    resources.settings,
+                    redirect_uri=callback_uri(resources.settings, request),
+                    redirect_to=request.query_params.get("redirect_to"),
+                )
     except MixtapeError as error:
         return error_response(error)
+    if refused is not None:
+        return error_response(refused)
     return RedirectResponse(url, status_code=302, headers={"cache-control": "no-store"})
 
 

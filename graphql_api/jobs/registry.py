@@ -24,7 +24,11 @@ def cron_jobs() -> list[Any]:
     """arq ``CronJob``s; the in-process scheduler runs the same list."""
     from arq import cron
 
+    from graphql_api.auth.prune import prune_auth
     from graphql_api.library.schedule import snapshot_schedules
 
     # Every quarter hour; `unique` keeps two workers from running the same tick.
-    return [cron(snapshot_schedules, minute={0, 15, 30, 45}, second=0, unique=True)]
+    return [
+        cron(snapshot_schedules, minute={0, 15, 30, 45}, second=0, unique=True),
+        cron(prune_auth, minute={7}, second=0, unique=True),  # hourly
+    ]

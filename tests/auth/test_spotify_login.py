@@ -11,7 +11,14 @@ import pytest
 from sqlalchemy import func, select
 
 from graphql_api.app import create_app
-from graphql_api.db.models import AuthSession, SpotifyAccount, SpotifyLinkCode, User
+from graphql_api.db.models import (
+    AuthSession,
+    LoginAttempt,
+    OAuthState,
+    SpotifyAccount,
+    SpotifyLinkCode,
+    User,
+)
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings
 from spotify_emulator.testing import EmulatorHandle
@@ -329,3 +336,20 @@ async def test_two_first_logins_of_one_spotify_account_at_once_log_into_one_user
         assert viewer["spotify"]["accountId"] == spotify_user
     assert await _count(resources, User) == 2
     assert await _count(resources, SpotifyAccount) == 2
+
+
+async def test_the_call_after_the_limit_of_login_starts_from_one_address_is_a_429(
+    http: httpx.AsyncClient, auth_settings: Settings, resources: Resources
+) -> None:
+    limited = auth_settings.model_copy(update={"auth_login_starts_per_address": 3})
+    async with serve(create_app(limited)) as url:
+        admitted = [await start_login(http, url) for _ in range(3)]
+        refused = await start_login(http, url)
+    assert [answer.status_code for answer in admitted] == [302, 302, 302]
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "RATE_LIMITED"
+    assert refused.json()["error"]["scope"] == "address"
+    assert 1 <= int(refused.headers["retry-after"]) <= limited.auth_login_starts_window_s
+    # The refused call stored nothing: three states, three counted starts.
+    assert await _count(resources, OAuthState) == 3
+    assert await _count(resources, LoginAttempt) == 3
