@@ -103,7 +103,8 @@ async def login_callback(request: Request) -> Response:
         if pending.linking_user_id is not None:
             response = await _hold_link(resources, pending, pending.linking_user_id, identity)
         else:
-            response = await _log_in(resources, pending, identity)
+            graphiql = request.scope.get("root_path", "").rstrip("/") + "/graphql"
+            response = await _log_in(resources, pending, identity, graphiql)
     except MixtapeError as error:
         log.info("Spotify callback refused: %s (%s)", error.code, error.message)
         if pending.redirect_to is not None:
@@ -113,26 +114,26 @@ async def login_callback(request: Request) -> Response:
 
 
 async def _log_in(
-    resources: Resources, pending: PendingLogin, identity: SpotifyIdentity
+    resources: Resources, pending: PendingLogin, identity: SpotifyIdentity, graphiql: str
 ) -> Response:
     """Log the Spotify identity in; answer with a login code or a session."""
     try:
-        return await _log_in_once(resources, pending, identity)
+        return await _log_in_once(resources, pending, identity, graphiql)
     except (IntegrityError, Conflict):
         # Another first login of this Spotify account committed its new user first. The
         # loser fails on the unique spotify_user_id (PostgreSQL) or, when its transaction
         # saw the winner's row by then, as CONFLICT (SQLite). Once more, which now finds
         # that user and logs into it.
         log.info("a concurrent first login created this Spotify user first; logging into it")
-        return await _log_in_once(resources, pending, identity)
+        return await _log_in_once(resources, pending, identity, graphiql)
 
 
 async def _log_in_once(
-    resources: Resources, pending: PendingLogin, identity: SpotifyIdentity
+    resources: Resources, pending: PendingLogin, identity: SpotifyIdentity, graphiql: str
 ) -> Response:
     async with unit_of_work(resources.sessionmaker) as uow:
         user_id = await spotify_login.complete(uow.session, resources.settings, pending, identity)
-        return await _finish(uow.session, resources.settings, pending, user_id)
+        return await _finish(uow.session, resources.settings, pending, user_id, graphiql)
 
 
 async def _hold_link(
@@ -149,12 +150,21 @@ async def _hold_link(
 
 
 async def _finish(
-    session: AsyncSession, settings: Settings, pending: PendingLogin, user_id: int
+    session: AsyncSession, settings: Settings, pending: PendingLogin, user_id: int, graphiql: str
 ) -> Response:
-    """The answer to a successful login: a login code or a session."""
+    """The answer to a successful login: a login code (for ``redirect_to``, or for GraphiQL
+    at ``graphiql`` to trade itself) or a session."""
     if pending.redirect_to is not None:
         login_code = await issue_login_code(session, settings, user_id=user_id)
         return _redirect(pending.redirect_to, login_code=login_code)
+    if settings.auth_login_lands_on_graphiql:
+        # In the fragment, which browsers never send anywhere; the page spends it at once.
+        login_code = await issue_login_code(session, settings, user_id=user_id)
+        return RedirectResponse(
+            f"{graphiql}#{urlencode({'login_code': login_code})}",
+            status_code=302,
+            headers={"cache-control": "no-store", "referrer-policy": "no-referrer"},
+        )
     issued = await start_session(session, settings, user_id=user_id, method="spotify")
     return _json(
         {

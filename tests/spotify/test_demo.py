@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
-from urllib.parse import parse_qs, urlsplit
+import shutil
+from asyncio.subprocess import PIPE
+from pathlib import Path
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 import pytest
 from pydantic import SecretStr
 
+from graphql_api import graphiql
 from graphql_api.app import create_app
 from graphql_api.settings import Settings
 from graphql_api.spotify.budget import MemoryBudget
 from graphql_api.spotify.client import SpotifyClient, StaticToken
 from graphql_api.spotify.demo import demo_spotify
 from graphql_api.spotify.oauth import authorize_url, exchange_code, new_pkce_pair
+from spotify_emulator.testing import EmulatorHandle
+from tests.library.test_graphql import save_and_wait
+from tests.support.graphql_client import GraphQLClient
 from tests.support.server import serve
+from tests.support.services import require
+from tests.support.spotify import point_at_emulator
+
+LOGIN_JS = Path(graphiql.STATIC_DIR) / "login.js"
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
@@ -54,3 +67,97 @@ async def test_the_app_starts_in_demo_mode(
         async with serve(create_app(settings)) as url:
             assert (await http.get(f"{url}/healthz")).status_code == 200
             assert "DEMO MODE" in caplog.text
+
+
+EXCHANGE = "mutation($c: String!) { exchangeLoginCode(code: $c) { accessToken } }"
+# Runs the GraphiQL page's login.js in Node, as the page would after the demo login's
+# redirect: window.location is the landing URL; fetch is Node's own, over real HTTP.
+RUN_LOGIN_JS = """
+const fs = require("fs"), vm = require("vm");
+const [script, landing] = process.argv.slice(1).map((arg, i) => i ? new URL(arg) : arg);
+const replaced = [];
+const context = {
+  window: {location: {hash: landing.hash, pathname: landing.pathname, search: landing.search,
+                      origin: landing.origin}},
+  history: {replaceState: (_state, _title, url) => replaced.push(url)},
+  document: {currentScript: null},
+  fetch, console, URLSearchParams, JSON, Promise,
+};
+vm.runInNewContext(fs.readFileSync(script, "utf8"), context);
+context.window.mixtapeLogin.then((login) => console.log(JSON.stringify({login, replaced})));
+"""
+
+
+async def demo_login(http: httpx.AsyncClient, url: str, spotify_user: str) -> str:
+    """Log in "with Spotify" on a demo app served at ``url``; returns where it lands."""
+    started = await http.get(f"{url}/auth/spotify/login")
+    assert started.status_code == 302, started.text
+    consent = await http.get(started.headers["location"] + f"&emulator_user={spotify_user}")
+    assert consent.status_code == 302, consent.text
+    # The callback is the configured public URL's; this test's app listens elsewhere.
+    callback = urlsplit(consent.headers["location"])
+    answer = await http.get(f"{url}{callback.path}?{callback.query}")
+    assert answer.status_code == 302, answer.text
+    return urljoin(url + "/", answer.headers["location"])
+
+
+def login_code_of(landing: str) -> str:
+    return parse_qs(urlsplit(landing).fragment)["login_code"][0]
+
+
+async def test_a_demo_login_lands_on_graphiql_whose_page_trades_the_code_for_a_session(
+    settings: Settings, http: httpx.AsyncClient
+) -> None:
+    require("Node.js", shutil.which("node") is not None)
+    async with serve(create_app(settings)) as url:
+        landing = await demo_login(http, url, "alice")
+        assert landing.startswith(f"{url}/graphql#login_code=")
+        page = await http.get(f"{url}/graphql", headers={"accept": "text/html"})
+        script = await http.get(f"{url}/static/graphiql/login.js")
+        assert script.status_code == 200
+        assert "/static/graphiql/login.js" in page.text
+        run = await asyncio.create_subprocess_exec(
+            "node", "-e", RUN_LOGIN_JS, str(LOGIN_JS), landing, stdout=PIPE, stderr=PIPE
+        )
+        out, err = await run.communicate()
+        assert run.returncode == 0, err.decode()
+        result = json.loads(out)
+        headers = json.loads(result["login"]["headers"])
+        viewer = (
+            await GraphQLClient(url, http)
+            .with_token(headers["Authorization"].removeprefix("Bearer "))
+            .query("{ viewer { displayName spotify { accountId } } }")
+        )
+    assert result["login"]["displayName"] == "Alice"
+    assert viewer["viewer"] == {"displayName": "Alice", "spotify": {"accountId": "alice"}}
+    # The code left the address bar before the exchange.
+    assert result["replaced"] == ["/graphql"]
+
+
+async def test_outside_demo_mode_a_login_still_answers_json(
+    settings: Settings, http: httpx.AsyncClient, emulator: EmulatorHandle
+) -> None:
+    real = point_at_emulator(settings, emulator, spotify_redirect_uri=None)
+    async with serve(create_app(real)) as url:
+        started = await http.get(f"{url}/auth/spotify/login")
+        callback = await http.get(started.headers["location"] + "&emulator_user=alice")
+        answer = await http.get(callback.headers["location"])
+    assert answer.status_code == 200
+    assert "accessToken" in answer.json()
+
+
+async def test_a_demo_users_spotify_link_survives_a_restart(
+    settings: Settings, http: httpx.AsyncClient
+) -> None:
+    async with serve(create_app(settings)) as url:
+        code = login_code_of(await demo_login(http, url, "alice"))
+        token = (await GraphQLClient(url, http).query(EXCHANGE, {"c": code}))["exchangeLoginCode"]
+    assert settings.demo_state_path is not None
+    assert settings.demo_state_path.is_file()
+    # A new process would start a new emulator (another port, the same generated library).
+    async with serve(create_app(settings)) as url:
+        alice = GraphQLClient(url, http).with_token(token["accessToken"])
+        snapshot = await save_and_wait(alice)
+        viewer = await alice.query("{ viewer { spotify { linked needsRelink } } }")
+    assert snapshot["states"][-1]["status"] == "SUCCEEDED"
+    assert viewer["viewer"]["spotify"] == {"linked": True, "needsRelink": False}
