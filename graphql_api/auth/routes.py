@@ -132,7 +132,7 @@ async def _log_in_once(
     resources: Resources, pending: PendingLogin, identity: SpotifyIdentity, graphiql: str
 ) -> Response:
     async with unit_of_work(resources.sessionmaker) as uow:
-        user_id = await spotify_login.complete(uow.session, resources.settings, pending, identity)
+        user_id = await spotify_login.complete(uow.session, resources.settings, identity)
         return await _finish(uow.session, resources.settings, pending, user_id, graphiql)
 
 

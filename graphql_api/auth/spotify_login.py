@@ -148,15 +148,14 @@ async def fetch_identity(resources: Resources, pending: PendingLogin, code: str)
     return SpotifyIdentity(profile=profile, tokens=tokens)
 
 
-async def complete(
-    session: AsyncSession, settings: Settings, pending: PendingLogin, identity: SpotifyIdentity
-) -> int:
+async def complete(session: AsyncSession, settings: Settings, identity: SpotifyIdentity) -> int:
     """The Mixtape user this Spotify identity logs in (created if new).
 
     (A link goes through ``spotify_link`` instead: its owner completes it.) Two first
     logins of one Spotify account at once both try to create the user; the loser's
-    transaction fails on the unique ``spotify_user_id`` and the caller runs it again,
-    which then finds the winner's user (routes.py).
+    transaction fails on the unique ``spotify_user_id`` (or as CONFLICT when it already
+    sees the winner's link) and the caller runs it again, which then finds the winner's
+    user (routes.py).
     """
     existing = await link_of_spotify_user(session, identity.spotify_user_id)
     if existing is not None:
