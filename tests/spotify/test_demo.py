@@ -71,20 +71,25 @@ async def test_the_app_starts_in_demo_mode(
 
 EXCHANGE = "mutation($c: String!) { exchangeLoginCode(code: $c) { accessToken } }"
 # Runs the GraphiQL page's login.js in Node, as the page would after the demo login's
-# redirect: window.location is the landing URL; fetch is Node's own, over real HTTP.
+# redirect: window.location is the landing URL; fetch is Node's own, over real HTTP. The
+# third argument is the script tag's data-store ("" on the local page, "reload" on the CDN one).
 RUN_LOGIN_JS = """
 const fs = require("fs"), vm = require("vm");
-const [script, landing] = process.argv.slice(1).map((arg, i) => i ? new URL(arg) : arg);
-const replaced = [];
+const [script, address, store] = process.argv.slice(1);
+const landing = new URL(address);
+const seen = {replaced: [], stored: {}, reloads: 0};
 const context = {
-  window: {location: {hash: landing.hash, pathname: landing.pathname, search: landing.search,
-                      origin: landing.origin}},
-  history: {replaceState: (_state, _title, url) => replaced.push(url)},
-  document: {currentScript: null},
+  window: {
+    location: {hash: landing.hash, pathname: landing.pathname, search: landing.search,
+               origin: landing.origin, reload: () => { seen.reloads += 1; }},
+    localStorage: {setItem: (key, value) => { seen.stored[key] = value; }},
+  },
+  history: {replaceState: (_state, _title, url) => seen.replaced.push(url)},
+  document: {currentScript: {dataset: store ? {store} : {}}},
   fetch, console, URLSearchParams, JSON, Promise,
 };
 vm.runInNewContext(fs.readFileSync(script, "utf8"), context);
-context.window.mixtapeLogin.then((login) => console.log(JSON.stringify({login, replaced})));
+context.window.mixtapeLogin.then((login) => console.log(JSON.stringify({login, ...seen})));
 """
 
 
@@ -105,8 +110,9 @@ def login_code_of(landing: str) -> str:
     return parse_qs(urlsplit(landing).fragment)["login_code"][0]
 
 
+@pytest.mark.parametrize("store", ["", "reload"], ids=["local-page", "cdn-page"])
 async def test_a_demo_login_lands_on_graphiql_whose_page_trades_the_code_for_a_session(
-    settings: Settings, http: httpx.AsyncClient
+    settings: Settings, http: httpx.AsyncClient, store: str
 ) -> None:
     require("Node.js", shutil.which("node") is not None)
     async with serve(create_app(settings)) as url:
@@ -117,7 +123,7 @@ async def test_a_demo_login_lands_on_graphiql_whose_page_trades_the_code_for_a_s
         assert script.status_code == 200
         assert "/static/graphiql/login.js" in page.text
         run = await asyncio.create_subprocess_exec(
-            "node", "-e", RUN_LOGIN_JS, str(LOGIN_JS), landing, stdout=PIPE, stderr=PIPE
+            "node", "-e", RUN_LOGIN_JS, str(LOGIN_JS), landing, store, stdout=PIPE, stderr=PIPE
         )
         out, err = await run.communicate()
         assert run.returncode == 0, err.decode()
@@ -132,6 +138,13 @@ async def test_a_demo_login_lands_on_graphiql_whose_page_trades_the_code_for_a_s
     assert viewer["viewer"] == {"displayName": "Alice", "spotify": {"accountId": "alice"}}
     # The code left the address bar before the exchange.
     assert result["replaced"] == ["/graphql"]
+    if store == "reload":
+        # Strawberry's page reads its headers from localStorage: stored, then reloaded.
+        assert result["stored"] == {"graphiql:headers": result["login"]["headers"]}
+        assert result["reloads"] == 1
+    else:
+        assert result["stored"] == {}
+        assert result["reloads"] == 0
 
 
 async def test_outside_demo_mode_a_login_still_answers_json(
