@@ -14,7 +14,7 @@ from starlette.requests import Request
 from graphql_api import graphiql
 from graphql_api.app import create_app
 from graphql_api.settings import Settings
-from tests.spotify.test_demo import demo_login
+from tests.auth.spotify_flow import demo_login
 from tests.support.server import serve
 from tests.support.services import require
 

@@ -8,7 +8,7 @@ import logging
 import shutil
 from asyncio.subprocess import PIPE
 from pathlib import Path
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -22,6 +22,7 @@ from graphql_api.spotify.client import SpotifyClient, StaticToken
 from graphql_api.spotify.demo import demo_spotify
 from graphql_api.spotify.oauth import authorize_url, exchange_code, new_pkce_pair
 from spotify_emulator.testing import EmulatorHandle
+from tests.auth.spotify_flow import demo_login, login_code_of
 from tests.library.test_graphql import save_and_wait
 from tests.support.graphql_client import GraphQLClient
 from tests.support.server import serve
@@ -91,23 +92,6 @@ const context = {
 vm.runInNewContext(fs.readFileSync(script, "utf8"), context);
 context.window.mixtapeLogin.then((login) => console.log(JSON.stringify({login, ...seen})));
 """
-
-
-async def demo_login(http: httpx.AsyncClient, url: str, spotify_user: str) -> str:
-    """Log in "with Spotify" on a demo app served at ``url``; returns where it lands."""
-    started = await http.get(f"{url}/auth/spotify/login")
-    assert started.status_code == 302, started.text
-    consent = await http.get(started.headers["location"] + f"&emulator_user={spotify_user}")
-    assert consent.status_code == 302, consent.text
-    # The callback is the configured public URL's; this test's app listens elsewhere.
-    callback = urlsplit(consent.headers["location"])
-    answer = await http.get(f"{url}{callback.path}?{callback.query}")
-    assert answer.status_code == 302, answer.text
-    return urljoin(url + "/", answer.headers["location"])
-
-
-def login_code_of(landing: str) -> str:
-    return parse_qs(urlsplit(landing).fragment)["login_code"][0]
 
 
 @pytest.mark.parametrize("store", ["", "reload"], ids=["local-page", "cdn-page"])
