@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -368,3 +369,32 @@ async def test_login_starts_sent_at_once_never_pass_the_limit_together(
     admitted = statuses.count(302)
     assert admitted <= 3, statuses
     assert await _count(resources, OAuthState) == admitted
+
+
+@pytest.mark.redis
+async def test_a_link_started_on_one_api_process_and_called_back_on_another_completes_once(
+    http: httpx.AsyncClient, auth_settings: Settings, redis_url: str, resources: Resources
+) -> None:
+    production_shape = auth_settings.model_copy(update={"redis_url": redis_url})
+    async with (
+        serve(create_app(production_shape)) as first,
+        serve(create_app(production_shape)) as second,
+    ):
+        on_first = GraphQLClient(first, http)
+        me = on_first.with_token((await register(on_first))["accessToken"])
+        other = GraphQLClient(second, http).with_token(
+            (await register(on_first, "eve@example.com", "Eve"))["accessToken"]
+        )
+        url = (await me.query(LINK))["linkSpotify"]
+        callback = urlsplit(await consent(http, url, "alice"))
+        held = await http.get(f"{second}{callback.path}?{callback.query}")
+        code = held.json()["linkCode"]
+        answers = await asyncio.gather(
+            me.execute(COMPLETE, {"code": code}),
+            GraphQLClient(second, http).with_token(me.token).execute(COMPLETE, {"code": code}),
+        )
+        assert sorted(bool(answer.get("errors")) for answer in answers) == [False, True]
+        assert _reason(await other.execute(COMPLETE, {"code": code})) == "LINK_CODE_INVALID"
+        viewer = (await me.query(VIEWER))["viewer"]
+    assert viewer["spotify"]["accountId"] == "alice"
+    assert await _count(resources, SpotifyAccount) == 1
