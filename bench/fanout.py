@@ -36,7 +36,7 @@ from redis.asyncio import Redis
 from websockets.asyncio.client import ClientConnection, connect
 
 from graphql_api.auth.sessions import start_session
-from graphql_api.auth.spotify_links import save_link
+from graphql_api.auth.spotify_accounts import save_link
 from graphql_api.composition import open_app_resources
 from graphql_api.db.base import utcnow
 from graphql_api.db.migrations import upgrade

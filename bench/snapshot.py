@@ -25,7 +25,7 @@ from typing import Any
 from pydantic import SecretStr
 from sqlalchemy import event
 
-from graphql_api.auth.spotify_links import save_link
+from graphql_api.auth.spotify_accounts import save_link
 from graphql_api.composition import open_app_resources
 from graphql_api.db.migrations import upgrade
 from graphql_api.db.models import User

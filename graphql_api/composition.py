@@ -14,7 +14,8 @@ from typing import Any
 
 from arq import cron
 
-from graphql_api.auth.spotify_links import SqlTokenStore
+from graphql_api.auth.prune import prune_auth
+from graphql_api.auth.spotify_accounts import SqlTokenStore
 from graphql_api.jobs import JobFunction
 from graphql_api.jobs.cron import in_process_cron
 from graphql_api.library.jobs import snapshot_library
@@ -34,7 +35,10 @@ def job_functions() -> dict[str, JobFunction]:
 def cron_jobs() -> list[Any]:
     """arq ``CronJob``s; the in-process scheduler runs the same list without Redis."""
     # `unique` keeps two workers from running the same tick.
-    return [cron(snapshot_schedules, minute={0, 15, 30, 45}, second=0, unique=True)]
+    return [
+        cron(snapshot_schedules, minute={0, 15, 30, 45}, second=0, unique=True),
+        cron(prune_auth, minute={7}, second=0, unique=True),  # hourly
+    ]
 
 
 def open_app_resources(settings: Settings) -> contextlib.AbstractAsyncContextManager[Resources]:

@@ -5,6 +5,10 @@ npm registry into ``static/graphiql/vendor/`` (ignored by git). When they are th
 everything it loads come from this server, and a Content-Security-Policy keeps it that way. When
 they are not, the page is strawberry's default, which loads GraphiQL from a CDN, and a warning
 says so in the log.
+
+Either page loads ``login.js``: after a Spotify login in demo mode the browser lands on
+``/graphql#login_code=…`` (auth/routes.py), and the page trades the code for a session and puts
+its Authorization header in GraphiQL's headers editor.
 """
 
 from __future__ import annotations
@@ -69,10 +73,14 @@ def render_graphiql(request: Request, vendor_dir: Path = VENDOR_DIR) -> HTMLResp
     Presence is checked per request (a few ``stat`` calls), so `make assets` run while the
     server is up takes effect on the next page load.
     """
+    static = request.scope.get("root_path", "").rstrip("/") + STATIC_PATH
     if not assets_present(vendor_dir):
         _warn_cdn_fallback(vendor_dir)
-        return HTMLResponse(get_graphql_ide_html("graphiql"))
-    static = request.scope.get("root_path", "").rstrip("/") + STATIC_PATH
+        # login.js (a demo login's landing) is ours, served locally even then.
+        login = f'<script src="{static}/login.js" data-store="reload"></script>'
+        return HTMLResponse(
+            get_graphql_ide_html("graphiql").replace("</head>", login + "</head>", 1)
+        )
     return HTMLResponse(
         _local_template().replace("{{static}}", static),
         headers={

@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Self
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_SECRET_KEY = "mixtape-development-secret-key-do-not-use-in-production"  # noqa: S105
@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     spotify_retry_base_s: float = 0.25
     spotify_retry_cap_s: float = 8.0
     spotify_refresh_margin_s: float = 60.0
+    # Demo mode (no Spotify client id): where the in-process emulator keeps the tokens it
+    # issued, so that links survive a restart; None keeps them in memory only.
+    demo_state_path: Path | None = Path("var/spotify-emulator.json")
 
     # Accounts (graphql_api/auth/): where `/auth/spotify/login?redirect_to=` may send the
     # browser back to (origins or URL prefixes), and how long each credential lives.
@@ -70,10 +73,18 @@ class Settings(BaseSettings):
     auth_refresh_token_ttl_s: int = 30 * 24 * 3600
     auth_oauth_state_ttl_s: int = 600
     auth_login_code_ttl_s: int = 120
+    # A Spotify login without redirect_to lands on GraphiQL with the session in its headers
+    # instead of answering JSON; None: only in demo mode (graphql_api/spotify/demo.py).
+    auth_login_lands_on_graphiql: bool | None = None
+    # How long the code a Spotify link's callback hands back waits for completeSpotifyLink.
+    auth_link_code_ttl_s: int = 300
     # Failed logins tolerated per account and per client address within the window.
     auth_max_failures_per_account: int = 5
     auth_max_failures_per_address: int = 20
     auth_failure_window_s: int = 900
+    # Anonymous `GET /auth/spotify/login` calls (each stores a row) per client address per window.
+    auth_login_starts_per_address: int = 30
+    auth_login_starts_window_s: int = 600
 
     # Now playing (graphql_api/listening/): the poller's intervals, in seconds.
     poll_enabled: bool = True  # False: no process polls anyone
@@ -108,6 +119,12 @@ class Settings(BaseSettings):
                 if key in data:
                     data[key] = _split_csv(data[key])
         return data
+
+    @field_validator("demo_state_path", mode="before")
+    @classmethod
+    def _empty_path_is_none(cls, value: object) -> object:
+        # MIXTAPE_DEMO_STATE_PATH= (empty) means "no file", not the current directory.
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Self:

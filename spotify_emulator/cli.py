@@ -34,6 +34,12 @@ from spotify_emulator.config import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Em
 @click.option("--token-ttl", default=3600, type=int, show_default=True)
 @click.option("--rotate-refresh-tokens/--no-rotate-refresh-tokens", default=True, show_default=True)
 @click.option("--omit-refresh-token", is_flag=True, help="Refresh responses omit refresh_token.")
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(dir_okay=False),
+    help="JSON file keeping issued tokens across restarts (default: memory only).",
+)
 @click.pass_context
 def cli(
     ctx: click.Context,

@@ -21,6 +21,8 @@ class EmulatorConfig:
 
     client_id: str = DEFAULT_CLIENT_ID
     client_secret: str = DEFAULT_CLIENT_SECRET
+    # A JSON file that keeps issued codes and tokens across restarts; None: memory only.
+    state_path: str | None = None
     # None means "any loopback http URI", which is what a local Mixtape uses.
     redirect_uris: list[str] | None = None
     latency_ms: float = 0.0

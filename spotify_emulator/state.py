@@ -7,6 +7,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from spotify_emulator.catalog import Catalog
 from spotify_emulator.config import EmulatorConfig
@@ -48,7 +49,7 @@ class EmulatorState:
         self.catalog = catalog
         self.users = users
         self.config = config
-        self.tokens = TokenStore()
+        self.tokens = TokenStore(path=Path(config.state_path) if config.state_path else None)
         self.stats = Stats()
         self.fault_rng = random.Random(config.fault_seed)
         # Ids of playlists created at run time; seeded so runs are repeatable.

@@ -106,7 +106,7 @@ def _refresh(form: FormData, state: EmulatorState, confidential: bool) -> tuple[
     if config.omit_refresh_token:
         refresh = None  # the client keeps using the old one, which stays valid
     elif config.rotate_refresh_tokens:
-        del tokens.refresh[token]  # the old one stops working at once
+        tokens.drop_refresh_token(token)  # the old one stops working at once
         refresh = tokens.new_refresh_token(
             grant.user_id, grant.scope, pkce=grant.pkce, expires_at=grant.expires_at
         )

@@ -1,11 +1,25 @@
-"""Authorization codes, access tokens and refresh tokens, with their lifetimes."""
+"""Authorization codes, access tokens and refresh tokens, with their lifetimes.
+
+Given a ``path``, the store keeps its tables in that JSON file as well, rewritten after each
+change and read back at start, so that credentials outlive a restart (Mixtape's demo mode
+restarts its in-process emulator with every ``make run``). Lifetimes run on a monotonic
+clock in memory and are written as wall-clock times.
+"""
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+STATE_VERSION = 1
 
 
 @dataclass
@@ -57,13 +71,69 @@ class TokenPair:
 
 
 class TokenStore:
-    """All live credentials. Times come from `clock` (monotonic seconds)."""
+    """All live credentials. Times come from `clock` (monotonic seconds).
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    With a `path`, every change is saved there and the store starts from what it holds.
+    """
+
+    def __init__(
+        self, clock: Callable[[], float] = time.monotonic, path: Path | None = None
+    ) -> None:
         self.clock = clock
+        self.path = path
         self.codes: dict[str, AuthCode] = {}
         self.access: dict[str, AccessToken] = {}
         self.refresh: dict[str, RefreshToken] = {}
+        if path is not None:
+            self._load(path)
+
+    def save(self) -> None:
+        """Write the tables to `path` (atomically; nothing without a path)."""
+        if self.path is None:
+            return
+        offset = time.time() - self.clock()  # monotonic -> wall clock
+        tables: dict[str, Any] = {"version": STATE_VERSION}
+        for name, table in self._tables().items():
+            tables[name] = {
+                key: {**asdict(value), "expires_at": value.expires_at + offset}
+                for key, value in table.items()
+            }
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_name(self.path.name + ".partial")
+        # Owner-only: the file holds bearer credentials (fake ones, but still).
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            json.dump(tables, file)
+        os.replace(partial, self.path)
+
+    def _load(self, path: Path) -> None:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") != STATE_VERSION:
+                raise ValueError(f"unknown version {data.get('version')!r}")
+            offset = self.clock() - time.time()  # wall clock -> monotonic
+            kinds = {"codes": AuthCode, "access": AccessToken, "refresh": RefreshToken}
+            loaded = {
+                name: {
+                    key: kind(**{**fields, "expires_at": fields["expires_at"] + offset})
+                    for key, fields in data[name].items()
+                }
+                for name, kind in kinds.items()
+            }
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
+            # A damaged file must not stop the demo: start empty (users link again).
+            log.warning("ignoring the emulator state in %s: %s", path, error)
+            return
+        self.codes, self.access, self.refresh = (
+            loaded["codes"],
+            loaded["access"],
+            loaded["refresh"],
+        )
+
+    def _tables(self) -> dict[str, dict[str, Any]]:
+        return {"codes": self.codes, "access": self.access, "refresh": self.refresh}
 
     def new_code(
         self,
@@ -80,6 +150,7 @@ class TokenStore:
         self.codes[code] = AuthCode(
             user_id, client_id, redirect_uri, scope, code_challenge, self.clock() + ttl
         )
+        self.save()
         return code
 
     def live_code(self, code: str) -> AuthCode | None:
@@ -92,16 +163,24 @@ class TokenStore:
     def consume_code(self, code: str) -> None:
         """Burn a code after a successful exchange: codes are single-use."""
         self.codes.pop(code, None)
+        self.save()
 
     def new_access_token(self, user_id: str, scope: str, ttl: int) -> str:
         token = "BQ" + secrets.token_urlsafe(64)
         self.access[token] = AccessToken(user_id, scope, self.clock() + ttl)
+        self.save()
         return token
 
     def new_refresh_token(self, user_id: str, scope: str, *, pkce: bool, expires_at: float) -> str:
         token = "AQ" + secrets.token_urlsafe(96)
         self.refresh[token] = RefreshToken(user_id, scope, pkce, expires_at)
+        self.save()
         return token
+
+    def drop_refresh_token(self, token: str) -> None:
+        """Forget a refresh token (rotated away: it stops working at once)."""
+        self.refresh.pop(token, None)
+        self.save()
 
     def issue(
         self, user_id: str, scope: str, *, ttl: int, refresh_ttl: int, pkce: bool
@@ -136,6 +215,7 @@ class TokenStore:
         self.access = {t: v for t, v in self.access.items() if v.user_id != user_id}
         self.refresh = {t: v for t, v in self.refresh.items() if v.user_id != user_id}
         self.codes = {c: v for c, v in self.codes.items() if v.user_id != user_id}
+        self.save()
 
     def expire_access_tokens(self, user_id: str | None = None) -> int:
         """Make access tokens (all, or one user's) expired now; returns how many."""
@@ -145,4 +225,5 @@ class TokenStore:
             if user_id is None or token.user_id == user_id:
                 token.expires_at = min(token.expires_at, now)
                 count += 1
+        self.save()
         return count

@@ -84,12 +84,17 @@ async def _clean_redis_prefix(redis_prefix: str) -> AsyncIterator[None]:
 
 
 @pytest.fixture
-def settings(database_url: str, redis_prefix: str) -> Settings:
+def settings(database_url: str, redis_prefix: str, tmp_path: Path) -> Settings:
     """Embedded-default settings (in-process jobs and events) on this test's database."""
     # No now-playing polling unless a test asks for it (tests/listening does): a poller
     # would add Spotify calls to other tests' emulator counts.
     return Settings(
-        database_url=database_url, redis_url=None, redis_prefix=redis_prefix, poll_enabled=False
+        database_url=database_url,
+        redis_url=None,
+        redis_prefix=redis_prefix,
+        poll_enabled=False,
+        # Demo mode's emulator keeps its tokens in this test's own folder, not ./var/.
+        demo_state_path=tmp_path / "spotify-emulator.json",
     )
 
 

@@ -12,6 +12,10 @@ import pytest
 from starlette.requests import Request
 
 from graphql_api import graphiql
+from graphql_api.app import create_app
+from graphql_api.settings import Settings
+from tests.auth.spotify_flow import demo_login
+from tests.support.server import serve
 from tests.support.services import require
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -69,6 +73,25 @@ def test_with_assets_every_url_is_local_and_under_the_root_path(tmp_path: Path) 
     # The favicon is an inline data: URL; everything else comes from this server.
     assert all(url.startswith(("/mixtape/static/graphiql/", "data:")) for url in urls), urls
     assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_both_pages_load_the_login_code_exchange(tmp_path: Path) -> None:
+    cdn = graphiql.render_graphiql(a_request("/mixtape"), vendor_dir=tmp_path / "none")
+    assert (
+        '<script src="/mixtape/static/graphiql/login.js" data-store="reload">'
+        in bytes(cdn.body).decode()
+    )
+    vendor = tmp_path / "vendor"
+    vendor.mkdir()
+    for name in graphiql.VENDOR_FILES:
+        (vendor / name).write_text("")
+    local = bytes(graphiql.render_graphiql(a_request(), vendor_dir=vendor).body).decode()
+    # Before explorer.js, which waits for it to render GraphiQL with the session's header.
+    assert local.index("/static/graphiql/login.js") < local.index("/static/graphiql/explorer.js")
+    script = (graphiql.STATIC_DIR / "login.js").read_text()
+    assert "exchangeLoginCode" in script
+    assert "login_code" in script
+    assert "mixtapeLogin" in (graphiql.STATIC_DIR / "explorer.js").read_text()
 
 
 def test_a_partial_vendor_folder_counts_as_absent(tmp_path: Path) -> None:
@@ -139,3 +162,34 @@ async def test_a_query_runs_in_chromium_without_leaving_the_server(app_url: str)
     assert any(url.startswith(f"{origin}/static/graphiql/vendor/") for url in requested)
     outside = [url for url in requested if not url.startswith((origin + "/", "data:"))]
     assert outside == [], outside
+
+
+@pytest.mark.browser
+@sqlite_only
+async def test_after_a_demo_login_graphiqls_headers_editor_holds_the_bearer_token(
+    settings: Settings, http: httpx.AsyncClient
+) -> None:
+    require("Chromium", HAVE_CHROMIUM)
+    require_assets()
+    from playwright.async_api import async_playwright
+
+    async with serve(create_app(settings)) as url:  # demo mode: no Spotify client id
+        landing = await demo_login(http, url, "alice")
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=str(CHROMIUM), args=CHROMIUM_ARGS
+            )
+            try:
+                page = await browser.new_page()
+                await page.goto(landing, wait_until="load")
+                await page.get_by_role("button", name="Headers", exact=True).click()
+                editor = page.locator(
+                    ".graphiql-editor-tool .graphiql-editor:not(.hidden) .CodeMirror-code"
+                )
+                await editor.filter(has_text="Bearer").wait_for()
+                headers = await editor.inner_text()
+                address = page.url
+            finally:
+                await browser.close()
+    assert '"Authorization": "Bearer ey' in " ".join(headers.split())
+    assert "login_code" not in address

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -58,3 +60,11 @@ def test_production_with_real_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     for key, value in REAL.items():
         monkeypatch.setenv(key, value)
     assert Settings().is_production
+
+
+def test_an_empty_demo_state_path_keeps_the_emulators_tokens_in_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert Settings().demo_state_path == Path("var/spotify-emulator.json")
+    monkeypatch.setenv("MIXTAPE_DEMO_STATE_PATH", "")
+    assert Settings().demo_state_path is None

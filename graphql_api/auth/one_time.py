@@ -1,4 +1,4 @@
-"""Spending a one-time secret (an OAuth state, a login code): once, before it expires."""
+"""Spending a one-time secret (an OAuth state, a login or link code): once, before it expires."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from graphql_api.auth.secrets import token_hash
 from graphql_api.db.base import utcnow
-from graphql_api.db.models import LoginCode, OAuthState
+from graphql_api.db.models import LoginCode, OAuthState, SpotifyLinkCode
 
-OneTime = TypeVar("OneTime", OAuthState, LoginCode)
+OneTime = TypeVar("OneTime", OAuthState, LoginCode, SpotifyLinkCode)
 
 
 async def spend_once(

@@ -9,11 +9,17 @@ guesses sent at once all pass the count before any of them is recorded. This way
 attempts in flight, the last to count sees every one committed before it, so at most the
 limit ever reaches the password check. An attempt that is refused, or that succeeds, takes
 its own rows back; a failed one leaves them as the record of the failure.
+
+The same rows, under ``login-start:<address>``, limit anonymous ``GET /auth/spotify/login``
+calls, each of which stores an OAuth state: recorded, committed, then judged alike. An
+admitted start keeps its row (it is what the window counts); a refused one takes it back.
+The ``prune_auth`` job deletes rows older than their window.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
@@ -59,12 +65,57 @@ async def record_attempt(session: AsyncSession, *, email: str, address: str | No
 async def judge(session: AsyncSession, settings: Settings, attempt: Attempt) -> RateLimited | None:
     """RATE_LIMITED (and the attempt taken back) when its account or address has more
     attempts in the window than allowed, its own included; None when it may go on."""
-    now = utcnow()
-    since = now - dt.timedelta(seconds=settings.auth_failure_window_s)
     limits = (
         (account_key(attempt.email), settings.auth_max_failures_per_account, "account"),
         (address_key(attempt.address), settings.auth_max_failures_per_address, "address"),
     )
+    return await _over_limit(
+        session,
+        attempt.row_ids,
+        limits,
+        window_s=settings.auth_failure_window_s,
+        message="Too many failed logins; try again later.",
+    )
+
+
+def login_start_key(address: str | None) -> str:
+    """The key anonymous Spotify login starts are counted under, per client address."""
+    return f"login-start:{address or 'unknown'}"
+
+
+async def record_login_start(session: AsyncSession, *, address: str | None) -> tuple[int, ...]:
+    """Count one ``/auth/spotify/login`` call against its address; commit before judging."""
+    row = LoginAttempt(key=login_start_key(address), created_at=utcnow())
+    session.add(row)
+    await session.flush()
+    return (row.id,)
+
+
+async def judge_login_start(
+    session: AsyncSession, settings: Settings, *, address: str | None, row_ids: tuple[int, ...]
+) -> RateLimited | None:
+    """RATE_LIMITED (and the call taken back) when the address started more Spotify logins
+    in the window than allowed, this one included; None when it may go on."""
+    limit = (login_start_key(address), settings.auth_login_starts_per_address, "address")
+    return await _over_limit(
+        session,
+        row_ids,
+        (limit,),
+        window_s=settings.auth_login_starts_window_s,
+        message="Too many Spotify logins started from this address; try again later.",
+    )
+
+
+async def _over_limit(
+    session: AsyncSession,
+    row_ids: tuple[int, ...],
+    limits: Iterable[tuple[str, int, str]],
+    *,
+    window_s: int,
+    message: str,
+) -> RateLimited | None:
+    now = utcnow()
+    since = now - dt.timedelta(seconds=window_s)
     for key, limit, scope in limits:
         count, oldest = (
             await session.execute(
@@ -74,11 +125,10 @@ async def judge(session: AsyncSession, settings: Settings, attempt: Attempt) -> 
             )
         ).one()
         if count > limit:
-            # A refused attempt never reached the password: it is no failure to remember.
-            await _take_back(session, attempt)
-            retry_after = _retry_after(oldest, settings, now)
+            # A refused attempt never reached what it asked for: nothing to remember.
+            await _take_back(session, row_ids)
             return RateLimited(
-                "Too many failed logins; try again later.", retry_after=retry_after, scope=scope
+                message, retry_after=_retry_after(oldest, window_s, now), scope=scope
             )
     return None
 
@@ -89,24 +139,25 @@ async def succeeded(session: AsyncSession, attempt: Attempt) -> None:
     await session.execute(
         delete(LoginAttempt).where(LoginAttempt.key == account_key(attempt.email))
     )
-    await _take_back(session, attempt)
+    await _take_back(session, attempt.row_ids)
 
 
-async def _take_back(session: AsyncSession, attempt: Attempt) -> None:
-    await session.execute(delete(LoginAttempt).where(LoginAttempt.id.in_(attempt.row_ids)))
+async def _take_back(session: AsyncSession, row_ids: tuple[int, ...]) -> None:
+    await session.execute(delete(LoginAttempt).where(LoginAttempt.id.in_(row_ids)))
 
 
 async def prune(session: AsyncSession, settings: Settings) -> int:
-    """Delete attempts older than the window; returns how many went."""
-    since = utcnow() - dt.timedelta(seconds=settings.auth_failure_window_s)
+    """Delete attempts older than their window (the longer of the two); returns how many."""
+    window_s = max(settings.auth_failure_window_s, settings.auth_login_starts_window_s)
+    since = utcnow() - dt.timedelta(seconds=window_s)
     result = await session.execute(delete(LoginAttempt).where(LoginAttempt.created_at <= since))
     return int(result.rowcount)  # type: ignore[attr-defined]
 
 
-def _retry_after(oldest: object, settings: Settings, now: dt.datetime) -> float:
+def _retry_after(oldest: object, window_s: int, now: dt.datetime) -> float:
     if not isinstance(oldest, dt.datetime):
-        return float(settings.auth_failure_window_s)
+        return float(window_s)
     if oldest.tzinfo is None:  # SQLite's MIN() returns the raw value, without a zone
         oldest = oldest.replace(tzinfo=dt.UTC)
-    window_end = oldest + dt.timedelta(seconds=settings.auth_failure_window_s)
+    window_end = oldest + dt.timedelta(seconds=window_s)
     return max(1.0, (window_end - now).total_seconds())

@@ -8,6 +8,7 @@ viewer: a client with a stale token must learn that it has to refresh.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -16,7 +17,7 @@ from starlette.responses import JSONResponse
 
 from graphql_api.auth.jwt import verify_access_token
 from graphql_api.auth.sessions import active_session_user
-from graphql_api.errors import MixtapeError, Unauthenticated, error_body
+from graphql_api.errors import MixtapeError, RateLimited, Unauthenticated, error_body
 from graphql_api.resources import Resources
 from graphql_api.state import app_state
 
@@ -85,5 +86,9 @@ async def require_user(request: Request) -> int:
 
 def error_response(error: MixtapeError) -> JSONResponse:
     """A REST answer for a domain error, with its HTTP status and JSON body."""
-    headers = {"www-authenticate": "Bearer"} if isinstance(error, Unauthenticated) else None
+    headers: dict[str, str] = {}
+    if isinstance(error, Unauthenticated):
+        headers["www-authenticate"] = "Bearer"
+    if isinstance(error, RateLimited):
+        headers["retry-after"] = str(math.ceil(error.retry_after))
     return JSONResponse(error_body(error), status_code=error.http_status, headers=headers)

@@ -3,27 +3,36 @@
 The callback never answers 500 for a refusal: a denied consent, an unknown or replayed
 state, a code Spotify refuses, an unreachable Spotify all end in a JSON error (or, when
 the login came from the frontend, a redirect to ``redirect_to?error=…``).
+
+A link's callback does not link: it answers with a one-time link code that only the
+account that started the link can spend (``completeSpotifyLink``, see ``spotify_link``).
 """
 
 from __future__ import annotations
 
 import logging
-from functools import partial
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 from strawberry.relay import to_base64
 
-from graphql_api.auth import spotify_login
+from graphql_api.auth import rate_limit, spotify_link, spotify_login
 from graphql_api.auth.login_codes import issue_login_code
 from graphql_api.auth.requests import error_response
 from graphql_api.auth.sessions import start_session
-from graphql_api.auth.spotify_login import CALLBACK_ROUTE, PendingLogin, callback_uri
+from graphql_api.auth.spotify_login import (
+    CALLBACK_ROUTE,
+    PendingLogin,
+    SpotifyIdentity,
+    callback_uri,
+)
 from graphql_api.db.uow import unit_of_work
-from graphql_api.errors import BadUserInput, Forbidden, MixtapeError
+from graphql_api.errors import BadUserInput, Conflict, Forbidden, MixtapeError
+from graphql_api.resources import Resources
 from graphql_api.settings import Settings
 from graphql_api.state import app_state
 
@@ -31,18 +40,33 @@ log = logging.getLogger(__name__)
 
 
 async def login_redirect(request: Request) -> Response:
-    """Redirect to Spotify's consent page; ``?redirect_to=`` must be on the allow-list."""
+    """Redirect to Spotify's consent page; ``?redirect_to=`` must be on the allow-list.
+
+    Each call stores an OAuth state, so calls are limited per client address (429 beyond
+    ``MIXTAPE_AUTH_LOGIN_STARTS_PER_ADDRESS`` per window; rate_limit.py says how).
+    """
     resources = app_state(request).resources
+    address = request.client.host if request.client else None
+    # Recorded and committed before it is judged, like a password attempt: of calls sent
+    # at once, the last to count sees every one.
+    async with unit_of_work(resources.sessionmaker) as uow:
+        row_ids = await rate_limit.record_login_start(uow.session, address=address)
     try:
         async with unit_of_work(resources.sessionmaker) as uow:
-            url = await spotify_login.begin(
-                uow.session,
-                resources.settings,
-                redirect_uri=callback_uri(resources.settings, request),
-                redirect_to=request.query_params.get("redirect_to"),
+            refused = await rate_limit.judge_login_start(
+                uow.session, resources.settings, address=address, row_ids=row_ids
             )
+            if refused is None:
+                url = await spotify_login.begin(
+                    uow.session,
+                    resources.settings,
+                    redirect_uri=callback_uri(resources.settings, request),
+                    redirect_to=request.query_params.get("redirect_to"),
+                )
     except MixtapeError as error:
         return error_response(error)
+    if refused is not None:
+        return error_response(refused)
     return RedirectResponse(url, status_code=302, headers={"cache-control": "no-store"})
 
 
@@ -70,14 +94,11 @@ async def login_callback(request: Request) -> Response:
             raise BadUserInput("The callback has no code.", field="code")
         # Spotify is called outside any transaction: no database lock waits on the network.
         identity = await spotify_login.fetch_identity(resources, pending, code)
-        async with unit_of_work(resources.sessionmaker) as uow:
-            user_id = await spotify_login.complete(
-                uow.session, resources.settings, pending, identity
-            )
-            # New tokens (perhaps of another Spotify account): no process may keep
-            # calling Spotify with a cached token of the link they replace.
-            uow.after_commit(partial(resources.spotify.link_changed, user_id))
-            response = await _finish(uow.session, resources.settings, pending, user_id)
+        if pending.linking_user_id is not None:
+            response = await _hold_link(resources, pending, pending.linking_user_id, identity)
+        else:
+            graphiql = request.scope.get("root_path", "").rstrip("/") + "/graphql"
+            response = await _log_in(resources, pending, identity, graphiql)
     except MixtapeError as error:
         log.info("Spotify callback refused: %s (%s)", error.code, error.message)
         if pending.redirect_to is not None:
@@ -86,17 +107,58 @@ async def login_callback(request: Request) -> Response:
     return response
 
 
-async def _finish(
-    session: AsyncSession, settings: Settings, pending: PendingLogin, user_id: int
+async def _log_in(
+    resources: Resources, pending: PendingLogin, identity: SpotifyIdentity, graphiql: str
 ) -> Response:
-    """The answer to a successful callback: a login code, a session, or "linked"."""
-    if pending.linking_user_id is not None:
-        if pending.redirect_to is not None:
-            return _redirect(pending.redirect_to, spotify="linked")
-        return _json({"linked": True, "user": _user_json(user_id)})
+    """Log the Spotify identity in; answer with a login code or a session."""
+    try:
+        return await _log_in_once(resources, pending, identity, graphiql)
+    except (IntegrityError, Conflict):
+        # Another first login of this Spotify account committed its new user first. The
+        # loser fails on the unique spotify_user_id (PostgreSQL) or, when its transaction
+        # saw the winner's row by then, as CONFLICT (SQLite). Once more, which now finds
+        # that user and logs into it.
+        log.info("a concurrent first login created this Spotify user first; logging into it")
+        return await _log_in_once(resources, pending, identity, graphiql)
+
+
+async def _log_in_once(
+    resources: Resources, pending: PendingLogin, identity: SpotifyIdentity, graphiql: str
+) -> Response:
+    async with unit_of_work(resources.sessionmaker) as uow:
+        user_id = await spotify_login.complete(uow.session, resources.settings, identity)
+        return await _finish(uow.session, resources.settings, pending, user_id, graphiql)
+
+
+async def _hold_link(
+    resources: Resources, pending: PendingLogin, user_id: int, identity: SpotifyIdentity
+) -> Response:
+    """Hold a consented link for its owner; answer with the one-time link code."""
+    async with unit_of_work(resources.sessionmaker) as uow:
+        code, expires_at = await spotify_link.hold(
+            uow.session, resources.settings, user_id=user_id, identity=identity
+        )
+    if pending.redirect_to is not None:
+        return _redirect(pending.redirect_to, link_code=code)
+    return _json({"linkCode": code, "expiresAt": expires_at.isoformat()})
+
+
+async def _finish(
+    session: AsyncSession, settings: Settings, pending: PendingLogin, user_id: int, graphiql: str
+) -> Response:
+    """The answer to a successful login: a login code (for ``redirect_to``, or for GraphiQL
+    at ``graphiql`` to trade itself) or a session."""
     if pending.redirect_to is not None:
         login_code = await issue_login_code(session, settings, user_id=user_id)
         return _redirect(pending.redirect_to, login_code=login_code)
+    if settings.auth_login_lands_on_graphiql:
+        # In the fragment, which browsers never send anywhere; the page spends it at once.
+        login_code = await issue_login_code(session, settings, user_id=user_id)
+        return RedirectResponse(
+            f"{graphiql}#{urlencode({'login_code': login_code})}",
+            status_code=302,
+            headers={"cache-control": "no-store", "referrer-policy": "no-referrer"},
+        )
     issued = await start_session(session, settings, user_id=user_id, method="spotify")
     return _json(
         {

@@ -4,7 +4,8 @@
 authorize URL. The callback ``consume_state``s (once, before it expires), then
 ``fetch_identity`` exchanges the code and reads ``/me`` (outside any transaction: no
 database lock is held across Spotify calls), then ``complete`` creates or updates the
-user by Spotify id and stores the tokens encrypted.
+user by Spotify id and stores the tokens encrypted. A link's callback hands the identity
+to ``spotify_link`` instead, for the account that started the link to complete.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from starlette.requests import HTTPConnection
 
 from graphql_api.auth.one_time import spend_once
 from graphql_api.auth.secrets import token_hash
-from graphql_api.auth.spotify_links import link_of_spotify_user, save_link
+from graphql_api.auth.spotify_accounts import link_of_spotify_user, save_link
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import OAuthState, User
 from graphql_api.errors import BadUserInput
@@ -154,25 +155,23 @@ async def fetch_identity(resources: Resources, pending: PendingLogin, code: str)
     return SpotifyIdentity(profile=profile, tokens=tokens)
 
 
-async def complete(
-    session: AsyncSession, settings: Settings, pending: PendingLogin, identity: SpotifyIdentity
-) -> int:
-    """The Mixtape user this Spotify identity logs in (created if new) or links to.
+async def complete(session: AsyncSession, settings: Settings, identity: SpotifyIdentity) -> int:
+    """The Mixtape user this Spotify identity logs in (created if new).
 
-    Linking to a user while the Spotify account belongs to another raises CONFLICT
-    (one Spotify account, one Mixtape user).
+    (A link goes through ``spotify_link`` instead: its owner completes it.) Two first
+    logins of one Spotify account at once both try to create the user; the loser's
+    transaction fails on the unique ``spotify_user_id`` (or as CONFLICT when it already
+    sees the winner's link) and the caller runs it again, which then finds the winner's
+    user (routes.py).
     """
-    if pending.linking_user_id is not None:
-        user_id = pending.linking_user_id
+    existing = await link_of_spotify_user(session, identity.spotify_user_id)
+    if existing is not None:
+        user_id = existing.user_id
     else:
-        existing = await link_of_spotify_user(session, identity.spotify_user_id)
-        if existing is not None:
-            user_id = existing.user_id
-        else:
-            user = User(display_name=_display_name(identity.profile))
-            session.add(user)
-            await session.flush()
-            user_id = user.id
+        user = User(display_name=_display_name(identity.profile))
+        session.add(user)
+        await session.flush()
+        user_id = user.id
     await save_link(session, user_id, identity.profile, identity.tokens, settings=settings)
     return user_id
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
-from graphql_api.auth import accounts, local, spotify_login
+from graphql_api.auth import accounts, local, spotify_link, spotify_login
 from graphql_api.auth.login_codes import exchange_login_code
 from graphql_api.auth.sessions import IssuedSession, refresh_session, revoke_session
 from graphql_api.auth.spotify_login import callback_uri
@@ -114,6 +114,24 @@ async def link_spotify(context: Context, redirect_to: str | None) -> str:
         )
 
 
+async def complete_spotify_link(context: Context, code: str) -> models.User:
+    """Link the Spotify account held under ``code`` (from the link callback) to the viewer."""
+    user_id = context.require_viewer()
+    async with context.unit_of_work() as uow:
+        outcome = await spotify_link.complete(
+            uow.session, context.resources.settings, user_id=user_id, code=code
+        )
+        if outcome.error is None:
+            uow.after_commit(_forget_tokens(context, user_id))
+    # Raised after the commit: a code presented by another account stays burnt.
+    outcome.unwrap()
+    async with context.read() as session:
+        row = await session.get(models.User, user_id)
+    if row is None:
+        raise NotFound("No such user.")
+    return row
+
+
 async def unlink_spotify(context: Context) -> models.User:
     """Forget the viewer's Spotify link and tokens."""
     user_id = context.require_viewer()
@@ -136,7 +154,8 @@ async def delete_account(context: Context) -> bool:
 
 def _forget_tokens(context: Context, user_id: int) -> AfterCommit:
     async def hook() -> None:
-        # Every process caches access tokens in memory; each drops the unlinked user's.
+        # Every process caches access tokens in memory; each drops the user's, so none
+        # keeps calling Spotify with a token of the link that was replaced or removed.
         await context.resources.spotify.link_changed(user_id)
 
     return hook

@@ -3,7 +3,7 @@
 The key is HKDF(SHA-256) of ``settings.secret_key``; ``previous_secret_keys`` still
 decrypt (``MultiFernet``), so rotating the secret does not unlink anybody. Tokens are
 never logged and never returned by the API. This module only encrypts and decrypts: where
-the blobs are kept is the accounts domain's business (``graphql_api/auth/spotify_links.py``).
+the blobs are kept is the accounts domain's business (``graphql_api/auth/spotify_accounts.py``).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@
 the app's event loop, on a free loopback port, with a generated library for a few users,
 and points the app's settings at it; a newcomer can then log in "with Spotify" (the
 emulator's consent page lets them pick a user) and use everything without credentials.
+The browser then lands on GraphiQL already logged in, and the tokens the emulator issues
+are kept in ``MIXTAPE_DEMO_STATE_PATH`` so that links survive a restart.
 Production refuses to start without real Spotify settings (``settings.py``), so this never
 happens there.
 """
@@ -54,7 +56,10 @@ async def demo_spotify(settings: Settings) -> AsyncIterator[Settings]:
         followed_artists=25,
         new_releases=20,
     )
-    server = await serve_in_background(create_app(fixture, EmulatorConfig()))
+    # The fixture is generated the same way every time; with the tokens kept in a file
+    # too, users linked before a restart stay linked after it.
+    state_path = str(settings.demo_state_path) if settings.demo_state_path else None
+    server = await serve_in_background(create_app(fixture, EmulatorConfig(state_path=state_path)))
     redirect_uri = redirect_uri_of(settings)
     effective = settings.model_copy(
         update={
@@ -63,6 +68,8 @@ async def demo_spotify(settings: Settings) -> AsyncIterator[Settings]:
             "spotify_accounts_url": server.url,
             "spotify_api_url": server.url + "/v1",
             "spotify_redirect_uri": redirect_uri,
+            # A newcomer's browser lands on GraphiQL, logged in, rather than on raw JSON.
+            "auth_login_lands_on_graphiql": settings.auth_login_lands_on_graphiql is not False,
         }
     )
     users = ", ".join(str(user["profile"]["id"]) for user in fixture["users"])
@@ -70,10 +77,12 @@ async def demo_spotify(settings: Settings) -> AsyncIterator[Settings]:
         "\n%s\nDEMO MODE: no MIXTAPE_SPOTIFY_CLIENT_ID is set, so Mixtape is talking to its\n"
         "built-in Spotify EMULATOR at %s (generated library; users: %s).\n"
         "Nothing here reaches the real Spotify. Set MIXTAPE_SPOTIFY_CLIENT_ID and\n"
-        "MIXTAPE_SPOTIFY_CLIENT_SECRET to use real Spotify accounts.\n%s",
+        "MIXTAPE_SPOTIFY_CLIENT_SECRET to use real Spotify accounts.\n"
+        "The tokens the emulator issues are kept in %s.\n%s",
         "=" * 78,
         server.url,
         users,
+        state_path or "memory only (MIXTAPE_DEMO_STATE_PATH is empty)",
         "=" * 78,
     )
     if urlsplit(redirect_uri).hostname == "localhost":

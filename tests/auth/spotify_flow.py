@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import httpx
 
@@ -41,3 +41,19 @@ async def login_with_spotify(
 
 def query_of(url: str) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlsplit(url).query).items()}
+
+
+async def demo_login(http: httpx.AsyncClient, url: str, spotify_user: str) -> str:
+    """Log in "with Spotify" on a demo app served at ``url``; returns where it lands."""
+    started = await start_login(http, url)
+    assert started.status_code == 302, started.text
+    # The callback is the configured public URL's; this test's app listens elsewhere.
+    callback = urlsplit(await consent(http, started.headers["location"], spotify_user))
+    answer = await http.get(f"{url}{callback.path}?{callback.query}", follow_redirects=False)
+    assert answer.status_code == 302, answer.text
+    return urljoin(url + "/", answer.headers["location"])
+
+
+def login_code_of(landing: str) -> str:
+    """The login code in the fragment of a demo login's landing URL."""
+    return parse_qs(urlsplit(landing).fragment)["login_code"][0]

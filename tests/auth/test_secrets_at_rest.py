@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 
@@ -10,13 +11,16 @@ import pytest
 from sqlalchemy import select, text
 
 from graphql_api.app import create_app
-from graphql_api.auth.spotify_links import stored_tokens
+from graphql_api.auth.spotify_accounts import stored_tokens
 from graphql_api.db.base import Base
-from graphql_api.db.models import SpotifyAccount
+from graphql_api.db.models import SpotifyAccount, SpotifyLinkCode
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings
+from graphql_api.spotify.credentials import decrypt_token
 from spotify_emulator.testing import EmulatorHandle
-from tests.auth.spotify_flow import login_with_spotify
+from tests.auth.conftest import register
+from tests.auth.spotify_flow import consent, login_with_spotify
+from tests.support.graphql_client import GraphQLClient
 from tests.support.server import serve
 from tests.support.spotify import point_at_emulator
 
@@ -81,3 +85,22 @@ async def test_no_token_in_the_logs(
     assert caplog.records  # the login did log (uvicorn, httpx, sqlalchemy...)
     for secret in secrets:
         assert secret not in logged
+
+
+async def test_a_held_link_keeps_neither_its_code_nor_its_tokens_in_plaintext(
+    http: httpx.AsyncClient, spotify_app: str, resources: Resources
+) -> None:
+    gql = GraphQLClient(spotify_app, http)
+    me = gql.with_token((await register(gql))["accessToken"])
+    url = (await me.query("mutation { linkSpotify }"))["linkSpotify"]
+    held = await http.get(await consent(http, url, "alice"))
+    link_code = held.json()["linkCode"]
+    async with resources.sessionmaker() as session:
+        blob = await session.scalar(select(SpotifyLinkCode.identity_encrypted))
+    assert blob is not None
+    identity = json.loads(decrypt_token(resources.settings, blob))
+    secrets = [identity["access_token"], identity["refresh_token"], link_code]
+    dump = await _every_row(resources)
+    assert "ada@example.com" in dump  # the dump does read the rows
+    for secret in secrets:
+        assert secret not in dump

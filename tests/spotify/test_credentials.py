@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from pydantic import SecretStr
 
-from graphql_api.auth.spotify_links import load_link, save_link, stored_tokens
+from graphql_api.auth.spotify_accounts import load_link, save_link, stored_tokens
 from graphql_api.db.models import User
 from graphql_api.errors import Conflict, SpotifyRelinkRequired
 from graphql_api.resources import Resources

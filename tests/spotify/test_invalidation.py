@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from graphql_api.auth.spotify_links import save_link
+from graphql_api.auth.spotify_accounts import save_link
 from graphql_api.composition import api_services, open_app_resources, worker_services
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from graphql_api.auth.spotify_links import load_link, stored_tokens
+from graphql_api.auth.spotify_accounts import load_link, stored_tokens
 from graphql_api.composition import open_app_resources
 from graphql_api.errors import SpotifyRelinkRequired
 from graphql_api.resources import Resources

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from graphql_api.auth.spotify_links import save_link
+from graphql_api.auth.spotify_accounts import save_link
 from graphql_api.composition import open_app_resources
 from graphql_api.db.models import User
 from graphql_api.resources import Resources

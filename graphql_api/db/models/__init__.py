@@ -6,6 +6,7 @@ from graphql_api.db.models.auth import (
     LoginCode,
     OAuthState,
     RefreshToken,
+    SpotifyLinkCode,
 )
 from graphql_api.db.models.catalog import (
     Album,
@@ -61,6 +62,7 @@ __all__ = [
     "SnapshotStatus",
     "Song",
     "SpotifyAccount",
+    "SpotifyLinkCode",
     "SpotifyPlaylist",
     "User",
     "UserFollow",

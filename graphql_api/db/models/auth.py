@@ -1,4 +1,5 @@
-"""Authentication state: sessions and their refresh tokens, OAuth states, login codes, attempts.
+"""Authentication state: sessions and their refresh tokens, OAuth states, login and link codes,
+attempts.
 
 Every secret a client holds (refresh token, login code, OAuth state) is stored only as its
 SHA-256 hash: they are long random strings, so a fast hash suffices, and a leaked table
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from graphql_api.db.base import Base, CreatedAt, IntPK
@@ -42,7 +43,7 @@ class RefreshToken(Base):
     )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[CreatedAt]
-    expires_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
     spent_at: Mapped[dt.datetime | None]
 
 
@@ -85,6 +86,24 @@ class LoginAttempt(Base):
     __table_args__ = (Index("ix_login_attempts_key_created_at", "key", "created_at"),)
 
     id: Mapped[IntPK]
-    # "account:<email>" or "address:<ip>".
+    # "account:<email>" or "address:<ip>"; "login-start:<ip>" counts `/auth/spotify/login`.
     key: Mapped[str] = mapped_column(String(400))
+    # Indexed alone too: the prune job deletes by age across every key.
+    created_at: Mapped[CreatedAt] = mapped_column(index=True)
+
+
+class SpotifyLinkCode(Base):
+    """A Spotify authorization a user consented to, waiting for the account that started the
+    link to complete it with ``completeSpotifyLink`` (graphql_api/auth/spotify_link.py)."""
+
+    __tablename__ = "spotify_link_codes"
+
+    id: Mapped[IntPK]
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The account that asked for the link: the only one that may complete it.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The Spotify profile and tokens, encrypted like a link's tokens; emptied once spent.
+    identity_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[CreatedAt]
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+    used_at: Mapped[dt.datetime | None]

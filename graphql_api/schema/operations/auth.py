@@ -41,10 +41,22 @@ class AuthMutation:
         return await auth.logout(info.context)
 
     @strawberry.mutation(
-        description="The Spotify authorize URL that links Spotify to your account."
+        description=(
+            "The Spotify authorize URL that links Spotify to your account; its callback hands "
+            "back a link_code for completeSpotifyLink."
+        )
     )  # type: ignore[untyped-decorator]
     async def link_spotify(self, info: Info, redirect_to: str | None = None) -> str:
         return await auth.link_spotify(info.context, redirect_to)
+
+    @strawberry.mutation(
+        description=(
+            "Finish linking Spotify with the one-time link_code its callback handed back. "
+            "Only the account that called linkSpotify can."
+        )
+    )  # type: ignore[untyped-decorator]
+    async def complete_spotify_link(self, info: Info, code: str) -> User:
+        return User.from_row(await auth.complete_spotify_link(info.context, code))
 
     @strawberry.mutation(description="Forget your Spotify link and its tokens.")  # type: ignore[untyped-decorator]
     async def unlink_spotify(self, info: Info) -> User:

@@ -39,8 +39,27 @@
     subscriptionUrl: subscriptionURL.toString(),
   });
 
-  function MixtapeGraphiQL() {
-    const [query, setQuery] = React.useState(parameters.get("query") || EXAMPLE_QUERY);
+  function loggedInQuery(login) {
+    return `# Mixtape GraphiQL: logged in as ${login.displayName.replace(/\s+/g, " ")}
+#
+# The access token is in "Headers" below; it lasts about 15 minutes.
+# Log in again at /auth/spotify/login.
+
+{
+  viewer {
+    id
+    displayName
+    spotify { linked accountId }
+  }
+}
+`;
+  }
+
+  function MixtapeGraphiQL(props) {
+    const login = props.login;
+    const [query, setQuery] = React.useState(
+      parameters.get("query") || (login ? loggedInQuery(login) : EXAMPLE_QUERY),
+    );
     const [variables, setVariables] = React.useState(parameters.get("variables") || undefined);
     const explorerPlugin = React.useMemo(() => GraphiQLPluginExplorer.explorerPlugin(), []);
 
@@ -60,12 +79,17 @@
       },
       inputValueDeprecation: true,
       isHeadersEditorEnabled: true,
+      // After a demo login (login.js): the session's Authorization header.
+      headers: login ? login.headers : undefined,
       // Headers usually hold a bearer token: keep them out of localStorage.
       shouldPersistHeaders: false,
     });
   }
 
-  ReactDOM.createRoot(document.getElementById("graphiql")).render(
-    React.createElement(MixtapeGraphiQL),
-  );
+  // Rendered once login.js has traded a login code, if the page came with one.
+  (window.mixtapeLogin || Promise.resolve(null)).then((login) => {
+    ReactDOM.createRoot(document.getElementById("graphiql")).render(
+      React.createElement(MixtapeGraphiQL, { login: login }),
+    );
+  });
 })();
