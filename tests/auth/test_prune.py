@@ -122,6 +122,6 @@ async def test_expired_rows_go_and_live_rows_stay(resources: Resources, settings
 
 
 async def test_prune_auth_is_a_registered_cron_job() -> None:
-    from graphql_api.jobs.registry import cron_jobs
+    from graphql_api.composition import cron_jobs
 
     assert prune_auth in [job.coroutine for job in cron_jobs()]
