@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 
+from graphql_api.db.models import User
 from graphql_api.resources import Resources
 from spotify_emulator.testing import EmulatorHandle
 from tests.listening.conftest import login, playing, track
@@ -86,3 +88,26 @@ async def test_anonymous_subscribers_are_refused(client: GraphQLClient) -> None:
     assert message["id"] == op
     errors = message["payload"]["errors"] if message["type"] == "next" else message["payload"]
     assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_each_event_reads_the_user_as_stored_when_the_event_came(
+    listening_resources: Resources, emulator: EmulatorHandle, client: GraphQLClient
+) -> None:
+    # A websocket's context lives as long as the socket; its loaders must not answer the
+    # second event with the row the first event read.
+    await emulator.set_player("alice", None)
+    user_id = await linked_user(listening_resources, emulator, "alice")
+    gql = client.with_token(await login(listening_resources, user_id))
+    async with gql.websocket() as ws:
+        op = await ws.subscribe(SUBSCRIPTION)
+        first = await _next(ws, op)
+        assert first["user"] == {"displayName": "Alice"}
+        async with listening_resources.sessionmaker() as session:
+            await session.execute(
+                update(User).where(User.id == user_id).values(display_name="Alice Renamed")
+            )
+            await session.commit()
+        await emulator.set_player("alice", playing(track(4)))
+        second = await _next(ws, op)
+        assert second["change"] == "TRACK_CHANGED"
+        assert second["user"] == {"displayName": "Alice Renamed"}

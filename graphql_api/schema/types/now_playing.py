@@ -13,6 +13,7 @@ from graphql_api.db import models
 from graphql_api.listening.playback import Playback
 from graphql_api.listening.playback import PlayingItem as PlayingItemData
 from graphql_api.listening.queries import Page, PlayRecord, PollerHealth
+from graphql_api.schema.info import Info
 
 if TYPE_CHECKING:
     from graphql_api.schema.types.user import User
@@ -84,10 +85,13 @@ class NowPlaying:
     change: NowPlayingChange | None
 
     @strawberry.field(description="Whose playback this is.")  # type: ignore[untyped-decorator]
-    def user(self) -> UserRef:
+    async def user(self, info: Info) -> UserRef:
         from graphql_api.schema.types.user import User
 
-        return User.from_row(self.user_row)
+        # Through the loader, not the row the stream started with: each event of a
+        # subscription shows the user as they are now.
+        row = await info.context.loaders.user.load(self.user_id)
+        return User.from_row(row if row is not None else self.user_row)
 
     @classmethod
     def of(cls, user: models.User, playback: Playback | None, change: str | None = None) -> Self:
