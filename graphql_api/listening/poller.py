@@ -71,7 +71,8 @@ async def poll_user(resources: Resources, claim: Claim) -> PollOutcome:
     client = spotify_for(resources, claim.user_id)
     now = utcnow()
     try:
-        body = await client.get("me/player/currently-playing", {"additional_types": "episode"})
+        # /me/player rather than currently-playing: the same state plus the device.
+        body = await client.get("me/player", {"additional_types": "episode"})
         observed_at = utcnow()
         history: list[dict[str, Any]] = []
         gap = dt.timedelta(seconds=settings.poll_gap_seconds)

@@ -81,8 +81,17 @@ class NowPlaying:
     timestamp: float | None
     observed_at: dt.datetime | None
     context_uri: str | None
-    device_name: str | None
+    device: strawberry.Private[str | None]
     change: NowPlayingChange | None
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=(
+            "The name of the device playing (often a person's name): only the user "
+            "themselves sees it, null for everyone else."
+        )
+    )
+    def device_name(self, info: Info) -> str | None:
+        return self.device if info.context.viewer_id == self.user_id else None
 
     @strawberry.field(description="Whose playback this is.")  # type: ignore[untyped-decorator]
     async def user(self, info: Info) -> UserRef:
@@ -105,7 +114,7 @@ class NowPlaying:
                 timestamp=None,
                 observed_at=None,
                 context_uri=None,
-                device_name=None,
+                device=None,
                 change=None,
             )
         return cls(
@@ -117,7 +126,7 @@ class NowPlaying:
             timestamp=playback.observed_at.timestamp() * 1000,
             observed_at=playback.observed_at,
             context_uri=playback.context_uri,
-            device_name=playback.device_name,
+            device=playback.device_name,
             change=NowPlayingChange(change) if change else None,
         )
 
