@@ -9,7 +9,6 @@ from strawberry.relay import GlobalID
 
 from graphql_api.db import models
 from graphql_api.db.uow import UnitOfWork
-from graphql_api.errors import Forbidden, NotFound
 from graphql_api.events import PubSub
 from graphql_api.listening import queries, sharing
 from graphql_api.listening.events import (
@@ -31,19 +30,16 @@ from graphql_api.schema.types.now_playing import (
 )
 from graphql_api.schema.types.user import User
 
-NOT_SHARED = "This user does not share what they listen to with you."
-
 
 async def _visible_user(context: Context, user_id: GlobalID | None) -> models.User:
-    """The user whose playback is asked for, once the viewer may see it."""
+    """The user whose playback is asked for, once the viewer may see it. A user who does
+    not share with the viewer answers exactly as an unknown id does."""
     viewer_id = context.require_viewer()
     target = viewer_id if user_id is None else decode_global_id(user_id, "User")
     async with context.read() as session:
         user = await session.get(models.User, target)
-        if user is None:
-            raise NotFound("No such user.")
-        if not await sharing.can_view(session, viewer_id, target):
-            raise Forbidden(NOT_SHARED)
+        if user is None or not await sharing.can_view(session, viewer_id, target):
+            raise sharing.unknown_user()
     return user
 
 

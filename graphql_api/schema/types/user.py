@@ -12,6 +12,7 @@ from strawberry import relay
 from graphql_api.db import models
 from graphql_api.resolvers.library_viewer import resolve_library, resolve_library_snapshots
 from graphql_api.resolvers.listening_viewer import (
+    profile_visible,
     resolve_listening_history,
     resolve_poller,
     sharing_of,
@@ -33,9 +34,23 @@ class User(relay.Node):
     """A Mixtape user."""
 
     id: relay.NodeID[int]
-    display_name: str
-    created_at: dt.datetime
     row: strawberry.Private[models.User]
+
+    # The profile: as visible as what the user plays (graphql_api/listening/sharing.py).
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=(
+            "The user's display name; null unless they share what they play with you "
+            "(yourself, EVERYONE, or FOLLOWERS and you follow them)."
+        )
+    )
+    async def display_name(self, info: Info) -> str | None:
+        return self.row.display_name if await profile_visible(info, self.row) else None
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="When the account was created; visible as displayName is."
+    )
+    async def created_at(self, info: Info) -> dt.datetime | None:
+        return self.row.created_at if await profile_visible(info, self.row) else None
 
     # mypy's strawberry plugin loses the types of a field decorator called with arguments.
     @strawberry.field(description="A local account's email address; only its owner sees it.")  # type: ignore[untyped-decorator]
@@ -83,7 +98,7 @@ class User(relay.Node):
 
     @classmethod
     def from_row(cls, row: models.User) -> Self:
-        return cls(id=row.id, display_name=row.display_name, created_at=row.created_at, row=row)
+        return cls(id=row.id, row=row)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
