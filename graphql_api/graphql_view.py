@@ -22,7 +22,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from strawberry.types.unset import UnsetType
 
 from graphql_api.auth.requests import viewer_of, viewer_of_connection_params
-from graphql_api.auth.session_watch import until_session_ends
+from graphql_api.auth.session_watch import current_viewer, until_session_ends
 from graphql_api.errors import Unauthenticated
 from graphql_api.graphiql import render_graphiql
 from graphql_api.schema.context import Context
@@ -77,14 +77,11 @@ class RecheckingTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None])
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         context = self.context
         if self.connection_acknowledged and context.viewer_id is not None:
-            try:
-                viewer = await viewer_of_connection_params(
-                    context.resources, context.connection_params
-                )
-            except Unauthenticated:
-                viewer = None
-            if viewer is None or viewer.user_id != context.viewer_id:
-                await self.websocket.close(code=4403, reason="Forbidden")
+            viewer = await current_viewer(
+                context.resources, context.connection_params, context.viewer_id
+            )
+            if isinstance(viewer, str):
+                await self.websocket.close(code=4403, reason=f"Forbidden: {viewer}")
                 return
         await super().handle_subscribe(message)
 
