@@ -1,14 +1,11 @@
-"""Listening fields of the User type, visible to the user themselves only, and who may see
-the user's profile."""
+"""Listening fields of the User type, visible to the user themselves only."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from graphql_api.db import models
 from graphql_api.errors import Forbidden
 from graphql_api.listening import queries
-from graphql_api.listening.sharing import shares_with
 from graphql_api.schema.info import Info
 from graphql_api.schema.types.now_playing import (
     NowPlayingPoller,
@@ -54,14 +51,3 @@ def sharing_of(info: Info, user_id: int, level: str) -> NowPlayingSharing | None
     if info.context.viewer_id != user_id:
         return None
     return NowPlayingSharing(level)
-
-
-async def profile_visible(info: Info, user: models.User) -> bool:
-    """Whether the viewer may see ``user``'s profile: as what they play (a follow is
-    looked up only when the sharing level depends on it, batched per request)."""
-    viewer_id = info.context.viewer_id
-    level = user.now_playing_sharing
-    follows = False
-    if viewer_id is not None and viewer_id != user.id and level is models.SharingLevel.FOLLOWERS:
-        follows = await info.context.loaders.follows.load((viewer_id, user.id))
-    return shares_with(level, is_owner=viewer_id == user.id, follows=follows)

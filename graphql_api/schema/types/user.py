@@ -10,9 +10,9 @@ import strawberry
 from strawberry import relay
 
 from graphql_api.db import models
+from graphql_api.listening.sharing import shares_with
 from graphql_api.resolvers.library_viewer import resolve_library, resolve_library_snapshots
 from graphql_api.resolvers.listening_viewer import (
-    profile_visible,
     resolve_listening_history,
     resolve_poller,
     sharing_of,
@@ -118,3 +118,14 @@ class User(relay.Node):
 def _visible(context: Context, row: models.User) -> bool:
     # Until users can share with one another, a user sees only themselves.
     return context.viewer_id == row.id
+
+
+async def profile_visible(info: Info, user: models.User) -> bool:
+    """Whether the viewer may see ``user``'s profile: as what they play (a follow is
+    looked up only when the sharing level depends on it, batched per request)."""
+    viewer_id = info.context.viewer_id
+    level = user.now_playing_sharing
+    follows = False
+    if viewer_id is not None and viewer_id != user.id and level is models.SharingLevel.FOLLOWERS:
+        follows = await info.context.loaders.follows.load((viewer_id, user.id))
+    return shares_with(level, is_owner=viewer_id == user.id, follows=follows)
