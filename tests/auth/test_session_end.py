@@ -110,9 +110,20 @@ async def test_an_access_token_expiring_while_connected_closes_its_subscription_
     assert dt.datetime.now(dt.UTC) >= expires_at
 
 
+async def _logout(client: GraphQLClient, ada: dict[str, Any]) -> None:
+    await client.with_token(ada["accessToken"]).query("mutation { logout }")
+
+
+async def _reuse_refresh_token(client: GraphQLClient, ada: dict[str, Any]) -> None:
+    await client.query(REFRESH, {"token": ada["refreshToken"]})
+    reused = await client.execute(REFRESH, {"token": ada["refreshToken"]})
+    assert reused["errors"][0]["extensions"]["reason"] == "TOKEN_REUSED"
+
+
 @pytest.mark.redis
-async def test_logout_on_one_api_process_closes_the_socket_open_on_another(
-    settings: Settings, redis_url: str, http: httpx.AsyncClient
+@pytest.mark.parametrize("end", [_logout, _reuse_refresh_token], ids=["logout", "reuse"])
+async def test_a_session_ended_on_one_api_process_closes_its_socket_open_on_another(
+    settings: Settings, redis_url: str, http: httpx.AsyncClient, end: Any
 ) -> None:
     production = settings.model_copy(update={"redis_url": redis_url})
     async with serve(create_app(production)) as first, serve(create_app(production)) as second:
@@ -120,5 +131,5 @@ async def test_logout_on_one_api_process_closes_the_socket_open_on_another(
         ada = await register(one)
         async with GraphQLClient(second, http, ada["accessToken"]).websocket() as ws:
             await _streaming(ws)
-            await one.with_token(ada["accessToken"]).query("mutation { logout }")
+            await end(one, ada)
             assert await _close_code(ws) == 4403
