@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -12,10 +15,14 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    SubscribeMessage,
+)
 from strawberry.types.unset import UnsetType
 
 from graphql_api.auth.requests import viewer_of, viewer_of_connection_params
+from graphql_api.auth.session_watch import current_viewer, until_session_ends
 from graphql_api.errors import Unauthenticated
 from graphql_api.graphiql import render_graphiql
 from graphql_api.resolvers.context import Context
@@ -30,19 +37,51 @@ class RecheckingTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None])
     expired token must reach connections already open. An operation of a connection whose
     authorization no longer holds closes it with 4403, as at ``connection_init``; the client
     reconnects with a fresh token.
+
+    Between subscribes, a watcher per authenticated connection closes it the same way as
+    soon as its session ends anywhere or its access token expires
+    (``graphql_api/auth/session_watch.py``).
     """
+
+    _session_watch: asyncio.Task[None] | None = None
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        await super().handle_connection_init(message)
+        user_id = self.context.viewer_id
+        if self.connection_acknowledged and user_id is not None and self._session_watch is None:
+            self._session_watch = asyncio.create_task(self._close_when_session_ends(user_id))
+
+    async def _close_when_session_ends(self, user_id: int) -> None:
+        context = self.context
+        try:
+            reason = await until_session_ends(context.resources, context.connection_params, user_id)
+        except Exception:
+            # Without its watcher a connection could outlive its session: end it.
+            self.task_logger.exception("session watcher failed")
+            code, text = 1011, "Session check failed"
+        else:
+            code, text = 4403, f"Forbidden: {reason}"
+        # Stop the operations first: none may send another event, nor fail sending it.
+        for operation_id in list(self.operations):
+            await self.cleanup_operation(operation_id)
+        with contextlib.suppress(RuntimeError):  # the socket closed meanwhile
+            await self.websocket.close(code=code, reason=text)
+
+    async def shutdown(self) -> None:
+        if self._session_watch is not None:
+            self._session_watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._session_watch
+        await super().shutdown()
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         context = self.context
         if self.connection_acknowledged and context.viewer_id is not None:
-            try:
-                viewer = await viewer_of_connection_params(
-                    context.resources, context.connection_params
-                )
-            except Unauthenticated:
-                viewer = None
-            if viewer is None or viewer.user_id != context.viewer_id:
-                await self.websocket.close(code=4403, reason="Forbidden")
+            viewer = await current_viewer(
+                context.resources, context.connection_params, context.viewer_id
+            )
+            if isinstance(viewer, str):
+                await self.websocket.close(code=4403, reason=f"Forbidden: {viewer}")
                 return
         await super().handle_subscribe(message)
 

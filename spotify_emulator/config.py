@@ -38,6 +38,9 @@ class EmulatorConfig:
     fault_slow_s: float = 5.0
     code_ttl: int = 600
     refresh_token_ttl: int = 180 * 24 * 3600
+    # Answer 401 to every Web API call while the token endpoint still refreshes: Spotify
+    # rejecting a token it has just issued (a client must not retry that forever).
+    reject_access_tokens: bool = False
 
     def allows_redirect_uri(self, uri: str) -> bool:
         """Whether `/authorize` accepts `uri`, following Spotify's current rules."""
@@ -77,6 +80,7 @@ KNOB_TYPES: dict[str, tuple[type, ...]] = {
     "fault_slow_s": (int, float),
     "code_ttl": (int,),
     "refresh_token_ttl": (int,),
+    "reject_access_tokens": (bool,),
 }
 
 

@@ -8,6 +8,7 @@ viewer: a client with a stale token must learn that it has to refresh.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -24,10 +25,12 @@ from graphql_api.state import app_state
 
 @dataclass(frozen=True)
 class Viewer:
-    """An authenticated caller: the user, and the session their access token belongs to."""
+    """An authenticated caller: the user, the session their access token belongs to, and
+    when that token expires."""
 
     user_id: int
     session_id: int
+    expires_at: dt.datetime
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -48,7 +51,7 @@ async def authenticate(resources: Resources, token: str) -> Viewer:
         user_id = await active_session_user(session, claims.session_id)
     if user_id is None or user_id != claims.user_id:
         raise Unauthenticated("The session has ended.", reason="SESSION_REVOKED")
-    return Viewer(user_id=user_id, session_id=claims.session_id)
+    return Viewer(user_id=user_id, session_id=claims.session_id, expires_at=claims.expires_at)
 
 
 async def viewer_of(connection: HTTPConnection) -> Viewer | None:

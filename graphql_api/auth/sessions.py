@@ -16,9 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from graphql_api.auth.jwt import issue_access_token
 from graphql_api.auth.outcome import Outcome
 from graphql_api.auth.secrets import new_token, token_hash
+from graphql_api.auth.session_end import announce_session_ended
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import AuthSession, RefreshToken
+from graphql_api.db.uow import UnitOfWork
 from graphql_api.errors import Unauthenticated
+from graphql_api.events import PubSub
 from graphql_api.settings import Settings
 
 
@@ -44,9 +47,10 @@ async def start_session(
 
 
 async def refresh_session(
-    session: AsyncSession, settings: Settings, refresh_token: str
+    uow: UnitOfWork, settings: Settings, pubsub: PubSub, refresh_token: str
 ) -> Outcome[IssuedSession]:
     """Spend ``refresh_token`` for a new pair; a reused token revokes its whole session."""
+    session = uow.session
     now = utcnow()
     found = (
         await session.execute(
@@ -67,7 +71,9 @@ async def refresh_session(
         .values(spent_at=now)
     )
     if spent.rowcount != 1:  # type: ignore[attr-defined]
-        await revoke_session(session, family.id, reason="refresh_token_reuse")
+        await revoke_session(
+            uow, pubsub, user_id=family.user_id, session_id=family.id, reason="refresh_token_reuse"
+        )
         return Outcome.fail(
             Unauthenticated(
                 "This refresh token was already used; the session has been ended.",
@@ -80,13 +86,17 @@ async def refresh_session(
     return Outcome.ok(await _issue(session, settings, family, now))
 
 
-async def revoke_session(session: AsyncSession, session_id: int, *, reason: str) -> None:
-    """End the session: its refresh tokens and access tokens stop working at once."""
-    await session.execute(
+async def revoke_session(
+    uow: UnitOfWork, pubsub: PubSub, *, user_id: int, session_id: int, reason: str
+) -> None:
+    """End the session: its refresh tokens and access tokens stop working at once, and
+    once committed, its open websockets on every process close."""
+    await uow.session.execute(
         update(AuthSession)
         .where(AuthSession.id == session_id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=utcnow(), revoked_reason=reason)
     )
+    announce_session_ended(uow, pubsub, user_id, session_id)
 
 
 async def active_session_user(session: AsyncSession, session_id: int) -> int | None:

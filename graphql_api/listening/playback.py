@@ -1,4 +1,4 @@
-"""A user's playback state as Mixtape keeps it, parsed from Spotify's currently-playing."""
+"""A user's playback state as Mixtape keeps it, parsed from Spotify's ``/me/player``."""
 
 from __future__ import annotations
 
@@ -106,16 +106,18 @@ def parse_item(item: Json | None) -> PlayingItem | None:
 
 
 def parse_currently_playing(body: Json | None, observed_at: dt.datetime) -> Playback:
-    """A :class:`Playback` from a currently-playing body (None = Spotify's 204).
+    """A :class:`Playback` from a ``/me/player`` (or currently-playing) body (None =
+    Spotify's 204).
 
     Progress is taken as of ``observed_at`` (when Mixtape got the answer): Spotify's
-    own ``timestamp`` is when the state last changed, not when progress was read.
+    own ``timestamp`` is when the state last changed, not when progress was read. A
+    private session is nothing playing, as currently-playing answers it.
     """
-    if body is None:
+    device = (body or {}).get("device") or {}
+    if body is None or device.get("is_private_session"):
         return Playback(observed_at=observed_at)
     item = parse_item(body.get("item"))
     context = body.get("context") or {}
-    device = body.get("device") or {}
     return Playback(
         observed_at=observed_at,
         item=item,

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import update
 
 from graphql_api.db.base import utcnow
-from graphql_api.db.models import Poller
+from graphql_api.db.models import Poller, SpotifyAccount
 from graphql_api.db.uow import unit_of_work
 from graphql_api.errors import RateLimited, SpotifyRelinkRequired
 from graphql_api.listening.catalog import ensure_song
@@ -70,7 +70,8 @@ async def poll_user(resources: Resources, claim: Claim) -> PollOutcome:
     client = resources.spotify.client_for(claim.user_id)
     now = utcnow()
     try:
-        body = await client.get("me/player/currently-playing", {"additional_types": "episode"})
+        # /me/player rather than currently-playing: the same state plus the device.
+        body = await client.get("me/player", {"additional_types": "episode"})
         observed_at = utcnow()
         history: list[dict[str, Any]] = []
         gap = dt.timedelta(seconds=settings.poll_gap_seconds)
@@ -81,6 +82,9 @@ async def poll_user(resources: Resources, claim: Claim) -> PollOutcome:
             page = await client.get("me/player/recently-played", params)
             history = list((page or {}).get("items") or [])
     except SpotifyRelinkRequired as exc:
+        # Not every such failure has marked the link (a 401 just after a successful
+        # refresh; tokens no configured key decrypts): mark it here, or the user stays
+        # due and is claimed again at every tick.
         await _failed(resources, claim, str(exc), None, stopped=RELINK_REQUIRED)
         return PollOutcome(error=str(exc))
     except RateLimited as exc:
@@ -181,3 +185,13 @@ async def _failed(
         await uow.session.execute(
             update(Poller).where(Poller.user_id == claim.user_id).values(**values)
         )
+        if stopped == RELINK_REQUIRED:
+            # The scheduler claims no link that needs relinking; relinking clears the mark.
+            await uow.session.execute(
+                update(SpotifyAccount)
+                .where(SpotifyAccount.user_id == claim.user_id)
+                .values(needs_relink=True)
+            )
+    if stopped == RELINK_REQUIRED:
+        # Nor may this process go on calling Spotify with the token it has cached.
+        resources.spotify.tokens.forget(claim.user_id)

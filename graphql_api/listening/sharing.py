@@ -1,4 +1,9 @@
-"""Who may see what a user plays: their sharing level, and who follows whom."""
+"""Who may see what a user plays, and their profile: their sharing level, and who follows whom.
+
+Nothing here tells a user who exists: an unknown id and a user who does not share with the
+viewer get the same answer (:data:`UNKNOWN_USER`), and a user's profile (display name,
+creation date) is shown only to those who may see what they play.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,22 @@ from sqlalchemy.sql import ColumnElement
 
 from graphql_api.db.models import SharingLevel, User, UserFollow
 from graphql_api.errors import BadUserInput, NotFound
+
+# One message for "no such user" and "not visible to you", so neither tells the other apart.
+UNKNOWN_USER = "No such user, or they do not share with you."
+
+
+def unknown_user() -> NotFound:
+    """The one error for a user who does not exist or whom the viewer may not see."""
+    return NotFound(UNKNOWN_USER)
+
+
+def shares_with(level: SharingLevel, *, is_owner: bool, follows: bool) -> bool:
+    """Whether a user at sharing ``level`` shares with a viewer (themselves, or one who
+    follows them or not). :func:`visible_to` is the same rule in SQL."""
+    return (
+        is_owner or level is SharingLevel.EVERYONE or (level is SharingLevel.FOLLOWERS and follows)
+    )
 
 
 def visible_to(viewer_id: int) -> ColumnElement[bool]:
@@ -36,13 +57,27 @@ async def is_following(session: AsyncSession, follower_id: int, followee_id: int
     return row is not None
 
 
+async def _reachable(session: AsyncSession, viewer_id: int, user_id: int) -> User | None:
+    """``user_id`` when the viewer may follow or unfollow them: they take followers
+    (``FOLLOWERS`` or ``EVERYONE``), or the viewer follows them already."""
+    user = await session.get(User, user_id)
+    if user is None:
+        return None
+    if user.now_playing_sharing is not SharingLevel.NOBODY:
+        return user
+    return user if await is_following(session, viewer_id, user_id) else None
+
+
 async def follow(session: AsyncSession, follower_id: int, followee_id: int) -> User:
-    """``follower_id`` follows ``followee_id`` (idempotent); returns the followee."""
+    """``follower_id`` follows ``followee_id`` (idempotent); returns the followee.
+
+    A user who shares with nobody cannot be followed, and answers as an unknown id does.
+    """
     if follower_id == followee_id:
         raise BadUserInput("You cannot follow yourself.")
-    followee = await session.get(User, followee_id)
+    followee = await _reachable(session, follower_id, followee_id)
     if followee is None:
-        raise NotFound("No such user.")
+        raise unknown_user()
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     await session.execute(
         insert(UserFollow)
@@ -54,9 +89,9 @@ async def follow(session: AsyncSession, follower_id: int, followee_id: int) -> U
 
 async def unfollow(session: AsyncSession, follower_id: int, followee_id: int) -> User:
     """Stop following (idempotent); returns the user no longer followed."""
-    followee = await session.get(User, followee_id)
+    followee = await _reachable(session, follower_id, followee_id)
     if followee is None:
-        raise NotFound("No such user.")
+        raise unknown_user()
     await session.execute(
         delete(UserFollow).where(
             UserFollow.follower_id == follower_id, UserFollow.followee_id == followee_id

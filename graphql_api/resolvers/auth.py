@@ -14,6 +14,7 @@ from starlette.requests import Request
 
 from graphql_api.auth import accounts, local, spotify_link, spotify_login
 from graphql_api.auth.login_codes import exchange_login_code
+from graphql_api.auth.session_end import announce_session_ended
 from graphql_api.auth.sessions import IssuedSession, refresh_session, revoke_session
 from graphql_api.auth.spotify_login import callback_uri
 from graphql_api.db import models
@@ -77,7 +78,9 @@ async def login(context: Context, email: str, password: str) -> SignedIn:
 async def refresh(context: Context, refresh_token: str) -> SignedIn:
     """Trade a refresh token for a new pair."""
     async with context.unit_of_work() as uow:
-        outcome = await refresh_session(uow.session, context.resources.settings, refresh_token)
+        outcome = await refresh_session(
+            uow, context.resources.settings, context.resources.pubsub, refresh_token
+        )
     return await _signed_in(context, outcome.unwrap())
 
 
@@ -90,11 +93,13 @@ async def exchange_code(context: Context, code: str) -> SignedIn:
 
 async def logout(context: Context) -> bool:
     """End the session of the access token in use."""
-    context.require_viewer()
+    user_id = context.require_viewer()
     session_id = context.viewer_session_id
     assert session_id is not None
     async with context.unit_of_work() as uow:
-        await revoke_session(uow.session, session_id, reason="logout")
+        await revoke_session(
+            uow, context.resources.pubsub, user_id=user_id, session_id=session_id, reason="logout"
+        )
     return True
 
 
@@ -149,6 +154,8 @@ async def delete_account(context: Context) -> bool:
     async with context.unit_of_work() as uow:
         await accounts.delete_account(uow.session, user_id)
         uow.after_commit(_forget_tokens(context, user_id))
+        # Its sessions went with it (ON DELETE CASCADE): close their websockets too.
+        announce_session_ended(uow, context.resources.pubsub, user_id, None)
     return True
 
 

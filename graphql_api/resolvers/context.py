@@ -37,6 +37,12 @@ class Context:
     def __post_init__(self) -> None:
         # New loaders for every request: a loader caches, and a cache shared
         # between requests would leak one viewer's data to another.
+        self.renew_loaders()
+
+    def renew_loaders(self) -> None:
+        """Start over with empty loaders. A websocket's context lives as long as the
+        socket: each subscription event renews them (``schema/subscriptions.py``), so an
+        event reads fresh rows and the caches do not grow for hours."""
         self.loaders = Loaders(self.resources.sessionmaker)
 
     def require_viewer(self) -> int:

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from graphql_api.db import models
 from graphql_api.db.uow import UnitOfWork
-from graphql_api.errors import Forbidden, NotFound
 from graphql_api.events import PubSub
 from graphql_api.kit.pagination import Page
 from graphql_api.listening import queries, sharing
@@ -25,8 +24,6 @@ from graphql_api.listening.playback import Playback
 from graphql_api.listening.store import load_playback, playback_of
 from graphql_api.resolvers.context import Context
 
-NOT_SHARED = "This user does not share what they listen to with you."
-
 
 @dataclass(frozen=True)
 class Watched:
@@ -38,15 +35,14 @@ class Watched:
 
 
 async def _visible_user(context: Context, user_id: int | None) -> models.User:
-    """The user whose playback is asked for (default: the viewer), once the viewer may see it."""
+    """The user whose playback is asked for (default: the viewer), once the viewer may see
+    it. A user who does not share with the viewer answers exactly as an unknown id does."""
     viewer_id = context.require_viewer()
     target = viewer_id if user_id is None else user_id
     async with context.read() as session:
         user = await session.get(models.User, target)
-        if user is None:
-            raise NotFound("No such user.")
-        if not await sharing.can_view(session, viewer_id, target):
-            raise Forbidden(NOT_SHARED)
+        if user is None or not await sharing.can_view(session, viewer_id, target):
+            raise sharing.unknown_user()
     return user
 
 

@@ -17,6 +17,7 @@ from strawberry.types import ExecutionContext
 
 from graphql_api.schema.errors import ErrorPolicy, code_of
 from graphql_api.schema.root import Mutation, Query, Subscription
+from graphql_api.schema.subscriptions import resolve_events_with_fresh_loaders
 from graphql_api.settings import get_settings
 
 log = logging.getLogger("graphql_api.schema")
@@ -47,7 +48,7 @@ def build_schema(
 ) -> MixtapeSchema:
     """Build the schema with Mixtape's extensions; limits default to the settings'."""
     settings = get_settings()
-    return MixtapeSchema(
+    built = MixtapeSchema(
         query=query,
         mutation=mutation,
         subscription=subscription,
@@ -61,6 +62,8 @@ def build_schema(
             partial(MaxAliasesLimiter, max_alias_count=max_aliases or settings.graphql_max_aliases),
         ],
     )
+    resolve_events_with_fresh_loaders(built)
+    return built
 
 
 schema = build_schema()

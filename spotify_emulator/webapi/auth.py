@@ -34,6 +34,8 @@ def current_user(request: Request, *any_of_scopes: str) -> UserRecord:
     token = bearer_token(request.headers.get("authorization"))
     if token is None:
         raise ApiError(401, "No token provided")
+    if state.config.reject_access_tokens:
+        raise ApiError(401, "Invalid access token")
     grant = state.tokens.access_token(token)
     if grant is None:
         if token in state.tokens.access:

@@ -18,7 +18,7 @@ from tests.listening.test_subscription import SUBSCRIPTION
 from tests.support.graphql_client import GraphQLClient, WebSocketSession
 from tests.support.spotify import linked_user
 
-CURRENTLY_PLAYING = "GET /v1/me/player/currently-playing"
+PLAYER = "GET /v1/me/player"
 
 
 @pytest.fixture
@@ -39,8 +39,7 @@ async def _alice_calls(emulator: EmulatorHandle) -> int:
     return sum(
         1
         for request in stats["requests"]
-        if request["user"] == "alice"
-        and f"{request['method']} {request['route']}" == CURRENTLY_PLAYING
+        if request["user"] == "alice" and f"{request['method']} {request['route']}" == PLAYER
     )
 
 

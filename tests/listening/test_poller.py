@@ -5,15 +5,21 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 
+import httpx
+from pydantic import SecretStr
 from sqlalchemy import select
 
+from graphql_api.app import create_app
 from graphql_api.db.models import NowPlaying, Play, Poller, SpotifyAccount
 from graphql_api.listening.events import NowPlayingEvent, channel
 from graphql_api.listening.poller import RELINK_REQUIRED, poll_user
+from graphql_api.listening.queries import poller_health
 from graphql_api.listening.scheduler import Claim, claim_due, ensure_pollers
-from graphql_api.resources import Resources
+from graphql_api.resources import Resources, open_resources
 from spotify_emulator.testing import EmulatorHandle
-from tests.listening.conftest import playing, track
+from tests.listening.conftest import login, playing, track
+from tests.support.graphql_client import GraphQLClient
+from tests.support.server import serve
 from tests.support.spotify import linked_user
 
 LEASE = dt.timedelta(seconds=10)
@@ -150,3 +156,55 @@ async def test_a_stale_reading_never_overwrites_a_newer_one(
     assert state is not None
     assert state.item is not None
     assert state.item["name"] == "Song 1"
+
+
+POLLER_HEALTH = """{ viewer {
+  spotify { needsRelink }
+  nowPlayingPoller { stoppedReason lastError nextPollAt }
+} }"""
+
+
+async def test_a_401_just_after_a_successful_refresh_marks_the_link_and_stops_polling(
+    listening_resources: Resources, emulator: EmulatorHandle
+) -> None:
+    resources = listening_resources
+    user_id = await linked_user(resources, emulator, "alice")
+    await ensure_pollers(resources.sessionmaker)
+    await emulator.configure(reject_access_tokens=True)
+    outcome = await poll_user(resources, await _claim(resources, user_id))
+    # The refresh succeeded; Spotify rejected the token it had just issued.
+    assert resources.spotify.tokens.refreshes == 1
+    assert outcome.error == "Spotify rejected the refreshed access token"
+    assert await claim_due(resources.sessionmaker, limit=10, lease=LEASE) == []
+    async with resources.sessionmaker() as session:
+        health = await poller_health(session, resources.settings, user_id)
+    assert health.stopped_reason == "SPOTIFY_RELINK_REQUIRED"
+    assert health.last_error == "Spotify rejected the refreshed access token"
+    assert health.next_poll_at is None
+
+
+async def test_tokens_no_configured_key_decrypts_mark_the_link_and_show_why_in_the_health(
+    listening_resources: Resources,
+    emulator: EmulatorHandle,
+    http: httpx.AsyncClient,
+) -> None:
+    user_id = await linked_user(listening_resources, emulator, "alice")
+    await ensure_pollers(listening_resources.sessionmaker)
+    # MIXTAPE_SECRET_KEY rotated without the old key in MIXTAPE_PREVIOUS_SECRET_KEYS.
+    rotated = listening_resources.settings.model_copy(
+        update={"secret_key": SecretStr("a-new-secret-key-" + "x" * 32), "poll_enabled": False}
+    )
+    async with open_resources(rotated) as resources:
+        outcome = await poll_user(resources, await _claim(resources, user_id))
+        assert outcome.error is not None
+        assert "cannot be read" in outcome.error
+        assert await claim_due(resources.sessionmaker, limit=10, lease=LEASE) == []
+        token = await login(resources, user_id)
+    async with serve(create_app(rotated)) as url:
+        viewer = (await GraphQLClient(url, http, token).query(POLLER_HEALTH))["viewer"]
+    assert viewer["spotify"] == {"needsRelink": True}
+    assert viewer["nowPlayingPoller"] == {
+        "stoppedReason": "SPOTIFY_RELINK_REQUIRED",
+        "lastError": outcome.error,
+        "nextPollAt": None,
+    }

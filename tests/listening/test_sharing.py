@@ -56,7 +56,7 @@ async def _as(gql: GraphQLClient, resources: Resources, user_id: int) -> GraphQL
 
 async def _can_see(gql: GraphQLClient, owner: int) -> bool:
     body = await gql.execute(QUERY, {"id": global_id(owner)})
-    assert code(body) in (None, "FORBIDDEN"), body
+    assert code(body) in (None, "NOT_FOUND"), body
     async with gql.websocket() as ws:
         op = await ws.subscribe(SUBSCRIBE, {"id": global_id(owner)})
         message = await ws.receive()
@@ -79,6 +79,8 @@ async def test_each_level_against_a_stranger_a_follower_and_the_user(
     await _playing(resources, owner_id, "Tune")
     owner = await _as(gql, resources, owner_id)
     fan = await _as(gql, resources, follower_id)
+    # Only a user who takes followers can be followed; the level changes afterwards.
+    await owner.query(SHARE, {"level": "FOLLOWERS"})
     await fan.query(FOLLOW, {"id": global_id(owner_id)})
     shared = await owner.query(SHARE, {"level": level})
     assert shared["setNowPlayingSharing"]["nowPlayingSharing"] == level
@@ -150,11 +152,11 @@ async def test_listening_now_lists_only_who_the_viewer_may_see(
 
 
 async def _stream_refused(ws: Any, op: str) -> bool:
-    """Whether the open subscription ``op`` now ends with FORBIDDEN."""
+    """Whether the open subscription ``op`` now ends with NOT_FOUND (as for an unknown user)."""
     message = await ws.receive(timeout=15)
     assert message.get("id") == op, message
     errors = message["payload"]["errors"] if message["type"] in ("next", "error") else []
-    return bool(errors) and errors[0]["extensions"]["code"] == "FORBIDDEN"
+    return bool(errors) and errors[0]["extensions"]["code"] == "NOT_FOUND"
 
 
 async def test_an_open_stream_ends_when_sharing_is_taken_back(
@@ -188,3 +190,65 @@ async def test_an_open_stream_ends_on_unfollow_when_shared_with_followers(
         await ws.next_payload(op)
         await fan.query(UNFOLLOW, {"id": global_id(owner_id)})
         assert await _stream_refused(ws, op)
+
+
+PROFILE = "query($id: ID) { nowPlaying(userId: $id) { user { displayName createdAt } } }"
+FOLLOW_PROFILE = "mutation($id: ID!) { followUser(id: $id) { displayName createdAt } }"
+UNFOLLOW_PROFILE = "mutation($id: ID!) { unfollowUser(id: $id) { displayName createdAt } }"
+MISSING = global_id(10_000)
+
+
+async def _refusal(client: GraphQLClient, operation: str, user: str) -> dict[str, Any]:
+    """The error of an operation on ``user``, without where in the query it arose."""
+    body = await client.execute(operation, {"id": user})
+    assert body.get("errors"), body
+    (error,) = body["errors"]
+    return {"message": error["message"], "extensions": error["extensions"]}
+
+
+async def _profile(client: GraphQLClient, operation: str, user: str) -> dict[str, Any]:
+    data = await client.query(operation, {"id": user})
+    profile: dict[str, Any] = next(iter(data.values()))
+    return profile.get("user", profile)
+
+
+async def test_who_exists_is_told_to_nobody_and_a_profile_only_as_its_sharing_allows(
+    resources: Resources, gql: GraphQLClient
+) -> None:
+    owner_id = await plain_user(resources, "Owner")
+    hermit_id = await plain_user(resources, "Hermit")  # shares with nobody (the default)
+    owner = await _as(gql, resources, owner_id)
+    fan = await _as(gql, resources, await plain_user(resources, "Fan"))
+    stranger = await _as(gql, resources, await plain_user(resources, "Stranger"))
+    await owner.query(SHARE, {"level": "FOLLOWERS"})
+    await fan.query(FOLLOW, {"id": global_id(owner_id)})
+    owner_gid, hermit_gid = global_id(owner_id), global_id(hermit_id)
+
+    # Missing, for everyone: one answer, which hidden users give too.
+    missing = await _refusal(stranger, PROFILE, MISSING)
+    assert missing["extensions"]["code"] == "NOT_FOUND"
+    for viewer in (owner, fan, stranger):
+        assert await _refusal(viewer, PROFILE, MISSING) == missing
+        assert await _refusal(viewer, FOLLOW_PROFILE, MISSING) == missing
+        assert await _refusal(viewer, UNFOLLOW_PROFILE, MISSING) == missing
+    for viewer in (owner, fan, stranger):
+        assert await _refusal(viewer, PROFILE, hermit_gid) == missing
+        assert await _refusal(viewer, FOLLOW_PROFILE, hermit_gid) == missing
+    assert await _refusal(stranger, PROFILE, owner_gid) == missing
+
+    # Existing, as the owner and a follower: the profile.
+    for viewer in (owner, fan):
+        profile = await _profile(viewer, PROFILE, owner_gid)
+        assert profile["displayName"] == "Owner"
+        assert profile["createdAt"] is not None
+    assert (await _refusal(owner, FOLLOW_PROFILE, owner_gid))["extensions"]["code"] == (
+        "BAD_USER_INPUT"
+    )
+
+    # A stranger may follow a user who takes followers, and so becomes a follower.
+    assert (await _profile(stranger, FOLLOW_PROFILE, owner_gid))["displayName"] == "Owner"
+    # Sharing taken back: followers see no profile any more, not even in a mutation's answer.
+    await owner.query(SHARE, {"level": "NOBODY"})
+    assert await _refusal(fan, PROFILE, owner_gid) == missing
+    hidden = await _profile(fan, UNFOLLOW_PROFILE, owner_gid)
+    assert hidden == {"displayName": None, "createdAt": None}

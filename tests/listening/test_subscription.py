@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import update
 
+from graphql_api.db.models import User
 from graphql_api.resources import Resources
 from spotify_emulator.testing import EmulatorHandle
-from tests.listening.conftest import login, playing, track
+from tests.listening.conftest import global_id, login, plain_user, playing, track
 from tests.support.graphql_client import GraphQLClient, WebSocketSession
 from tests.support.spotify import linked_user
 
@@ -86,3 +88,56 @@ async def test_anonymous_subscribers_are_refused(client: GraphQLClient) -> None:
     assert message["id"] == op
     errors = message["payload"]["errors"] if message["type"] == "next" else message["payload"]
     assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_each_event_reads_the_user_as_stored_when_the_event_came(
+    listening_resources: Resources, emulator: EmulatorHandle, client: GraphQLClient
+) -> None:
+    # A websocket's context lives as long as the socket; its loaders must not answer the
+    # second event with the row the first event read.
+    await emulator.set_player("alice", None)
+    user_id = await linked_user(listening_resources, emulator, "alice")
+    gql = client.with_token(await login(listening_resources, user_id))
+    async with gql.websocket() as ws:
+        op = await ws.subscribe(SUBSCRIPTION)
+        first = await _next(ws, op)
+        assert first["user"] == {"displayName": "Alice"}
+        async with listening_resources.sessionmaker() as session:
+            await session.execute(
+                update(User).where(User.id == user_id).values(display_name="Alice Renamed")
+            )
+            await session.commit()
+        await emulator.set_player("alice", playing(track(4)))
+        second = await _next(ws, op)
+        assert second["change"] == "TRACK_CHANGED"
+        assert second["user"] == {"displayName": "Alice Renamed"}
+
+
+DEVICE = "subscription($userId: ID) { nowPlaying(userId: $userId) { item { name } deviceName } }"
+SHARE_WITH_EVERYONE = "mutation { setNowPlayingSharing(level: EVERYONE) { nowPlayingSharing } }"
+NOW_PLAYING_QUERY = DEVICE.replace("subscription", "query", 1)
+
+
+async def test_the_device_name_comes_from_spotify_and_only_its_owner_sees_it(
+    listening_resources: Resources, emulator: EmulatorHandle, client: GraphQLClient
+) -> None:
+    device = {"id": "phone-1", "name": "Alice's iPhone", "type": "Smartphone", "is_active": True}
+    await emulator.set_player("alice", {**playing(track(5)), "device": device})
+    owner_id = await linked_user(listening_resources, emulator, "alice")
+    owner = client.with_token(await login(listening_resources, owner_id))
+    await owner.query(SHARE_WITH_EVERYONE)
+    stranger_id = await plain_user(listening_resources, "Bob")
+    viewer = client.with_token(await login(listening_resources, stranger_id))
+    variables = {"userId": global_id(owner_id)}
+    async with owner.websocket() as ws:
+        op = await ws.subscribe(DEVICE)
+        state = await _next(ws, op)
+        while state["item"] is None:  # subscribed before the first poll
+            state = await _next(ws, op)
+    assert state == {"item": {"name": "Song 5"}, "deviceName": "Alice's iPhone"}
+    assert (await owner.query(NOW_PLAYING_QUERY))["nowPlaying"]["deviceName"] == "Alice's iPhone"
+    seen = (await viewer.query(NOW_PLAYING_QUERY, variables))["nowPlaying"]
+    assert seen == {"item": {"name": "Song 5"}, "deviceName": None}
+    async with viewer.websocket() as ws:
+        op = await ws.subscribe(DEVICE, variables)
+        assert await _next(ws, op) == {"item": {"name": "Song 5"}, "deviceName": None}

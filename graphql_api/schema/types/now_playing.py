@@ -10,6 +10,7 @@ from strawberry.relay import PageInfo
 
 from graphql_api.db import models
 from graphql_api.kit.pagination import Page, connection
+from graphql_api.resolvers.context import Info
 from graphql_api.resolvers.listening import Watched
 from graphql_api.schema.types.listening import NowPlayingChange, PlayingItem
 from graphql_api.schema.types.user import User
@@ -30,12 +31,24 @@ class NowPlaying:
     timestamp: float | None
     observed_at: dt.datetime | None
     context_uri: str | None
-    device_name: str | None
+    device: strawberry.Private[str | None]
     change: NowPlayingChange | None
 
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=(
+            "The name of the device playing (often a person's name): only the user "
+            "themselves sees it, null for everyone else."
+        )
+    )
+    def device_name(self, info: Info) -> str | None:
+        return self.device if info.context.viewer_id == self.user_id else None
+
     @strawberry.field(description="Whose playback this is.")  # type: ignore[untyped-decorator]
-    def user(self) -> User:
-        return User.from_row(self.user_row)
+    async def user(self, info: Info) -> User:
+        # Through the loader, not the row the stream started with: each event of a
+        # subscription shows the user as they are now.
+        row = await info.context.loaders.user.load(self.user_id)
+        return User.from_row(row if row is not None else self.user_row)
 
     @classmethod
     def of(cls, watched: Watched) -> Self:
@@ -50,7 +63,7 @@ class NowPlaying:
                 timestamp=None,
                 observed_at=None,
                 context_uri=None,
-                device_name=None,
+                device=None,
                 change=None,
             )
         return cls(
@@ -62,7 +75,7 @@ class NowPlaying:
             timestamp=playback.observed_at.timestamp() * 1000,
             observed_at=playback.observed_at,
             context_uri=playback.context_uri,
-            device_name=playback.device_name,
+            device=playback.device_name,
             change=NowPlayingChange(change) if change else None,
         )
 

@@ -29,9 +29,25 @@ class User(relay.Node):
     """A Mixtape user."""
 
     id: relay.NodeID[int]
-    display_name: str
-    created_at: dt.datetime
     row: strawberry.Private[models.User]
+
+    # The profile: as visible as what the user plays (graphql_api/listening/sharing.py).
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=(
+            "The user's display name; null unless they share what they play with you "
+            "(yourself, EVERYONE, or FOLLOWERS and you follow them)."
+        )
+    )
+    async def display_name(self, info: Info) -> str | None:
+        return (
+            self.row.display_name if await viewer.profile_visible(info.context, self.row) else None
+        )
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="When the account was created; visible as displayName is."
+    )
+    async def created_at(self, info: Info) -> dt.datetime | None:
+        return self.row.created_at if await viewer.profile_visible(info.context, self.row) else None
 
     # mypy's strawberry plugin loses the types of a field decorator called with arguments.
     @strawberry.field(description="A local account's email address; only its owner sees it.")  # type: ignore[untyped-decorator]
@@ -89,7 +105,7 @@ class User(relay.Node):
 
     @classmethod
     def from_row(cls, row: models.User) -> Self:
-        return cls(id=row.id, display_name=row.display_name, created_at=row.created_at, row=row)
+        return cls(id=row.id, row=row)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
