@@ -10,12 +10,13 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from graphql_api.app import create_app
+from graphql_api.composition import open_app_resources
 from graphql_api.db.models import NowPlaying, Play, Poller, SpotifyAccount
 from graphql_api.listening.events import NowPlayingEvent, channel
 from graphql_api.listening.poller import RELINK_REQUIRED, poll_user
 from graphql_api.listening.queries import poller_health
 from graphql_api.listening.scheduler import Claim, claim_due, ensure_pollers
-from graphql_api.resources import Resources, open_resources
+from graphql_api.resources import Resources
 from spotify_emulator.testing import EmulatorHandle
 from tests.listening.conftest import login, playing, track
 from tests.support.graphql_client import GraphQLClient
@@ -194,7 +195,7 @@ async def test_tokens_no_configured_key_decrypts_mark_the_link_and_show_why_in_t
     rotated = listening_resources.settings.model_copy(
         update={"secret_key": SecretStr("a-new-secret-key-" + "x" * 32), "poll_enabled": False}
     )
-    async with open_resources(rotated) as resources:
+    async with open_app_resources(rotated) as resources:
         outcome = await poll_user(resources, await _claim(resources, user_id))
         assert outcome.error is not None
         assert "cannot be read" in outcome.error
