@@ -48,6 +48,7 @@ from graphql_api.library.retry import in_transaction
 from graphql_api.resources import Resources
 from graphql_api.spotify import spotify_for
 from graphql_api.spotify.errors import SpotifyForbidden, SpotifyNotFound
+from graphql_api.taskgroups import run_all
 
 log = logging.getLogger(__name__)
 TERMINAL = (SnapshotStatus.SUCCEEDED, SnapshotStatus.FAILED)
@@ -128,20 +129,20 @@ async def _finish(
 
 async def _fetch_lists(reader: LibraryReader, progress: ProgressReporter) -> Fetched:
     fetched = Fetched()
-    firsts = await asyncio.gather(
+    firsts = await run_all(
         reader.first_page("me/tracks"),
         reader.first_page("me/albums"),
         reader.first_page("me/playlists"),
     )
     total = sum(int(f.get("total") or 0) for f in firsts)
     await progress.start("library", total)
-    fetched.saved_tracks, fetched.saved_albums, fetched.playlists, artists = await asyncio.gather(
+    lists = await run_all(
         reader.offset_items("me/tracks", progress.advance, firsts[0]),
         reader.offset_items("me/albums", progress.advance, firsts[1]),
         reader.offset_items("me/playlists", progress.advance, firsts[2]),
         reader.followed_artists(progress.advance),
     )
-    fetched.followed_artists = artists
+    fetched.saved_tracks, fetched.saved_albums, fetched.playlists, fetched.followed_artists = lists
     fetched.playlists = [p for p in fetched.playlists if isinstance(p, dict) and p.get("id")]
     return fetched
 
@@ -170,7 +171,8 @@ async def _fetch_items(
                 resources.sessionmaker, lambda uow: store_items(uow.session, ref.version_id, items)
             )
 
-    await asyncio.gather(*(one(ref) for ref in refs))
+    # One playlist failing fails the snapshot: the others stop fetching and writing.
+    await run_all(*(one(ref) for ref in refs))
 
 
 async def _write_version(
