@@ -50,7 +50,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             )
             # The now-playing poller and the cron jobs (scheduled library saves) run here
             # on the embedded default, in the worker otherwise.
-            async with api_poller(resources), in_process_cron(resources, cron_jobs()):
+            async with api_poller(resources), in_process_cron(resources, cron_jobs(settings)):
                 yield {"mixtape": AppState(resources=resources, head_revisions=heads)}
 
     graphql = MixtapeGraphQL(schema)

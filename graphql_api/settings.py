@@ -95,6 +95,13 @@ class Settings(BaseSettings):
 
     # Library snapshots (graphql_api/library/): Spotify calls in flight per snapshot job.
     snapshot_concurrency: int = 8
+    # A running snapshot renews its lease every third of snapshot_lease_s; one whose lease
+    # ran out (killed process, job timeout) is re-queued by the recovery sweep, which runs
+    # every snapshot_recovery_interval_s, and FAILED (SNAPSHOT_LOST) once it was started
+    # snapshot_max_attempts times.
+    snapshot_lease_s: float = Field(default=120.0, gt=0)
+    snapshot_recovery_interval_s: int = Field(default=60, ge=1, le=3600)
+    snapshot_max_attempts: int = Field(default=3, ge=1)
 
     # GraphQL hardening.
     graphql_max_depth: int = 12

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from graphql_api.jobs.base import JobFunction
+from graphql_api.settings import Settings
 
 
 def job_functions() -> dict[str, JobFunction]:
@@ -20,11 +21,15 @@ def job_functions() -> dict[str, JobFunction]:
     return {function.__name__: function for function in functions}
 
 
-def cron_jobs() -> list[Any]:
+def cron_jobs(settings: Settings) -> list[Any]:
     """arq ``CronJob``s; the in-process scheduler runs the same list."""
     from arq import cron
 
+    from graphql_api.library.recovery import recovery_cron
     from graphql_api.library.schedule import snapshot_schedules
 
     # Every quarter hour; `unique` keeps two workers from running the same tick.
-    return [cron(snapshot_schedules, minute={0, 15, 30, 45}, second=0, unique=True)]
+    return [
+        cron(snapshot_schedules, minute={0, 15, 30, 45}, second=0, unique=True),
+        recovery_cron(settings),
+    ]

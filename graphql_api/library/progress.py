@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlalchemy import update
 
-from graphql_api.db.models import LibrarySnapshot
+from graphql_api.db.models import LibrarySnapshot, SnapshotStatus
+from graphql_api.library.lease import lease_expiry
 from graphql_api.resources import Resources
 
 MIN_INTERVAL_S = 0.25
@@ -69,10 +70,18 @@ class ProgressReporter:
             "phase": self.phase,
             "progress_done": min(self.done, self.total),
             "progress_total": self.total,
+            # Progress is a sign of life: it renews the running job's lease too.
+            "lease_until": lease_expiry(self.resources.settings),
         }
         async with self.resources.sessionmaker() as session:
             await session.execute(
-                update(LibrarySnapshot).where(LibrarySnapshot.id == self.snapshot.id).values(values)
+                update(LibrarySnapshot)
+                .where(
+                    LibrarySnapshot.id == self.snapshot.id,
+                    LibrarySnapshot.status == SnapshotStatus.RUNNING,
+                    LibrarySnapshot.attempts == self.snapshot.attempts,
+                )
+                .values(values)
             )
             await session.commit()
         self.snapshot.phase = self.phase

@@ -36,6 +36,7 @@ from graphql_api.errors import MixtapeError, RateLimited, SpotifyRelinkRequired
 from graphql_api.library.catalog import write_catalog
 from graphql_api.library.fetch import LibraryReader
 from graphql_api.library.ingest import CatalogBatch, Json, parse_time
+from graphql_api.library.lease import claim, claimable, heartbeat, still_owned
 from graphql_api.library.memberships import undo_version, write_memberships
 from graphql_api.library.playlists import (
     PlaylistRef,
@@ -62,33 +63,46 @@ class Fetched:
     playlists: list[Json] = field(default_factory=list)
 
 
+class LeaseLost(Exception):
+    """Another attempt runs this snapshot now (ours was taken for lost): stop, write nothing."""
+
+
 async def run_snapshot(resources: Resources, snapshot_id: int) -> SnapshotStatus | None:
-    """Run (or finish, or re-run) snapshot ``snapshot_id``; returns its final status."""
+    """Run (or finish, or re-run) snapshot ``snapshot_id``; returns its final status.
+
+    A snapshot another job is running under a live lease is left alone (its status is
+    returned): a second delivery of the job must not run it twice at once.
+    """
     async with unit_of_work(resources.sessionmaker) as uow:
         snapshot = await uow.session.get(LibrarySnapshot, snapshot_id, with_for_update=True)
-        if snapshot is None or snapshot.status in TERMINAL:
+        if snapshot is None or not claimable(snapshot, utcnow()):
             return snapshot.status if snapshot else None
         account = await uow.session.get(SpotifyAccount, snapshot.user_id)
-        snapshot.status = SnapshotStatus.RUNNING
-        snapshot.started_at = snapshot.started_at or utcnow()
+        attempt = claim(resources.settings, snapshot, utcnow())
         spotify_user_id = account.spotify_user_id if account else None
     await publish_state(resources, snapshot)
     progress = ProgressReporter(resources, snapshot)
     try:
-        if spotify_user_id is None:
-            raise SpotifyRelinkRequired("Link your Spotify account to save your library.")
-        await _run(resources, snapshot, spotify_user_id, progress)
+        async with heartbeat(resources, snapshot_id, attempt):
+            if spotify_user_id is None:
+                raise SpotifyRelinkRequired("Link your Spotify account to save your library.")
+            await _run(resources, snapshot, attempt, spotify_user_id, progress)
+    except LeaseLost:
+        log.warning("snapshot %s: attempt %s was taken over; stopping", snapshot_id, attempt)
     except MixtapeError as error:
-        await _fail(resources, snapshot, error.code, error.message, _retry_at(error))
+        await _fail(resources, snapshot, attempt, error.code, error.message, _retry_at(error))
     except Exception:
         log.exception("snapshot %s failed", snapshot_id)
-        await _fail(resources, snapshot, "INTERNAL_ERROR", "Saving failed unexpectedly; try again.")
+        await _fail(
+            resources, snapshot, attempt, "INTERNAL_ERROR", "Saving failed unexpectedly; try again."
+        )
     return snapshot.status
 
 
 async def _run(
     resources: Resources,
     snapshot: LibrarySnapshot,
+    attempt: int,
     spotify_user_id: str,
     progress: ProgressReporter,
 ) -> None:
@@ -103,19 +117,28 @@ async def _run(
     await _fetch_items(resources, reader, [r for r in refs if r.needs_items], progress)
     await progress.start("writing", 1)
     row = await in_transaction(
-        resources.sessionmaker, lambda uow: _finish(uow.session, snapshot, fetched, refs)
+        resources.sessionmaker, lambda uow: _finish(uow.session, snapshot, attempt, fetched, refs)
     )
     _copy_state(row, snapshot)
     await publish_state(resources, snapshot)
 
 
 async def _finish(
-    session: AsyncSession, snapshot: LibrarySnapshot, fetched: Fetched, refs: list[PlaylistRef]
+    session: AsyncSession,
+    snapshot: LibrarySnapshot,
+    attempt: int,
+    fetched: Fetched,
+    refs: list[PlaylistRef],
 ) -> LibrarySnapshot:
-    """Write version N and mark the snapshot SUCCEEDED, all in the caller's transaction."""
+    """Write version N and mark the snapshot SUCCEEDED, all in the caller's transaction
+    (only while this attempt still holds the snapshot: the row is locked first)."""
+    row = await session.get(
+        LibrarySnapshot, snapshot.id, with_for_update=True, populate_existing=True
+    )
+    if row is None or not still_owned(row, attempt):
+        raise LeaseLost
     await _write_version(session, snapshot, fetched, refs)
-    row = await session.get(LibrarySnapshot, snapshot.id, with_for_update=True)
-    assert row is not None
+    row.lease_until = None
     row.status = SnapshotStatus.SUCCEEDED
     row.phase, row.progress_done, row.progress_total = "done", 1, 1
     row.finished_at = utcnow()
@@ -212,15 +235,19 @@ async def _write_version(
 async def _fail(
     resources: Resources,
     snapshot: LibrarySnapshot,
+    attempt: int,
     code: str,
     message: str,
     retry_after: dt.datetime | None = None,
 ) -> None:
     async with unit_of_work(resources.sessionmaker) as uow:
-        row = await uow.session.get(LibrarySnapshot, snapshot.id, with_for_update=True)
-        if row is None:
+        row = await uow.session.get(
+            LibrarySnapshot, snapshot.id, with_for_update=True, populate_existing=True
+        )
+        if row is None or not still_owned(row, attempt):
             return
         row.status = SnapshotStatus.FAILED
+        row.lease_until = None
         row.error_code, row.error_message, row.retry_after = code, message, retry_after
         row.finished_at = utcnow()
     _copy_state(row, snapshot)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from graphql_api.app import create_app
 from graphql_api.resources import Resources, open_resources
 from graphql_api.settings import Settings
 from spotify_emulator.testing import EmulatorHandle, run_emulator
+from tests.support import databases
 from tests.support.graphql_client import GraphQLClient
 from tests.support.server import serve
 from tests.support.spotify import linked_user, point_at_emulator, small_fixture
@@ -44,6 +46,21 @@ async def library_app(library_settings: Settings) -> AsyncIterator[str]:
     """A real app on the library settings (in-process jobs on the embedded default)."""
     async with serve(create_app(library_settings)) as url:
         yield url
+
+
+@pytest.fixture
+async def other_database_url(
+    request: pytest.FixtureRequest, settings: Settings, tmp_path: Path
+) -> AsyncIterator[str]:
+    """A second fresh database on the same backend as the test's own."""
+    if settings.is_sqlite:
+        yield databases.clone_sqlite(request.getfixturevalue("sqlite_template"), tmp_path)
+        return
+    name = await databases.clone_postgres(request.getfixturevalue("postgres_template"))
+    try:
+        yield databases.postgres_url(name)
+    finally:
+        await databases.drop_postgres(name)
 
 
 async def login(resources: Resources, user_id: int) -> str:
