@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     # timeouts with capped exponential backoff; refresh tokens this early before expiry.
     spotify_max_retry_after: float = 30.0
     spotify_requests_per_30s: int = 300
+    # Bulk calls (a library snapshot's paging) take budget slots only while the window is
+    # below this share of it: the rest is headroom for interactive calls and polling.
+    spotify_bulk_share: float = Field(default=0.7, gt=0, le=1)
     spotify_max_retries: int = 4
     spotify_retry_base_s: float = 0.25
     spotify_retry_cap_s: float = 8.0

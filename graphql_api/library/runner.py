@@ -48,6 +48,7 @@ from graphql_api.library.progress import ProgressReporter, publish_state
 from graphql_api.library.retry import in_transaction
 from graphql_api.resources import Resources
 from graphql_api.spotify import spotify_for
+from graphql_api.spotify.budget import Priority
 from graphql_api.spotify.errors import SpotifyForbidden, SpotifyNotFound
 from graphql_api.taskgroups import run_all
 
@@ -106,9 +107,9 @@ async def _run(
     spotify_user_id: str,
     progress: ProgressReporter,
 ) -> None:
-    reader = LibraryReader(
-        spotify_for(resources, snapshot.user_id), resources.settings.snapshot_concurrency
-    )
+    # Bulk: the snapshot's paging leaves headroom in the shared budget for people and polling.
+    client = spotify_for(resources, snapshot.user_id).with_priority(Priority.BULK)
+    reader = LibraryReader(client, resources.settings.snapshot_concurrency)
     fetched = await _fetch_lists(reader, progress)
     refs = await in_transaction(
         resources.sessionmaker,

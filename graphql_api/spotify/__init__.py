@@ -33,9 +33,14 @@ def request_budget(resources: Resources) -> RequestBudget:
         settings = resources.settings
         limit = settings.spotify_requests_per_30s
         budget = (
-            RedisBudget(resources.redis, settings.redis_prefix, limit)
+            RedisBudget(
+                resources.redis,
+                settings.redis_prefix,
+                limit,
+                bulk_share=settings.spotify_bulk_share,
+            )
             if resources.redis is not None
-            else MemoryBudget(limit)
+            else MemoryBudget(limit, bulk_share=settings.spotify_bulk_share)
         )
         resources.extras[_BUDGET_KEY] = budget
     return budget

@@ -24,6 +24,7 @@ from graphql_api.library.runner import run_snapshot
 from graphql_api.library.snapshots import request_snapshot
 from graphql_api.resources import Resources, open_resources
 from graphql_api.settings import Settings
+from graphql_api.spotify import request_budget, spotify_for
 from spotify_emulator.testing import EmulatorHandle
 from tests.library.expected import expected_of
 from tests.support.spotify import linked_user
@@ -137,3 +138,33 @@ async def test_failed_playlist_stops_its_siblings_fetches_and_writes(
     assert complete_later == complete_when_failed
     # At most the one sibling woken by the freed slot while the failure unwinds.
     assert len(after_fault) <= settings.snapshot_concurrency, after_fault
+
+
+async def test_snapshot_saturating_its_bulk_share_leaves_room_for_an_interactive_call(
+    library_settings: Settings, library_emulator: EmulatorHandle
+) -> None:
+    # 20 calls per (long) window, snapshots may fill 10: fewer than this library needs.
+    settings = library_settings.model_copy(
+        update={"spotify_requests_per_30s": 20, "spotify_bulk_share": 0.5}
+    )
+    async with open_resources(settings) as resources:
+        user_id = await linked_user(resources, library_emulator, "alice")
+        snapshot_id = await new_snapshot(resources, user_id)
+        budget = request_budget(resources)
+        snapshot = asyncio.create_task(run_snapshot(resources, snapshot_id))
+        try:
+            # Nothing to await but the budget itself: read it until the snapshot is stuck.
+            while await budget.usage() < 0.5:
+                assert not snapshot.done(), snapshot.result()
+                await asyncio.sleep(0.02)
+            await library_emulator.reset_stats()
+            me = await asyncio.wait_for(spotify_for(resources, user_id).get("me"), 10)
+            stats = await library_emulator.stats()
+            assert not snapshot.done()
+        finally:
+            snapshot.cancel()
+            await asyncio.gather(snapshot, return_exceptions=True)
+    assert me["id"] == "alice"
+    # The interactive call got through while the snapshot waited for the window.
+    assert [r["route"] for r in stats["requests"]] == ["/v1/me"]
+    assert await budget.usage() == 11 / 20
