@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 import graphql_api.db.base
 
@@ -33,7 +34,13 @@ def upgrade() -> None:
         )
 
     with op.batch_alter_table("songs", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("local_artists", sa.JSON(), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "local_artists",
+                sa.JSON().with_variant(postgresql.JSONB(), "postgresql"),
+                nullable=True,
+            )
+        )
         batch_op.add_column(sa.Column("local_album", sa.Text(), nullable=True))
 
     # ### end Alembic commands ###

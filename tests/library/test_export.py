@@ -50,7 +50,14 @@ def check_archive(data: bytes, fixture_user: dict[str, Any]) -> None:
             continue
         (name,) = [n for n in playlist_files if f"({spotify_id})" in n]
         with_track = [i for i in entry["items"] if (i.get("item") or i.get("track"))]
-        assert len(read_csv(archive, name)) == len(with_track)
+        rows = read_csv(archive, name)
+        assert len(rows) == len(with_track)
+        # Local files keep the names they have (no ids, so no catalog artist or album).
+        for item, row in zip(with_track, rows, strict=True):
+            if item.get("is_local"):
+                track = item["track"]
+                assert row["Artist Name(s)"] == ", ".join(a["name"] for a in track["artists"])
+                assert row["Album Name"] == track["album"]["name"]
     whole = json.loads(archive.read("snapshot.json"))
     assert len(whole["savedTracks"]) == expected.saved_tracks
     assert len(whole["playlists"]) == expected.playlists

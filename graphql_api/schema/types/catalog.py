@@ -39,6 +39,8 @@ class Artist:
 
     @strawberry.field
     async def genres(self, info: Info) -> list[str]:
+        if self.row.id is None:  # a local file's artist: a name only
+            return []
         return await info.context.loaders.library.artist_genres.load(self.row.id)
 
 
@@ -80,6 +82,8 @@ class Album:
 
     @strawberry.field
     async def artists(self, info: Info) -> list[Artist]:
+        if self.row.id is None:  # a local file's album: a name only
+            return []
         rows = await info.context.loaders.library.album_artists.load(self.row.id)
         return [Artist(row=row) for row in rows]
 
@@ -133,12 +137,16 @@ class Track:
     @strawberry.field
     async def album(self, info: Info) -> Album | None:
         if self.row.album_id is None:
-            return None
+            # A local file's album has no catalog row: an unsaved one carries its name.
+            local = self.row.local_album
+            return Album(row=models.Album(name=local)) if local else None
         row = await info.context.loaders.library.album.load(self.row.album_id)
         return Album(row=row) if row else None
 
     @strawberry.field
     async def artists(self, info: Info) -> list[Artist]:
+        if self.row.is_local:
+            return [Artist(row=models.Artist(name=name)) for name in self.row.local_artists or []]
         rows = await info.context.loaders.library.song_artists.load(self.row.id)
         return [Artist(row=row) for row in rows]
 
