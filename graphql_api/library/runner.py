@@ -142,6 +142,7 @@ async def _finish(
     row.lease_until = None
     row.status = SnapshotStatus.SUCCEEDED
     row.phase, row.progress_done, row.progress_total = "done", 1, 1
+    row.progress_fraction = 1.0
     row.finished_at = utcnow()
     row.error_code = row.error_message = None
     row.saved_tracks_count = len(fetched.saved_tracks)
