@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from graphql_api.app import create_app
+from graphql_api.db.models import LibrarySnapshot, SnapshotStatus, User
 from graphql_api.resources import Resources, open_resources
 from graphql_api.settings import Settings
 from spotify_emulator.testing import EmulatorHandle, run_emulator
@@ -61,6 +62,19 @@ async def other_database_url(
         yield databases.postgres_url(name)
     finally:
         await databases.drop_postgres(name)
+
+
+async def running_snapshot(resources: Resources, **values: Any) -> LibrarySnapshot:
+    """A RUNNING snapshot (first attempt) of a new user without Spotify; ``values`` override."""
+    async with resources.sessionmaker() as session:
+        user = User(display_name="runner")
+        session.add(user)
+        await session.flush()
+        fields = {"status": SnapshotStatus.RUNNING, "attempts": 1, **values}
+        snapshot = LibrarySnapshot(user_id=user.id, version=1, **fields)
+        session.add(snapshot)
+        await session.commit()
+    return snapshot
 
 
 async def login(resources: Resources, user_id: int) -> str:

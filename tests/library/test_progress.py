@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from graphql_api.db.models import LibrarySnapshot, SnapshotStatus, User
+from graphql_api.db.models import LibrarySnapshot
 from graphql_api.library.progress import PHASES, ProgressReporter, overall_fraction
 from graphql_api.resources import Resources
+from tests.library.conftest import running_snapshot
 from tests.library.test_graphql import SAVE
 from tests.support.graphql_client import GraphQLClient
 
@@ -43,15 +44,7 @@ async def test_fraction_over_a_whole_run_only_grows_and_ends_at_one(
 
 
 async def test_fraction_does_not_go_back_when_a_phase_total_grows(resources: Resources) -> None:
-    async with resources.sessionmaker() as session:
-        user = User(display_name="grows")
-        session.add(user)
-        await session.flush()
-        snapshot = LibrarySnapshot(
-            user_id=user.id, version=1, status=SnapshotStatus.RUNNING, attempts=1
-        )
-        session.add(snapshot)
-        await session.commit()
+    snapshot = await running_snapshot(resources)
     reporter = ProgressReporter(resources, snapshot)
     await reporter.start("library", 10)
     await reporter.advance(10)  # a finished count is always written

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from graphql_api.db.base import utcnow
-from graphql_api.db.models import LibrarySnapshot, SnapshotStatus, User
+from graphql_api.db.models import LibrarySnapshot, SnapshotStatus
 from graphql_api.db.uow import unit_of_work
 from graphql_api.jobs.registry import cron_jobs
 from graphql_api.library.cron import in_process_cron
@@ -26,6 +26,7 @@ from graphql_api.library.snapshots import request_snapshot
 from graphql_api.resources import Resources, open_resources
 from graphql_api.settings import Settings
 from spotify_emulator.testing import EmulatorHandle
+from tests.library.conftest import running_snapshot
 from tests.library.state import dump_state
 from tests.library.test_arq_worker import _environment
 from tests.library.test_idempotency import _wait_for_items_phase
@@ -81,7 +82,6 @@ async def test_sweep_requeues_a_running_snapshot_whose_lease_ran_out_and_it_succ
         lease_until=_ago(1),
     )
     assert await sweep(library_resources) == 1
-    assert (await _get(library_resources, snapshot_id)).status is SnapshotStatus.QUEUED
     await library_resources.queue.join()  # type: ignore[attr-defined]
     recovered = await _get(library_resources, snapshot_id)
     assert recovered.status is SnapshotStatus.SUCCEEDED
@@ -140,16 +140,7 @@ async def test_sweep_and_a_second_delivery_leave_a_live_lease_alone(
 
 
 async def test_running_job_renews_its_lease_on_a_timer(fast_resources: Resources) -> None:
-    async with fast_resources.sessionmaker() as session:
-        user = User(display_name="beat")
-        session.add(user)
-        await session.flush()
-        snapshot = LibrarySnapshot(
-            user_id=user.id, version=1, status=SnapshotStatus.RUNNING, attempts=1
-        )
-        snapshot.lease_until = _ago(60)
-        session.add(snapshot)
-        await session.commit()
+    snapshot = await running_snapshot(fast_resources, lease_until=_ago(60))
 
     async def renewed() -> None:
         # Nothing to await but the row itself: read it until the timer has written it.
