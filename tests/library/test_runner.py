@@ -165,6 +165,7 @@ async def test_snapshot_saturating_its_bulk_share_leaves_room_for_an_interactive
             snapshot.cancel()
             await asyncio.gather(snapshot, return_exceptions=True)
     assert me["id"] == "alice"
-    # The interactive call got through while the snapshot waited for the window.
-    assert [r["route"] for r in stats["requests"]] == ["/v1/me"]
+    # The interactive call got through while the snapshot waited for the window: the
+    # snapshot's 10 slots (some of its calls still answering) and this one, no more.
+    assert "/v1/me" in [r["route"] for r in stats["requests"]]
     assert await budget.usage() == 11 / 20
