@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
-import json
 import signal
+import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from sqlalchemy import select
 
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import LibrarySnapshot, SnapshotStatus
 from graphql_api.db.uow import unit_of_work
-from graphql_api.jobs.registry import cron_jobs
-from graphql_api.library.cron import in_process_cron
 from graphql_api.library.lease import heartbeat, renew
 from graphql_api.library.progress import channel_of
 from graphql_api.library.recovery import LOST_CODE, sweep
@@ -26,11 +27,13 @@ from graphql_api.library.snapshots import request_snapshot
 from graphql_api.resources import Resources, open_resources
 from graphql_api.settings import Settings
 from spotify_emulator.testing import EmulatorHandle
-from tests.library.conftest import running_snapshot
+from tests.library.conftest import login, running_snapshot
 from tests.library.state import dump_state
 from tests.library.test_arq_worker import _environment
+from tests.library.test_graphql import SAVE, WATCH
 from tests.library.test_idempotency import _wait_for_items_phase
 from tests.library.test_runner import new_snapshot
+from tests.support.graphql_client import GraphQLClient
 from tests.support.spotify import linked_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -184,54 +187,88 @@ async def _reference(settings: Settings, emulator: EmulatorHandle, url: str) -> 
         return await dump_state(reference.sessionmaker)
 
 
-def _overrides(settings: Settings) -> dict[str, Any]:
-    return {
-        key: (value.get_secret_value() if hasattr(value, "get_secret_value") else value)
-        for key, value in settings.model_dump(mode="python").items()
-        if key not in ("previous_secret_keys",)
-    }
-
-
 async def _kill(process: asyncio.subprocess.Process) -> int:
     if process.returncode is None:
         process.send_signal(signal.SIGKILL)
     return await process.wait()
 
 
-async def test_killed_embedded_job_recovers_without_user_action(
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.asynccontextmanager
+async def _mixtape_serve(env: dict[str, str]) -> AsyncIterator[tuple[str, Any]]:
+    """``mixtape serve`` in a process of its own; yields its URL and the process."""
+    port = _free_port()
+    command = (str(Path(sys.executable).parent / "mixtape"), "serve", "--port", str(port))
+    process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient(timeout=5) as http:
+            while True:  # up when it answers; nothing else to wait on from outside
+                assert process.returncode is None, "mixtape serve did not start"
+                with contextlib.suppress(httpx.TransportError):
+                    if (await http.get(f"{url}/healthz")).status_code == 200:
+                        break
+                await asyncio.sleep(0.1)
+        yield url, process
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), timeout=30)
+
+
+async def test_killed_api_process_recovers_its_snapshot_on_restart(
     fast_settings: Settings,
     fast_resources: Resources,
     library_emulator: EmulatorHandle,
     other_database_url: str,
 ) -> None:
+    """The embedded default: SQLite, jobs and cron inside the one API process."""
     if not fast_settings.is_sqlite:
         pytest.skip("the embedded default is SQLite")
     expected = await _reference(fast_settings, library_emulator, other_database_url)
-    await library_emulator.configure(latency_ms=300)
+    env = _environment(fast_settings)
+    env.pop("MIXTAPE_REDIS_URL", None)
+    env.update({f"MIXTAPE_{key.upper()}": str(value) for key, value in FAST.items()})
+    env["MIXTAPE_POLL_ENABLED"] = "false"  # the poller would add the songs it sees playing
     user_id = await linked_user(fast_resources, library_emulator, "alice")
-    snapshot_id = await new_snapshot(fast_resources, user_id)
-    job = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.library.job_process",
-        json.dumps(_overrides(fast_settings), default=str), str(snapshot_id), cwd=ROOT,
-    )  # fmt: skip
-    try:
-        await _wait_for_items_phase(fast_resources, snapshot_id, job)
-    finally:
-        returncode = await _kill(job)
-    assert returncode == -signal.SIGKILL, "the job ended before it could be killed"
+    token = await login(fast_resources, user_id)
+    await library_emulator.configure(latency_ms=300)
+    async with _mixtape_serve(env) as (url, first), httpx.AsyncClient(timeout=30) as http:
+        snapshot = (await GraphQLClient(url, http, token).query(SAVE))["saveLibrary"]
+        snapshot_id = await _only_snapshot(fast_resources)
+        try:
+            await _wait_for_items_phase(fast_resources, snapshot_id, first)
+        finally:
+            returncode = await _kill(first)
+    assert returncode == -signal.SIGKILL, "the server ended before it could be killed"
     assert (await _get(fast_resources, snapshot_id)).status is SnapshotStatus.RUNNING
     await library_emulator.configure(latency_ms=0)
 
-    # This process (embedded default: in-process queue and cron) finds the lost job.
-    watcher = await _watch(fast_resources, snapshot_id)
-    async with in_process_cron(fast_resources, cron_jobs(fast_settings)):
-        status = await asyncio.wait_for(watcher, timeout=90)
-        await fast_resources.queue.join()  # type: ignore[attr-defined]
+    # Started again, it finds the lost snapshot by itself: nobody calls saveLibrary.
+    async with _mixtape_serve(env) as (url, _), httpx.AsyncClient(timeout=30) as http:
+        client = GraphQLClient(url, http, token)
+        async with client.websocket() as ws:
+            operation = await ws.subscribe(WATCH, {"id": snapshot["id"]})
+            status = None
+            while status not in ("SUCCEEDED", "FAILED"):
+                payload = await ws.next_payload(operation, timeout=90)
+                assert not payload.get("errors"), payload
+                status = payload["data"]["librarySnapshot"]["status"]
     assert status == "SUCCEEDED"
     recovered = await _get(fast_resources, snapshot_id)
-    assert recovered.status is SnapshotStatus.SUCCEEDED
     assert recovered.attempts >= 2
     assert await dump_state(fast_resources.sessionmaker) == expected
+
+
+async def _only_snapshot(resources: Resources) -> int:
+    async with resources.sessionmaker() as session:
+        (snapshot_id,) = (await session.scalars(select(LibrarySnapshot.id))).all()
+    return snapshot_id
 
 
 @pytest.mark.redis
