@@ -14,10 +14,10 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from graphql_api.db.base import utcnow
-from graphql_api.db.models import LibrarySnapshot, SnapshotStatus
+from graphql_api.db.models import LibrarySnapshot, SavedTrack, SnapshotStatus
 from graphql_api.db.uow import unit_of_work
 from graphql_api.library.lease import heartbeat, renew
 from graphql_api.library.progress import channel_of
@@ -315,3 +315,24 @@ async def test_killed_arq_worker_job_recovers_without_user_action(
     assert recovered.status is SnapshotStatus.SUCCEEDED
     assert recovered.attempts >= 2
     assert state == expected
+
+
+async def test_job_that_lost_its_lease_does_not_finish_the_snapshot(
+    library_resources: Resources, library_emulator: EmulatorHandle
+) -> None:
+    user_id = await linked_user(library_resources, library_emulator, "alice")
+    snapshot_id = await new_snapshot(library_resources, user_id)
+    await library_emulator.configure(latency_ms=100)
+    job = asyncio.create_task(run_snapshot(library_resources, snapshot_id))
+    # Nothing to await from inside the job: read its row until it is fetching.
+    while (await _get(library_resources, snapshot_id)).phase != "playlist_items":
+        assert not job.done(), job.result()
+        await asyncio.sleep(0.02)
+    # Meanwhile its lease was taken for lost: the sweep queued it for another attempt.
+    await _set(library_resources, snapshot_id, status=SnapshotStatus.QUEUED, attempts=2)
+    await library_emulator.configure(latency_ms=0)
+    await job
+    after = await _get(library_resources, snapshot_id)
+    assert (after.status, after.attempts) == (SnapshotStatus.QUEUED, 2)
+    async with library_resources.sessionmaker() as session:
+        assert await session.scalar(select(func.count()).select_from(SavedTrack)) == 0
