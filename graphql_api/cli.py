@@ -80,7 +80,11 @@ _mount_emulator()
 
 
 @main.command("export")
-@click.option("--user", required=True, help="The user's id or email address.")
+@click.option(
+    "--user",
+    required=True,
+    help="The user: number, GraphQL User id, Spotify user id or email address.",
+)
 @click.option("--snapshot", "snapshot_id", type=int, help="A snapshot id (default: the latest).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def export(user: str, snapshot_id: int | None, out: Path) -> None:

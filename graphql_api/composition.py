@@ -19,6 +19,7 @@ from graphql_api.auth.spotify_accounts import SqlTokenStore
 from graphql_api.jobs import JobFunction
 from graphql_api.jobs.cron import in_process_cron
 from graphql_api.library.jobs import snapshot_library
+from graphql_api.library.recovery import recovery_cron
 from graphql_api.library.schedule import snapshot_schedules
 from graphql_api.listening.loop import api_poller, worker_poller
 from graphql_api.resources import Resources, open_resources
@@ -32,12 +33,13 @@ def job_functions() -> dict[str, JobFunction]:
     return {function.__name__: function for function in functions}
 
 
-def cron_jobs() -> list[Any]:
+def cron_jobs(settings: Settings) -> list[Any]:
     """arq ``CronJob``s; the in-process scheduler runs the same list without Redis."""
     # `unique` keeps two workers from running the same tick.
     return [
         cron(snapshot_schedules, minute={0, 15, 30, 45}, second=0, unique=True),
         cron(prune_auth, minute={7}, second=0, unique=True),  # hourly
+        recovery_cron(settings),
     ]
 
 
@@ -55,7 +57,10 @@ async def api_services(resources: Resources) -> AsyncIterator[None]:
         # the embedded default, in the worker otherwise.
         api_poller(resources),
         # With Redis, arq workers run the cron jobs.
-        in_process_cron({"resources": resources}, cron_jobs() if resources.redis is None else []),
+        in_process_cron(
+            {"resources": resources},
+            cron_jobs(resources.settings) if resources.redis is None else [],
+        ),
     ):
         yield
 

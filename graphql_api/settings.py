@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     # timeouts with capped exponential backoff; refresh tokens this early before expiry.
     spotify_max_retry_after: float = 30.0
     spotify_requests_per_30s: int = 300
+    # Bulk calls (a library snapshot's paging) take budget slots only while the window is
+    # below this share of it: the rest is headroom for interactive calls and polling.
+    spotify_bulk_share: float = Field(default=0.7, gt=0, le=1)
     spotify_max_retries: int = 4
     spotify_retry_base_s: float = 0.25
     spotify_retry_cap_s: float = 8.0
@@ -106,6 +109,13 @@ class Settings(BaseSettings):
 
     # Library snapshots (graphql_api/library/): Spotify calls in flight per snapshot job.
     snapshot_concurrency: int = 8
+    # A running snapshot renews its lease every third of snapshot_lease_s; one whose lease
+    # ran out (killed process, job timeout) is re-queued by the recovery sweep, which runs
+    # every snapshot_recovery_interval_s, and FAILED (SNAPSHOT_LOST) once it was started
+    # snapshot_max_attempts times.
+    snapshot_lease_s: float = Field(default=120.0, gt=0)
+    snapshot_recovery_interval_s: int = Field(default=60, ge=1, le=3600)
+    snapshot_max_attempts: int = Field(default=3, ge=1)
 
     # GraphQL hardening.
     graphql_max_depth: int = 12

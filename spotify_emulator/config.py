@@ -29,6 +29,8 @@ class EmulatorConfig:
     rate_limit: int | None = None
     fault_rate: float = 0.0
     fault_seed: int = 0
+    # Faults only for requests whose path contains this (None: every Web API request).
+    fault_path: str | None = None
     dev_mode: bool = False
     token_ttl: int = 3600
     rotate_refresh_tokens: bool = True
@@ -72,6 +74,7 @@ KNOB_TYPES: dict[str, tuple[type, ...]] = {
     "rate_limit": (int, type(None)),
     "fault_rate": (int, float),
     "fault_seed": (int,),
+    "fault_path": (str, type(None)),
     "dev_mode": (bool,),
     "token_ttl": (int,),
     "rotate_refresh_tokens": (bool,),

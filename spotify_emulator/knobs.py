@@ -78,7 +78,7 @@ class KnobsMiddleware:
             response.headers["Retry-After"] = str(retry_after)
             await response(scope, receive, send)
             return
-        fault = self._draw_fault(state)
+        fault = self._draw_fault(state) if _faults_apply(config.fault_path, scope) else None
         if fault is not None:
             state.stats.faults[fault] += 1
             if fault == "slow":
@@ -131,6 +131,10 @@ class KnobsMiddleware:
             user = state.tokens.user_of(token) if token else None
         seen_at = scope.get(SEEN_AT_KEY)
         state.stats.record_request(scope["method"], route_template(scope), user, status, at=seen_at)
+
+
+def _faults_apply(fault_path: str | None, scope: Scope) -> bool:
+    return fault_path is None or fault_path in scope["path"]
 
 
 async def _drop_connection(scope: Scope) -> bool:

@@ -40,7 +40,7 @@ def worker_options(settings: Settings) -> dict[str, Any]:
         )
     return {
         "functions": list(job_functions().values()),
-        "cron_jobs": cron_jobs(),
+        "cron_jobs": cron_jobs(settings),
         "redis_settings": redis_settings(settings.redis_url),
         "queue_name": queue_name(settings.redis_prefix),
         "on_startup": on_startup,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.engine import Connection
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -26,12 +27,39 @@ def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEn
     cursor.close()
 
 
+def _sqlite_autocommit_driver(
+    dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry
+) -> None:
+    # The sqlite3 driver's legacy transaction control skips BEGIN for SELECT and
+    # SAVEPOINT: a savepoint opened first then escapes the outer transaction, and its
+    # rows survive the outer ROLLBACK. SQLAlchemy emits BEGIN itself instead.
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # IMMEDIATE takes the write lock up front, waiting out busy_timeout: a deferred
+    # BEGIN that reads and then writes fails at once ("database is locked") when
+    # another connection wrote in between, because its WAL snapshot is stale.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def install_sqlite_transactions(engine: AsyncEngine) -> None:
+    """Real transactions on SQLite: BEGIN at the start of every transaction, so that
+    ``begin_nested`` savepoints nest inside it and vanish with its rollback
+    (SQLAlchemy's documented recipe for pysqlite / aiosqlite, "Enabling Non-Legacy
+    SQLite Transactional Modes"). The price: every transaction, a read-only one too,
+    waits for the one writer of the moment (up to busy_timeout)."""
+    event.listen(engine.sync_engine, "connect", _sqlite_autocommit_driver)
+    event.listen(engine.sync_engine, "begin", _sqlite_begin)
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     """An async engine for ``url``; SQLite files get WAL and foreign keys."""
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        install_sqlite_transactions(engine)
         return engine
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)

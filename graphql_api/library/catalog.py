@@ -35,6 +35,8 @@ _SONG_COLUMNS = (
     "popularity",
     "preview_url",
     "album_id",
+    "local_artists",
+    "local_album",
 )
 _ALBUM_COLUMNS = (
     "name",

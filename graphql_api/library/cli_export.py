@@ -8,22 +8,59 @@ from pathlib import Path
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry.relay import from_base64
 
 from graphql_api.db.engine import create_engine, create_sessionmaker
-from graphql_api.db.models import LibrarySnapshot, SnapshotStatus, User
+from graphql_api.db.models import LibrarySnapshot, SnapshotStatus, SpotifyAccount, User
 from graphql_api.errors import Conflict, NotFound
 from graphql_api.library.export import export_size, stream_export
 from graphql_api.library.snapshots import latest_succeeded, snapshot_of
 from graphql_api.settings import Settings
 
+# A database id: ASCII digits that fit a signed 64-bit column (``str.isdigit`` alone
+# accepts "²", and a longer number would overflow the driver).
+_MAX_ID_DIGITS = 18
+
+
+def _number(text: str) -> int | None:
+    if text.isascii() and text.isdigit() and len(text) <= _MAX_ID_DIGITS:
+        return int(text)
+    return None
+
+
+def _global_user_number(text: str) -> int | None:
+    """The number inside a GraphQL ``User`` global id (base64 of ``User:<number>``)."""
+    try:
+        type_name, node_id = from_base64(text)
+    except Exception:  # not base64, or not "Type:id" inside: not a global id
+        return None
+    return _number(node_id) if type_name == "User" else None
+
 
 async def find_user(session: AsyncSession, user: str) -> int:
-    """A user id from an id or an email address."""
-    if user.isdigit() and await session.get(User, int(user)) is not None:
-        return int(user)
-    found = await session.scalar(select(User.id).where(func.lower(User.email) == user.lower()))
+    """A user id from what a person may have at hand, tried in this order: the user
+    number, the GraphQL ``User`` id, the Spotify user id, the email address."""
+    text = user.strip()
+    tried: list[str] = []
+    number = _number(text)
+    if number is not None:
+        tried.append("user number")
+        if await session.get(User, number) is not None:
+            return number
+    global_number = _global_user_number(text)
+    if global_number is not None:
+        tried.append("GraphQL User id")
+        if await session.get(User, global_number) is not None:
+            return global_number
+    tried.append("Spotify user id")
+    found = await session.scalar(
+        select(SpotifyAccount.user_id).where(SpotifyAccount.spotify_user_id == text)
+    )
     if found is None:
-        raise NotFound(f"No user {user!r}.")
+        tried.append("email address")
+        found = await session.scalar(select(User.id).where(func.lower(User.email) == text.lower()))
+    if found is None:
+        raise NotFound(f"No user {user!r} (tried it as: {', '.join(tried)}).")
     return found
 
 

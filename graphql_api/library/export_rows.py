@@ -61,6 +61,21 @@ def _artist_refs(artists: Sequence[Artist]) -> list[Record]:
     return [{"uri": _uri("artist", a.spotify_id), "name": a.name} for a in artists]
 
 
+def _local_artist_refs(song: Song) -> list[Record]:
+    return [{"uri": None, "name": name} for name in song.local_artists or []]
+
+
+def _local_album(song: Song) -> Record | None:
+    """A local file's album: its name only."""
+    if not song.local_album:
+        return None
+    return {
+        "uri": None, "name": song.local_album, "albumType": None, "artists": [],
+        "releaseDate": None, "releaseDatePrecision": None, "totalTracks": None, "label": None,
+        "imageUrl": None,
+    }  # fmt: skip
+
+
 async def album_records(session: AsyncSession, albums: Sequence[Album]) -> dict[int, Record]:
     """JSON-ready albums with their artists, by album id."""
     artists = await credited_artists(session, album_artists, {a.id for a in albums})
@@ -92,8 +107,8 @@ async def track_records(session: AsyncSession, song_ids: set[int]) -> dict[int, 
             "uri": s.spotify_uri,
             "name": s.name,
             "kind": s.kind,
-            "artists": _artist_refs(artists.get(s.id, [])),
-            "album": album_by_id.get(s.album_id) if s.album_id else None,
+            "artists": _artist_refs(artists.get(s.id, [])) or _local_artist_refs(s),
+            "album": album_by_id.get(s.album_id) if s.album_id else _local_album(s),
             "discNumber": s.disc_number,
             "trackNumber": s.track_number,
             "durationMs": s.duration_ms,

@@ -40,6 +40,20 @@ def song_kind(track: Json) -> str:
     return "episode" if track.get("type") == "episode" else "track"
 
 
+def local_names(track: Json) -> Json:
+    """A local file's artist and album names (they have no ids, so no catalog rows)."""
+    if not track.get("is_local"):
+        return {"local_artists": None, "local_album": None}
+    artists = [
+        str(a["name"])
+        for a in track.get("artists") or []
+        if isinstance(a, dict) and a.get("name") and not a.get("id")
+    ]
+    album = track.get("album")
+    name = album.get("name") if isinstance(album, dict) and not album.get("id") else None
+    return {"local_artists": artists or None, "local_album": str(name) if name else None}
+
+
 @dataclass
 class CatalogBatch:
     """Catalog rows gathered from any number of Spotify objects, keyed for the upsert."""
@@ -141,6 +155,7 @@ class CatalogBatch:
             "track_number": track.get("track_number"),
             "popularity": popularity if isinstance(popularity, int) else None,
             "preview_url": track.get("preview_url") or track.get("audio_preview_url"),
+            **local_names(track),
             "updated_at": self.now,
         }
         if album_id is not None:

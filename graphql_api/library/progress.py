@@ -2,6 +2,12 @@
 
 Writes are throttled (a phase change always goes through) so that a job making
 thousands of requests does not make thousands of progress writes.
+
+``done``/``total`` count the current phase's own units (items listed, playlist items,
+writes), so they restart at each phase. ``fraction`` is the overall progress, 0..1:
+each phase owns a fixed slice of it (``PHASES``), filled as its units are done, and it
+never goes back (a total that grows, or an attempt that starts over, keeps the highest
+value reached).
 """
 
 from __future__ import annotations
@@ -11,10 +17,24 @@ from typing import Any
 
 from sqlalchemy import update
 
-from graphql_api.db.models import LibrarySnapshot
+from graphql_api.db.models import LibrarySnapshot, SnapshotStatus
+from graphql_api.library.lease import lease_expiry
 from graphql_api.resources import Resources
 
 MIN_INTERVAL_S = 0.25
+# Each phase's slice of the overall fraction, in the order the job runs them.
+PHASES = {"library": (0.0, 0.35), "playlist_items": (0.35, 0.9), "writing": (0.9, 1.0)}
+
+
+def overall_fraction(phase: str | None, done: int, total: int) -> float:
+    """Where ``done`` of ``total`` units of ``phase`` stands in the whole snapshot."""
+    if phase == "done":
+        return 1.0
+    if phase not in PHASES:
+        return 0.0
+    start, end = PHASES[phase]
+    share = 1.0 if total <= 0 else min(done, total) / total
+    return start + (end - start) * share
 
 
 def channel_of(snapshot_id: int) -> str:
@@ -32,6 +52,7 @@ async def publish_state(resources: Resources, snapshot: LibrarySnapshot) -> None
             "phase": snapshot.phase,
             "done": snapshot.progress_done,
             "total": snapshot.progress_total,
+            "fraction": snapshot.progress_fraction,
         },
     )
 
@@ -45,6 +66,8 @@ class ProgressReporter:
         self.phase: str | None = None
         self.done = 0
         self.total = 0
+        # Picks up where an earlier attempt of the same snapshot got to.
+        self.fraction = snapshot.progress_fraction or 0.0
         self._written_at = 0.0
 
     async def start(self, phase: str, total: int) -> None:
@@ -65,17 +88,28 @@ class ProgressReporter:
         if not force and now - self._written_at < MIN_INTERVAL_S:
             return
         self._written_at = now
+        self.fraction = max(self.fraction, overall_fraction(self.phase, self.done, self.total))
         values: dict[str, Any] = {
+            "progress_fraction": self.fraction,
             "phase": self.phase,
             "progress_done": min(self.done, self.total),
             "progress_total": self.total,
+            # Progress is a sign of life: it renews the running job's lease too.
+            "lease_until": lease_expiry(self.resources.settings),
         }
         async with self.resources.sessionmaker() as session:
             await session.execute(
-                update(LibrarySnapshot).where(LibrarySnapshot.id == self.snapshot.id).values(values)
+                update(LibrarySnapshot)
+                .where(
+                    LibrarySnapshot.id == self.snapshot.id,
+                    LibrarySnapshot.status == SnapshotStatus.RUNNING,
+                    LibrarySnapshot.attempts == self.snapshot.attempts,
+                )
+                .values(values)
             )
             await session.commit()
         self.snapshot.phase = self.phase
         self.snapshot.progress_done = values["progress_done"]
         self.snapshot.progress_total = self.total
+        self.snapshot.progress_fraction = self.fraction
         await publish_state(self.resources, self.snapshot)

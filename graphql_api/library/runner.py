@@ -36,6 +36,7 @@ from graphql_api.errors import MixtapeError, RateLimited, SpotifyRelinkRequired
 from graphql_api.library.catalog import write_catalog
 from graphql_api.library.fetch import LibraryReader
 from graphql_api.library.ingest import CatalogBatch, Json, parse_time
+from graphql_api.library.lease import claim, claimable, heartbeat, still_owned
 from graphql_api.library.memberships import undo_version, write_memberships
 from graphql_api.library.playlists import (
     PlaylistRef,
@@ -46,7 +47,9 @@ from graphql_api.library.playlists import (
 from graphql_api.library.progress import ProgressReporter, publish_state
 from graphql_api.library.retry import in_transaction
 from graphql_api.resources import Resources
+from graphql_api.spotify.budget import Priority
 from graphql_api.spotify.errors import SpotifyForbidden, SpotifyNotFound
+from graphql_api.taskgroups import run_all
 
 log = logging.getLogger(__name__)
 TERMINAL = (SnapshotStatus.SUCCEEDED, SnapshotStatus.FAILED)
@@ -60,39 +63,52 @@ class Fetched:
     playlists: list[Json] = field(default_factory=list)
 
 
+class LeaseLost(Exception):
+    """Another attempt runs this snapshot now (ours was taken for lost): stop, write nothing."""
+
+
 async def run_snapshot(resources: Resources, snapshot_id: int) -> SnapshotStatus | None:
-    """Run (or finish, or re-run) snapshot ``snapshot_id``; returns its final status."""
+    """Run (or finish, or re-run) snapshot ``snapshot_id``; returns its final status.
+
+    A snapshot another job is running under a live lease is left alone (its status is
+    returned): a second delivery of the job must not run it twice at once.
+    """
     async with unit_of_work(resources.sessionmaker) as uow:
         snapshot = await uow.session.get(LibrarySnapshot, snapshot_id, with_for_update=True)
-        if snapshot is None or snapshot.status in TERMINAL:
+        if snapshot is None or not claimable(snapshot, utcnow()):
             return snapshot.status if snapshot else None
         account = await uow.session.get(SpotifyAccount, snapshot.user_id)
-        snapshot.status = SnapshotStatus.RUNNING
-        snapshot.started_at = snapshot.started_at or utcnow()
+        attempt = claim(resources.settings, snapshot, utcnow())
         spotify_user_id = account.spotify_user_id if account else None
     await publish_state(resources, snapshot)
     progress = ProgressReporter(resources, snapshot)
     try:
-        if spotify_user_id is None:
-            raise SpotifyRelinkRequired("Link your Spotify account to save your library.")
-        await _run(resources, snapshot, spotify_user_id, progress)
+        async with heartbeat(resources, snapshot_id, attempt):
+            if spotify_user_id is None:
+                raise SpotifyRelinkRequired("Link your Spotify account to save your library.")
+            await _run(resources, snapshot, attempt, spotify_user_id, progress)
+    except LeaseLost:
+        log.warning("snapshot %s: attempt %s was taken over; stopping", snapshot_id, attempt)
     except MixtapeError as error:
-        await _fail(resources, snapshot, error.code, error.message, _retry_at(error))
+        await _fail(resources, snapshot, attempt, error.code, error.message, _retry_at(error))
     except Exception:
         log.exception("snapshot %s failed", snapshot_id)
-        await _fail(resources, snapshot, "INTERNAL_ERROR", "Saving failed unexpectedly; try again.")
+        await _fail(
+            resources, snapshot, attempt, "INTERNAL_ERROR", "Saving failed unexpectedly; try again."
+        )
     return snapshot.status
 
 
 async def _run(
     resources: Resources,
     snapshot: LibrarySnapshot,
+    attempt: int,
     spotify_user_id: str,
     progress: ProgressReporter,
 ) -> None:
-    reader = LibraryReader(
-        resources.spotify.client_for(snapshot.user_id), resources.settings.snapshot_concurrency
-    )
+    # Bulk: the snapshot's paging leaves headroom in the shared budget for people and polling.
+    client = resources.spotify.client_for(snapshot.user_id).with_priority(Priority.BULK)
+    reader = LibraryReader(client, resources.settings.snapshot_concurrency)
     fetched = await _fetch_lists(reader, progress)
     refs = await in_transaction(
         resources.sessionmaker,
@@ -101,21 +117,31 @@ async def _run(
     await _fetch_items(resources, reader, [r for r in refs if r.needs_items], progress)
     await progress.start("writing", 1)
     row = await in_transaction(
-        resources.sessionmaker, lambda uow: _finish(uow.session, snapshot, fetched, refs)
+        resources.sessionmaker, lambda uow: _finish(uow.session, snapshot, attempt, fetched, refs)
     )
     _copy_state(row, snapshot)
     await publish_state(resources, snapshot)
 
 
 async def _finish(
-    session: AsyncSession, snapshot: LibrarySnapshot, fetched: Fetched, refs: list[PlaylistRef]
+    session: AsyncSession,
+    snapshot: LibrarySnapshot,
+    attempt: int,
+    fetched: Fetched,
+    refs: list[PlaylistRef],
 ) -> LibrarySnapshot:
-    """Write version N and mark the snapshot SUCCEEDED, all in the caller's transaction."""
+    """Write version N and mark the snapshot SUCCEEDED, all in the caller's transaction
+    (only while this attempt still holds the snapshot: the row is locked first)."""
+    row = await session.get(
+        LibrarySnapshot, snapshot.id, with_for_update=True, populate_existing=True
+    )
+    if row is None or not still_owned(row, attempt):
+        raise LeaseLost
     await _write_version(session, snapshot, fetched, refs)
-    row = await session.get(LibrarySnapshot, snapshot.id, with_for_update=True)
-    assert row is not None
+    row.lease_until = None
     row.status = SnapshotStatus.SUCCEEDED
     row.phase, row.progress_done, row.progress_total = "done", 1, 1
+    row.progress_fraction = 1.0
     row.finished_at = utcnow()
     row.error_code = row.error_message = None
     row.saved_tracks_count = len(fetched.saved_tracks)
@@ -127,20 +153,20 @@ async def _finish(
 
 async def _fetch_lists(reader: LibraryReader, progress: ProgressReporter) -> Fetched:
     fetched = Fetched()
-    firsts = await asyncio.gather(
+    firsts = await run_all(
         reader.first_page("me/tracks"),
         reader.first_page("me/albums"),
         reader.first_page("me/playlists"),
     )
     total = sum(int(f.get("total") or 0) for f in firsts)
     await progress.start("library", total)
-    fetched.saved_tracks, fetched.saved_albums, fetched.playlists, artists = await asyncio.gather(
+    lists = await run_all(
         reader.offset_items("me/tracks", progress.advance, firsts[0]),
         reader.offset_items("me/albums", progress.advance, firsts[1]),
         reader.offset_items("me/playlists", progress.advance, firsts[2]),
         reader.followed_artists(progress.advance),
     )
-    fetched.followed_artists = artists
+    fetched.saved_tracks, fetched.saved_albums, fetched.playlists, fetched.followed_artists = lists
     fetched.playlists = [p for p in fetched.playlists if isinstance(p, dict) and p.get("id")]
     return fetched
 
@@ -169,7 +195,8 @@ async def _fetch_items(
                 resources.sessionmaker, lambda uow: store_items(uow.session, ref.version_id, items)
             )
 
-    await asyncio.gather(*(one(ref) for ref in refs))
+    # One playlist failing fails the snapshot: the others stop fetching and writing.
+    await run_all(*(one(ref) for ref in refs))
 
 
 async def _write_version(
@@ -209,15 +236,19 @@ async def _write_version(
 async def _fail(
     resources: Resources,
     snapshot: LibrarySnapshot,
+    attempt: int,
     code: str,
     message: str,
     retry_after: dt.datetime | None = None,
 ) -> None:
     async with unit_of_work(resources.sessionmaker) as uow:
-        row = await uow.session.get(LibrarySnapshot, snapshot.id, with_for_update=True)
-        if row is None:
+        row = await uow.session.get(
+            LibrarySnapshot, snapshot.id, with_for_update=True, populate_existing=True
+        )
+        if row is None or not still_owned(row, attempt):
             return
         row.status = SnapshotStatus.FAILED
+        row.lease_until = None
         row.error_code, row.error_message, row.retry_after = code, message, retry_after
         row.finished_at = utcnow()
     _copy_state(row, snapshot)

@@ -69,7 +69,7 @@ class SpotifyServices:
 
 def build_budget(settings: Settings, redis: Redis | None) -> RequestBudget:
     """The app-wide request budget: in Redis when configured, else in this process."""
-    limit = settings.spotify_requests_per_30s
+    limit, bulk_share = settings.spotify_requests_per_30s, settings.spotify_bulk_share
     if redis is not None:
-        return RedisBudget(redis, settings.redis_prefix, limit)
-    return MemoryBudget(limit)
+        return RedisBudget(redis, settings.redis_prefix, limit, bulk_share=bulk_share)
+    return MemoryBudget(limit, bulk_share=bulk_share)

@@ -5,11 +5,18 @@ window log shared by all processes (a Redis sorted set under
 ``{redis_prefix}:spotify:budget``, trimmed and filled by one Lua script, timed by the
 Redis server's clock) or, without Redis, kept in memory. A 429 from Spotify also closes
 the gate for everyone until its ``Retry-After`` has passed.
+
+Calls have a priority. Interactive calls and polling (``Priority.INTERACTIVE``) may fill
+the whole window; bulk paging (``Priority.BULK``, library snapshots) only takes a slot
+while the window is below ``bulk_share`` of the limit, so one big snapshot leaves the
+rest of the window as headroom for everyone else, and bulk waiters never queue in
+front of interactive ones.
 """
 
 from __future__ import annotations
 
 import asyncio
+import enum
 import math
 import time
 import uuid
@@ -21,13 +28,29 @@ from redis.asyncio import Redis
 from graphql_api.errors import RateLimited
 
 WINDOW_S = 30.0
+BULK_SHARE = 0.7
+
+
+class Priority(enum.StrEnum):
+    """Who is asking: a person or the poller (INTERACTIVE), or a snapshot's paging (BULK)."""
+
+    INTERACTIVE = "interactive"
+    BULK = "bulk"
+
+
+def bulk_cap(limit: int, share: float) -> int:
+    """The slots of a window bulk calls may fill (at least one, so bulk always moves)."""
+    return max(1, min(limit, math.floor(limit * share)))
 
 
 class RequestBudget(Protocol):
-    async def acquire(self, max_pause: float | None = None) -> None:
+    async def acquire(
+        self, max_pause: float | None = None, priority: Priority = Priority.INTERACTIVE
+    ) -> None:
         """Wait for a slot in the window (and for any Retry-After pause), then take it.
 
-        Raises ``RateLimited`` instead of waiting when a pause lasts longer than ``max_pause``.
+        ``Priority.BULK`` waits until the window is below the bulk share. Raises
+        ``RateLimited`` instead of waiting when a pause lasts longer than ``max_pause``.
         """
 
     async def pause(self, seconds: float) -> None:
@@ -40,29 +63,38 @@ class RequestBudget(Protocol):
 class MemoryBudget:
     """A sliding window log in this process (the embedded default)."""
 
-    def __init__(self, limit: int, window_s: float = WINDOW_S) -> None:
+    def __init__(
+        self, limit: int, window_s: float = WINDOW_S, bulk_share: float = BULK_SHARE
+    ) -> None:
         self.limit = max(1, limit)
         self.window_s = window_s
+        self.caps = {Priority.INTERACTIVE: self.limit, Priority.BULK: bulk_cap(limit, bulk_share)}
         self._sent: deque[float] = deque()
         self._paused_until = 0.0
-        self._lock = asyncio.Lock()
+        # First come, first served within a priority; a bulk call waiting for the window
+        # to drop below its share never holds up an interactive one.
+        self._locks = {priority: asyncio.Lock() for priority in Priority}
 
     def _trim(self, now: float) -> None:
         while self._sent and self._sent[0] <= now - self.window_s:
             self._sent.popleft()
 
-    async def acquire(self, max_pause: float | None = None) -> None:
-        async with self._lock:  # first come, first served
+    async def acquire(
+        self, max_pause: float | None = None, priority: Priority = Priority.INTERACTIVE
+    ) -> None:
+        cap = self.caps[priority]
+        async with self._locks[priority]:
             while True:
                 now = time.monotonic()
                 self._trim(now)
                 wait = self._paused_until - now
                 _check_pause(wait, max_pause)
-                if wait <= 0 and len(self._sent) < self.limit:
+                if wait <= 0 and len(self._sent) < cap:
                     self._sent.append(now)
                     return
                 if wait <= 0:
-                    wait = self._sent[0] + self.window_s - now
+                    # Room comes when the entry that puts the window at the cap leaves it.
+                    wait = self._sent[len(self._sent) - cap] + self.window_s - now
                 await asyncio.sleep(max(wait, 0.001))
 
     async def pause(self, seconds: float) -> None:
@@ -73,9 +105,9 @@ class MemoryBudget:
         return len(self._sent) / self.limit
 
 
-# KEYS[1] window zset, KEYS[2] pause key; ARGV: limit, window ms, member.
+# KEYS[1] window zset, KEYS[2] pause key; ARGV: limit (the caller's cap), window ms, member.
 # Returns 0 when a slot was taken, minus the pause left (ms) while paused, else the
-# milliseconds until the window has room.
+# milliseconds until the window is below the cap.
 _ACQUIRE = """
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -88,8 +120,9 @@ if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
   redis.call('PEXPIRE', KEYS[1], window)
   return 0
 end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + window - now)
+local over = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[1])
+local leaving = redis.call('ZRANGE', KEYS[1], over, over, 'WITHSCORES')
+return math.max(1, tonumber(leaving[2]) + window - now)
 """
 
 # KEYS[1] pause key; ARGV[1] pause ms. Lengthens the pause, never shortens it, in one step:
@@ -113,9 +146,17 @@ return redis.call('ZCARD', KEYS[1])
 class RedisBudget:
     """The same window, shared by every process through Redis."""
 
-    def __init__(self, redis: Redis, prefix: str, limit: int, window_s: float = WINDOW_S) -> None:
+    def __init__(
+        self,
+        redis: Redis,
+        prefix: str,
+        limit: int,
+        window_s: float = WINDOW_S,
+        bulk_share: float = BULK_SHARE,
+    ) -> None:
         self.redis = redis
         self.limit = max(1, limit)
+        self.caps = {Priority.INTERACTIVE: self.limit, Priority.BULK: bulk_cap(limit, bulk_share)}
         self.window_ms = int(window_s * 1000)
         self.key = f"{prefix}:spotify:budget"
         self.pause_key = f"{prefix}:spotify:budget:pause"
@@ -123,11 +164,14 @@ class RedisBudget:
         self._usage = redis.register_script(_USAGE)
         self._pause = redis.register_script(_PAUSE)
 
-    async def acquire(self, max_pause: float | None = None) -> None:
+    async def acquire(
+        self, max_pause: float | None = None, priority: Priority = Priority.INTERACTIVE
+    ) -> None:
+        cap = self.caps[priority]
         while True:
             member = uuid.uuid4().hex
             keys = [self.key, self.pause_key]
-            wait_ms = int(await self._acquire(keys=keys, args=[self.limit, self.window_ms, member]))
+            wait_ms = int(await self._acquire(keys=keys, args=[cap, self.window_ms, member]))
             if wait_ms == 0:
                 return
             if wait_ms < 0:

@@ -23,7 +23,7 @@ from typing import Any, Protocol
 import httpx
 
 from graphql_api.settings import Settings
-from graphql_api.spotify.budget import RequestBudget
+from graphql_api.spotify.budget import Priority, RequestBudget
 from graphql_api.spotify.errors import (
     NoActiveDevice,
     PremiumRequired,
@@ -74,13 +74,22 @@ class SpotifyClient:
         budget: RequestBudget,
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        priority: Priority = Priority.INTERACTIVE,
     ) -> None:
         self.http = http
         self.settings = settings
         self.tokens = tokens
         self.budget = budget
         self._sleep = sleep
+        self.priority = priority
         self.api_url = settings.spotify_api_url.rstrip("/")
+
+    def with_priority(self, priority: Priority) -> SpotifyClient:
+        """The same client, its calls taking budget slots at ``priority``
+        (``Priority.BULK`` for a snapshot's paging)."""
+        return SpotifyClient(
+            self.http, self.settings, self.tokens, self.budget, sleep=self._sleep, priority=priority
+        )
 
     async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         """GET ``path`` (relative to the API root, or a ``next`` URL Spotify gave)."""
@@ -133,7 +142,9 @@ class SpotifyClient:
         refreshed = False
         failures = 0
         while True:
-            await self.budget.acquire(max_pause=settings.spotify_max_retry_after)
+            await self.budget.acquire(
+                max_pause=settings.spotify_max_retry_after, priority=self.priority
+            )
             try:
                 response = await self.http.request(
                     method,

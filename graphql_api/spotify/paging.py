@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from graphql_api.spotify.errors import SpotifyApiError
+from graphql_api.taskgroups import run_all
 
 Progress = Callable[[int, int], Awaitable[None] | None]
 
@@ -87,9 +88,8 @@ async def fetch_offset_pages(
         done += len(_items(pages[index]))
         await _report(progress, done, total)
 
-    async with asyncio.TaskGroup() as group:
-        for index in range(1, page_count):
-            group.create_task(fetch(index))
+    # The first failed page cancels the others and is raised as itself (not in a group).
+    await run_all(*(fetch(index) for index in range(1, page_count)))
     result = [item for page in pages for item in _items(page)]
     following = pages[-1].get("next")
     while isinstance(following, str):

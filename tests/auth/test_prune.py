@@ -121,7 +121,7 @@ async def test_expired_rows_go_and_live_rows_stay(resources: Resources, settings
     assert set((await prune_auth({"resources": resources})).values()) == {0}
 
 
-async def test_prune_auth_is_a_registered_cron_job() -> None:
+async def test_prune_auth_is_a_registered_cron_job(settings: Settings) -> None:
     from graphql_api.composition import cron_jobs
 
-    assert prune_auth in [job.coroutine for job in cron_jobs()]
+    assert prune_auth in [job.coroutine for job in cron_jobs(settings)]

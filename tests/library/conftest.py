@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from graphql_api.app import create_app
 from graphql_api.composition import open_app_resources
+from graphql_api.db.models import LibrarySnapshot, SnapshotStatus, User
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings
 from spotify_emulator.testing import EmulatorHandle, run_emulator
+from tests.support import databases
 from tests.support.graphql_client import GraphQLClient
 from tests.support.server import serve
 from tests.support.spotify import linked_user, point_at_emulator, small_fixture
@@ -45,6 +48,34 @@ async def library_app(library_settings: Settings) -> AsyncIterator[str]:
     """A real app on the library settings (in-process jobs on the embedded default)."""
     async with serve(create_app(library_settings)) as url:
         yield url
+
+
+@pytest.fixture
+async def other_database_url(
+    request: pytest.FixtureRequest, settings: Settings, tmp_path: Path
+) -> AsyncIterator[str]:
+    """A second fresh database on the same backend as the test's own."""
+    if settings.is_sqlite:
+        yield databases.clone_sqlite(request.getfixturevalue("sqlite_template"), tmp_path)
+        return
+    name = await databases.clone_postgres(request.getfixturevalue("postgres_template"))
+    try:
+        yield databases.postgres_url(name)
+    finally:
+        await databases.drop_postgres(name)
+
+
+async def running_snapshot(resources: Resources, **values: Any) -> LibrarySnapshot:
+    """A RUNNING snapshot (first attempt) of a new user without Spotify; ``values`` override."""
+    async with resources.sessionmaker() as session:
+        user = User(display_name="runner")
+        session.add(user)
+        await session.flush()
+        fields = {"status": SnapshotStatus.RUNNING, "attempts": 1, **values}
+        snapshot = LibrarySnapshot(user_id=user.id, version=1, **fields)
+        session.add(snapshot)
+        await session.commit()
+    return snapshot
 
 
 async def login(resources: Resources, user_id: int) -> str:

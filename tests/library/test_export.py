@@ -2,27 +2,36 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import csv
 import io
 import json
+import os
+import sys
 import zipfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import select
+from strawberry.relay import to_base64
 
 from graphql_api.db.models import LibrarySnapshot, User
-from graphql_api.library.cli_export import run_export
+from graphql_api.errors import NotFound
+from graphql_api.library.cli_export import find_user, run_export
 from graphql_api.library.export import stream_export
 from graphql_api.library.export_rows import ALBUM_COLUMNS, TRACK_COLUMNS
 from graphql_api.library.snapshots import latest_succeeded
 from graphql_api.resources import Resources
+from graphql_api.settings import Settings
+from spotify_emulator.testing import EmulatorHandle
 from tests.library.expected import expected_of
 from tests.library.test_graphql import save_and_wait
 from tests.support.graphql_client import GraphQLClient
+from tests.support.spotify import linked_user
 
 
 def read_csv(archive: zipfile.ZipFile, name: str) -> list[dict[str, str]]:
@@ -50,7 +59,14 @@ def check_archive(data: bytes, fixture_user: dict[str, Any]) -> None:
             continue
         (name,) = [n for n in playlist_files if f"({spotify_id})" in n]
         with_track = [i for i in entry["items"] if (i.get("item") or i.get("track"))]
-        assert len(read_csv(archive, name)) == len(with_track)
+        rows = read_csv(archive, name)
+        assert len(rows) == len(with_track)
+        # Local files keep the names they have (no ids, so no catalog artist or album).
+        for item, row in zip(with_track, rows, strict=True):
+            if item.get("is_local"):
+                track = item["track"]
+                assert row["Artist Name(s)"] == ", ".join(a["name"] for a in track["artists"])
+                assert row["Album Name"] == track["album"]["name"]
     whole = json.loads(archive.read("snapshot.json"))
     assert len(whole["savedTracks"]) == expected.saved_tracks
     assert len(whole["playlists"]) == expected.playlists
@@ -123,3 +139,47 @@ async def test_no_session_is_open_while_the_client_reads(
         data += chunk
     assert sessions.opened > 0
     check_archive(data, library_fixture["users"][0])
+
+
+async def test_export_user_is_found_by_number_global_id_spotify_id_or_email(
+    library_resources: Resources, library_emulator: EmulatorHandle
+) -> None:
+    user_id = await linked_user(library_resources, library_emulator, "alice")
+    async with library_resources.sessionmaker() as session:
+        user = await session.get(User, user_id)
+        assert user is not None
+        user.email = "Alice@Example.org"
+        await session.commit()
+        forms = [str(user_id), to_base64("User", user_id), "alice", "alice@example.org"]
+        assert [await find_user(session, form) for form in forms] == [user_id] * 4
+        # Someone else's kind of id is not a user's.
+        with pytest.raises(NotFound):
+            await find_user(session, to_base64("LibrarySnapshot", user_id))
+
+
+async def test_export_cli_says_which_kinds_of_user_id_it_tried(
+    settings: Settings, tmp_path: Path
+) -> None:
+    env = {**os.environ, "MIXTAPE_DATABASE_URL": settings.database_url}
+    env.pop("MIXTAPE_REDIS_URL", None)
+    command = (
+        str(Path(sys.executable).parent / "mixtape"),
+        "export",
+        "--out",
+        str(tmp_path / "x.zip"),
+    )
+
+    async def run(user: str) -> str:
+        process = await asyncio.create_subprocess_exec(
+            *command, "--user", user, env=env, stderr=asyncio.subprocess.PIPE
+        )
+        _, stderr = await process.communicate()
+        assert process.returncode == 1
+        return stderr.decode()
+
+    assert "(tried it as: Spotify user id, email address)" in await run("nobody@example.org")
+    numbered = await run("4242")
+    assert "(tried it as: user number, Spotify user id, email address)" in numbered
+    assert "Traceback" not in numbered
+    global_id = await run(to_base64("User", 4242))
+    assert "(tried it as: GraphQL User id, Spotify user id, email address)" in global_id

@@ -113,3 +113,40 @@ async def test_anonymous_and_foreign_snapshots_are_refused(
         "query($id: ID!) { librarySnapshot(id: $id) { status } }", {"id": snapshot["id"]}
     )
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+LOCAL_ITEMS = """
+query { viewer { library { playlists(first: 50) { edges { node {
+  items(first: 200) { edges { node { track {
+    uri isLocal artists { name uri genres } album { name uri artists { name } }
+  } } } }
+} } } } } }
+"""
+
+
+async def test_local_files_keep_their_artist_and_album_names(
+    alice: GraphQLClient, library_fixture: dict[str, Any]
+) -> None:
+    user = library_fixture["users"][0]
+    readable = expected_of(user).readable_items
+    local = {
+        item["track"]["uri"]: item["track"]
+        for entry in user["playlists"]
+        if entry["playlist"]["id"] in readable
+        for item in entry["items"]
+        if item.get("is_local")
+    }
+    assert local, "the fixture must hold a local file"
+    await save_and_wait(alice)
+    data = await alice.query(LOCAL_ITEMS)
+    tracks = {
+        item["node"]["track"]["uri"]: item["node"]["track"]
+        for playlist in data["viewer"]["library"]["playlists"]["edges"]
+        for item in playlist["node"]["items"]["edges"]
+        if item["node"]["track"] and item["node"]["track"]["isLocal"]
+    }
+    assert set(tracks) == set(local)
+    for uri, track in tracks.items():
+        names = [a["name"] for a in local[uri]["artists"]]
+        assert track["artists"] == [{"name": n, "uri": None, "genres": []} for n in names]
+        assert track["album"] == {"name": local[uri]["album"]["name"], "uri": None, "artists": []}

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import signal
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 
 from graphql_api.composition import open_app_resources
+from graphql_api.db.base import utcnow
 from graphql_api.db.models import LibrarySnapshot, PlaylistItem, SnapshotStatus
 from graphql_api.library.runner import run_snapshot
 from graphql_api.resources import Resources
@@ -21,25 +21,9 @@ from graphql_api.settings import Settings
 from spotify_emulator.testing import EmulatorHandle
 from tests.library.state import dump_state
 from tests.library.test_runner import new_snapshot
-from tests.support import databases
 from tests.support.spotify import linked_user
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-async def other_database_url(
-    request: pytest.FixtureRequest, settings: Settings, tmp_path: Path
-) -> AsyncIterator[str]:
-    """A second fresh database on the same backend as the test's own."""
-    if settings.is_sqlite:
-        yield databases.clone_sqlite(request.getfixturevalue("sqlite_template"), tmp_path)
-        return
-    name = await databases.clone_postgres(request.getfixturevalue("postgres_template"))
-    try:
-        yield databases.postgres_url(name)
-    finally:
-        await databases.drop_postgres(name)
 
 
 async def _wait_for_items_phase(
@@ -96,6 +80,9 @@ async def test_killed_job_retried_equals_uninterrupted_run(
         interrupted = await session.get(LibrarySnapshot, snapshot_id)
         assert interrupted is not None
         assert interrupted.status is SnapshotStatus.RUNNING
+        # As when its lease has run out (tests/library/test_recovery.py waits for that).
+        interrupted.lease_until = utcnow() - dt.timedelta(seconds=1)
+        await session.commit()
     await library_emulator.configure(latency_ms=0)
 
     assert await run_snapshot(library_resources, snapshot_id) is SnapshotStatus.SUCCEEDED

@@ -9,7 +9,7 @@ import pytest
 from redis.asyncio import Redis
 
 from graphql_api.errors import RateLimited
-from graphql_api.spotify.budget import MemoryBudget, RedisBudget, RequestBudget
+from graphql_api.spotify.budget import MemoryBudget, Priority, RedisBudget, RequestBudget, bulk_cap
 
 # Long enough that no slot can free up while a test looks (slow machines included).
 WINDOW_S = 30.0
@@ -119,3 +119,40 @@ async def test_a_shorter_redis_pause_never_cuts_a_longer_one(
     with pytest.raises(RateLimited) as caught:
         await one.acquire(max_pause=30)
     assert caught.value.retry_after > 3000
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+async def half_bulk(
+    request: pytest.FixtureRequest, redis_prefix: str
+) -> AsyncIterator[RequestBudget]:
+    """A budget of 10 per window, bulk calls allowed half of it; each kind in turn."""
+    if request.param == "memory":
+        yield MemoryBudget(limit=10, window_s=WINDOW_S, bulk_share=0.5)
+        return
+    redis = Redis.from_url(request.getfixturevalue("redis_url"))
+    try:
+        yield RedisBudget(redis, redis_prefix, 10, window_s=WINDOW_S, bulk_share=0.5)
+    finally:
+        await redis.aclose()
+
+
+async def test_bulk_saturating_its_share_leaves_the_rest_to_interactive_calls(
+    half_bulk: RequestBudget,
+) -> None:
+    for _ in range(5):
+        await half_bulk.acquire(priority=Priority.BULK)
+    waiting_bulk = asyncio.create_task(half_bulk.acquire(priority=Priority.BULK))
+    try:
+        # Interactive calls (and polls) arriving after a waiting bulk call pass it by.
+        for _ in range(5):
+            await asyncio.wait_for(half_bulk.acquire(), 10)
+        assert not waiting_bulk.done()
+        assert await half_bulk.usage() == 1.0
+    finally:
+        waiting_bulk.cancel()
+
+
+async def test_bulk_cap_is_at_least_one_slot_and_at_most_the_limit() -> None:
+    assert bulk_cap(10, 0.01) == 1
+    assert bulk_cap(10, 1.0) == 10
+    assert bulk_cap(10, 0.7) == 7

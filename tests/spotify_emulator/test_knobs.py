@@ -93,6 +93,17 @@ async def test_fault_rate_one_fails_everything() -> None:
     assert {"500", "502", "503"} & set(outcomes)
 
 
+async def test_fault_path_limits_faults_to_matching_requests() -> None:
+    async with run_emulator(fault_rate=1.0, fault_slow_s=0.01, fault_path="/me/player") as emulator:
+        alice = await api_client(emulator, ALICE)
+        async with alice:
+            for _ in range(10):
+                assert (await alice.get("/me")).status_code == 200
+        stats = await emulator.stats()
+    assert stats["faults"] == {}
+    assert stats["statuses"] == {"200": 10}
+
+
 async def fault_sequence(seed: int) -> list[str]:
     sequence = []
     async with run_emulator(fault_rate=0.5, fault_seed=seed, fault_slow_s=0.01) as emulator:

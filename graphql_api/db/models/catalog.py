@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Mapped, mapped_column
 
 from graphql_api.db.base import Base, BigIntId, CreatedAt, IntPK, utcnow
@@ -128,5 +129,12 @@ class Song(Base):
     album_id: Mapped[int | None] = mapped_column(
         ForeignKey("albums.id", ondelete="SET NULL"), index=True
     )
+    # A local file's artist and album have no Spotify id, so no catalog rows: their
+    # names (the only metadata a local file has) are kept here instead.
+    # JSONB on PostgreSQL: the catalog upsert compares it (json has no equality).
+    local_artists: Mapped[list[str] | None] = mapped_column(
+        JSON().with_variant(postgresql.JSONB(), "postgresql")
+    )
+    local_album: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -20,6 +20,7 @@ import enum
 
 from sqlalchemy import (
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -76,6 +77,12 @@ class LibrarySnapshot(Base):
     created_at: Mapped[CreatedAt]
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
+    # The running job renews its lease; an active snapshot whose lease ran out was lost
+    # (killed process, job timeout) and is re-queued by the recovery sweep.
+    lease_until: Mapped[dt.datetime | None] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Overall progress 0..1 across phases; it only ever grows.
+    progress_fraction: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
 
 class _Membership:

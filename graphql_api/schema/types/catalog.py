@@ -35,6 +35,8 @@ class Artist:
 
     @strawberry.field
     async def genres(self, info: Info) -> list[str]:
+        if self.row.id is None:  # a local file's artist: a name only
+            return []
         return await info.context.loaders.library.artist_genres.load(self.row.id)
 
 
@@ -76,5 +78,7 @@ class Album:
 
     @strawberry.field
     async def artists(self, info: Info) -> list[Artist]:
+        if self.row.id is None:  # a local file's album: a name only
+            return []
         rows = await info.context.loaders.library.album_artists.load(self.row.id)
         return [Artist(row=row) for row in rows]

@@ -25,11 +25,18 @@ Row = TypeVar("Row")
 SnapshotStatus = strawberry.enum(models.SnapshotStatus, name="SnapshotStatus")
 
 
-@strawberry.type
+@strawberry.type(
+    description=(
+        "`fraction` is the whole snapshot's progress, 0..1, and never decreases; `phase` is "
+        "`library`, `playlist_items`, `writing` or `done`, and `done`/`total` count that "
+        "phase's own units (they restart with each phase)."
+    )
+)
 class SnapshotProgress:
     phase: str | None
     done: int
     total: int
+    fraction: float
 
 
 @strawberry.type(description="Why a snapshot failed, and what to do about it.")
@@ -159,7 +166,10 @@ class LibrarySnapshot(relay.Node):
     @strawberry.field
     def progress(self) -> SnapshotProgress:
         return SnapshotProgress(
-            phase=self.row.phase, done=self.row.progress_done, total=self.row.progress_total
+            phase=self.row.phase,
+            done=self.row.progress_done,
+            total=self.row.progress_total,
+            fraction=self.row.progress_fraction,
         )
 
     async def _browse(

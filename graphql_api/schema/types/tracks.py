@@ -172,12 +172,16 @@ class Track:
     @strawberry.field
     async def album(self, info: Info) -> Album | None:
         if self.row.album_id is None:
-            return None
+            # A local file's album has no catalog row: an unsaved one carries its name.
+            local = self.row.local_album
+            return Album(row=models.Album(name=local)) if local else None
         row = await info.context.loaders.library.album.load(self.row.album_id)
         return Album(row=row) if row else None
 
     @strawberry.field
     async def artists(self, info: Info) -> list[Artist]:
+        if self.row.is_local:
+            return [Artist(row=models.Artist(name=name)) for name in self.row.local_artists or []]
         rows = await info.context.loaders.library.song_artists.load(self.row.id)
         return [Artist(row=row) for row in rows]
 

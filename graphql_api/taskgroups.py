@@ -1,0 +1,33 @@
+"""Concurrent work that stops as a whole: the first failure cancels the siblings.
+
+``asyncio.gather`` returns on the first error but leaves the other awaitables running:
+after a snapshot has failed they would go on fetching and writing. A ``TaskGroup``
+cancels them and waits for them, but raises an ``ExceptionGroup``, which the callers'
+``except SomeDomainError`` would not catch: :func:`run_all` raises the first error itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def first_error(error: BaseException) -> BaseException:
+    """The first leaf of (possibly nested) exception groups; ``error`` itself otherwise."""
+    while isinstance(error, BaseExceptionGroup) and error.exceptions:
+        error = error.exceptions[0]
+    return error
+
+
+async def run_all(*work: Coroutine[Any, Any, T]) -> list[T]:
+    """Run ``work`` concurrently; results in order. The first failure cancels the rest,
+    waits until they have stopped, then is raised (unwrapped from its group)."""
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(one) for one in work]
+    except BaseExceptionGroup as group_error:
+        raise first_error(group_error) from None
+    return [task.result() for task in tasks]
