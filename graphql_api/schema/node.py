@@ -9,14 +9,17 @@ from graphql_api.errors import BadUserInput
 # Ids, offsets and cursor keys fit a signed 64-bit column; a larger number is not ours
 # (and would overflow the driver: a 500 instead of a clear error).
 MAX_DB_INT = 2**63 - 1
+_MAX_DB_INT_DIGITS = len(str(MAX_DB_INT))
 
 
 def parse_db_int(text: str) -> int | None:
     """``text`` as a non-negative integer a database column can hold, else None.
 
-    ``str.isdigit`` alone accepts ``"²"`` (which ``int`` refuses) and any length.
+    ``str.isdigit`` alone accepts ``"²"`` (which ``int`` refuses) and any length; a
+    number of more than 4,300 digits makes ``int`` itself raise (CPython's limit), so
+    the length is checked first.
     """
-    if not (text.isascii() and text.isdigit()):
+    if len(text) > _MAX_DB_INT_DIGITS or not (text.isascii() and text.isdigit()):
         return None
     value = int(text)
     return value if value <= MAX_DB_INT else None

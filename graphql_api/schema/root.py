@@ -13,13 +13,16 @@ from graphql_api.resolvers.listening import (
     ListeningQuery,
     ListeningSubscription,
 )
+from graphql_api.resolvers.node import resolve_node
 from graphql_api.resolvers.viewer import resolve_viewer
 from graphql_api.schema.types.user import User
 
 
 @strawberry.type
 class CoreQuery:
-    node: relay.Node | None = relay.node(description="Fetch any object by its global id.")
+    node: relay.Node | None = strawberry.field(
+        resolver=resolve_node, description="Fetch any object by its global id."
+    )
     viewer: User | None = strawberry.field(
         resolver=resolve_viewer, description="The logged-in user; null when anonymous."
     )
