@@ -99,6 +99,10 @@ class Settings(BaseSettings):
     # GraphQL hardening.
     graphql_max_depth: int = 12
     graphql_max_aliases: int = 30
+    # Longest string accepted in any argument or variable. At most 12,000: SQLite refuses
+    # a LIKE pattern over 50,000 bytes ("pattern too complex"), and a text filter of n
+    # characters makes a pattern of up to 4n + 2 bytes.
+    graphql_max_string_length: int = Field(default=4096, ge=1, le=12_000)
 
     @model_validator(mode="before")
     @classmethod

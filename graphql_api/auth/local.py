@@ -14,6 +14,7 @@ from graphql_api.auth.rate_limit import Attempt
 from graphql_api.auth.sessions import IssuedSession, start_session
 from graphql_api.db.models import User
 from graphql_api.errors import BadUserInput, Conflict, Unauthenticated
+from graphql_api.kit.text import normalize_email as canonical_email
 from graphql_api.settings import Settings
 
 # Deliberately loose: one "@", something on each side, a dot in the domain. The only
@@ -24,8 +25,9 @@ MAX_EMAIL = 320
 
 
 def normalize_email(email: str) -> str:
-    """The stored form of an address: trimmed and lower-cased; BAD_USER_INPUT if malformed."""
-    normalized = email.strip().lower()
+    """The stored form of an address (:func:`~graphql_api.kit.text.normalize_email`);
+    BAD_USER_INPUT if malformed. Registering and logging in both go through here."""
+    normalized = canonical_email(email)
     if len(normalized) > MAX_EMAIL or not _EMAIL.match(normalized):
         raise BadUserInput("That is not a valid email address.", field="email")
     return normalized
@@ -72,10 +74,9 @@ async def register(
 async def begin_login(session: AsyncSession, *, email: str, address: str | None) -> Attempt:
     """Count a login attempt before its password is checked; the caller commits it, then
     calls :func:`login` in a new transaction (see :mod:`graphql_api.auth.rate_limit`)."""
-    normalized = email.strip().lower()
-    if len(normalized) > MAX_EMAIL:
-        # No account has such an address, and its key would not fit the attempts table.
-        raise BadUserInput("That is not a valid email address.", field="email")
+    # No account has a malformed address (and an overlong one would not fit the attempts
+    # table): refused before it is counted.
+    normalized = normalize_email(email)
     return await rate_limit.record_attempt(session, email=normalized, address=address)
 
 

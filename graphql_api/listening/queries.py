@@ -102,7 +102,8 @@ async def listening_history(
             at, key = dt.datetime.fromisoformat(stamp), parse_db_int(play_id)
         except ValueError:
             key = None
-        if key is None:
+        # A crafted cursor may hold a time without a timezone, which no column compares to.
+        if key is None or at.utcoffset() is None:
             raise BadUserInput("Invalid cursor.", argument="after")
         conditions.append(or_(Play.played_at < at, and_(Play.played_at == at, Play.id < key)))
     rows = (
