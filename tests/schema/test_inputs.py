@@ -55,10 +55,8 @@ async def test_a_lone_surrogate_is_refused_as_a_variable_and_inline(
     gql: GraphQLClient, app_url: str, http: httpx.AsyncClient
 ) -> None:
     # "\ud800" is valid JSON, but no database driver can encode the string it makes.
-    raw = (
-        '{"query": %s, "variables": {"email": "ada@example.com", "password": %s,'
-        ' "displayName": "A\\ud800da"}}' % (json.dumps(REGISTER), json.dumps(PASSWORD))
-    )
+    variables = {"email": "ada@example.com", "password": PASSWORD, "displayName": "A<>da"}
+    raw = json.dumps({"query": REGISTER, "variables": variables}).replace("<>", "\\ud800")
     response = await http.post(
         f"{app_url}/graphql", content=raw, headers={"content-type": "application/json"}
     )
