@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     auth_max_failures_per_account: int = 5
     auth_max_failures_per_address: int = 20
     auth_failure_window_s: int = 900
+    # Password hashes (argon2, ~130 ms of CPU each) computed at once per process, in
+    # threads off the event loop; None = every core but one.
+    auth_password_hash_concurrency: int | None = Field(default=None, ge=1)
 
     # Now playing (graphql_api/listening/): the poller's intervals, in seconds.
     poll_enabled: bool = True  # False: no process polls anyone
