@@ -74,6 +74,8 @@ class Settings(BaseSettings):
     auth_max_failures_per_account: int = 5
     auth_max_failures_per_address: int = 20
     auth_failure_window_s: int = 900
+    # False: nobody new gets an account (register and first Spotify logins are FORBIDDEN).
+    auth_signup_enabled: bool = True
     # Password hashes (argon2, ~130 ms of CPU each) computed at once per process, in
     # threads off the event loop; None = every core but one.
     auth_password_hash_concurrency: int | None = Field(default=None, ge=1)

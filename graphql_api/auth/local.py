@@ -13,6 +13,7 @@ from graphql_api.auth import passwords, rate_limit
 from graphql_api.auth.outcome import Outcome
 from graphql_api.auth.rate_limit import Attempt
 from graphql_api.auth.sessions import IssuedSession, start_session
+from graphql_api.auth.signup import check_signup_open
 from graphql_api.db.models import User
 from graphql_api.errors import BadUserInput, Conflict, Unauthenticated
 from graphql_api.kit.text import normalize_email as canonical_email
@@ -61,7 +62,8 @@ async def prepare_account(
     settings: Settings, *, email: str, password: str, display_name: str
 ) -> NewAccount:
     """Check a registration and hash its password; call it outside any transaction (the
-    hash may wait its turn in the hashing pool)."""
+    hash may wait its turn in the hashing pool). FORBIDDEN when sign-up is off."""
+    check_signup_open(settings)
     normalized = normalize_email(email)
     name = clean_display_name(display_name)
     passwords.check_policy(password, email=normalized)

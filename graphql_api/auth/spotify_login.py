@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphql_api.auth.one_time import spend_once
 from graphql_api.auth.secrets import token_hash
+from graphql_api.auth.signup import check_signup_open
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import OAuthState, User
 from graphql_api.errors import BadUserInput
@@ -153,7 +154,7 @@ async def complete(
     """The Mixtape user this Spotify identity logs in (created if new) or links to.
 
     Linking to a user while the Spotify account belongs to another raises CONFLICT
-    (one Spotify account, one Mixtape user).
+    (one Spotify account, one Mixtape user); a new user while sign-up is off, FORBIDDEN.
     """
     if pending.linking_user_id is not None:
         user_id = pending.linking_user_id
@@ -162,6 +163,7 @@ async def complete(
         if existing is not None:
             user_id = existing.user_id
         else:
+            check_signup_open(settings)
             user = User(display_name=_display_name(identity.profile))
             session.add(user)
             await session.flush()
