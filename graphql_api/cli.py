@@ -45,7 +45,8 @@ def serve(host: str, port: int, workers: int, migrate: bool) -> None:
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # The app trusts forwarded headers itself, from MIXTAPE_TRUSTED_PROXIES only.
+        proxy_headers=False,
         log_config=None,
     )
 

@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     previous_secret_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     public_url: str = "http://127.0.0.1:8000"
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Reverse proxies whose X-Forwarded-For / -Proto are believed (addresses or CIDR
+    # networks, "*" = anyone): the client address of a request (failed-login limits per
+    # address) is the socket peer unless that peer is listed here.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["127.0.0.1"])
     log_level: str = "INFO"
 
     spotify_client_id: str | None = None
@@ -113,7 +117,12 @@ class Settings(BaseSettings):
     @classmethod
     def _split_lists(cls, data: object) -> object:
         if isinstance(data, dict):
-            for key in ("cors_origins", "previous_secret_keys", "auth_redirect_allowlist"):
+            for key in (
+                "cors_origins",
+                "previous_secret_keys",
+                "auth_redirect_allowlist",
+                "trusted_proxies",
+            ):
                 if key in data:
                     data[key] = _split_csv(data[key])
         return data

@@ -95,6 +95,8 @@ def test_serve_with_several_workers_starts_them_with_redis_and_real_spotify(
     result = runner.invoke(main, ["serve", "--workers", "4"])
     assert result.exit_code == 0, result.output
     assert [call["workers"] for call in uvicorn_runs] == [4]
+    # Forwarded headers are the app's business (MIXTAPE_TRUSTED_PROXIES), not uvicorn's.
+    assert uvicorn_runs[0]["proxy_headers"] is False
 
 
 def test_several_workers_are_allowed_with_redis_and_real_spotify() -> None:
