@@ -47,7 +47,7 @@ def redis_settings(url: str) -> RedisSettings:
 @contextlib.asynccontextmanager
 async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
     """Build the shared resources for ``settings`` and close them all on exit."""
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, pgbouncer=settings.database_pgbouncer)
     http = httpx.AsyncClient(
         timeout=SPOTIFY_TIMEOUT,
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),

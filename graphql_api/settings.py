@@ -34,6 +34,8 @@ class Settings(BaseSettings):
 
     env: Environment = Environment.DEVELOPMENT
     database_url: str = DEFAULT_DATABASE_URL
+    # PostgreSQL is reached through PgBouncer in transaction mode (graphql_api/db/engine.py).
+    database_pgbouncer: bool = False
     redis_url: str | None = None
     # Keys used to namespace Redis (queues, channels, locks) so that several
     # deployments or test runs can share one Redis.

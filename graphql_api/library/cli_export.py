@@ -46,7 +46,7 @@ async def run_export(
     settings: Settings, user: str, snapshot_id: int | None, out: Path, *, show: bool = True
 ) -> int:
     """Write the zip to ``out`` (atomically, via a temporary file); returns its size."""
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, pgbouncer=settings.database_pgbouncer)
     sessionmaker = create_sessionmaker(engine)
     partial = out.with_name(out.name + ".partial")
     try:
