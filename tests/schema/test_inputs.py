@@ -108,3 +108,16 @@ async def test_a_datetime_without_a_timezone_is_bad_user_input(
         assert "has no timezone" in body["errors"][0]["message"]
     aware = await me.query(HISTORY, {argument: naive + "Z"})
     assert aware["viewer"]["listeningHistory"]["totalCount"] == 0
+
+
+async def test_a_bad_string_in_a_subscription_is_refused_over_websockets(
+    gql: GraphQLClient,
+) -> None:
+    subscription = "subscription($id: ID!) { librarySnapshot(id: $id) { status } }"
+    async with gql.websocket() as ws:
+        operation = await ws.subscribe(subscription, {"id": "TGlicmFyeVNuYXBzaG90OjE=\x00"})
+        message = await ws.receive()
+    assert (message["type"], message["id"]) == ("error", operation), message
+    (error,) = message["payload"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "variable": "id"}
+    assert "NUL character" in error["message"]
