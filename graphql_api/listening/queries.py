@@ -100,10 +100,14 @@ async def listening_history(
         stamp, play_id = decode_cursor(after, 2)
         try:
             at, key = dt.datetime.fromisoformat(stamp), parse_db_int(play_id)
-        except ValueError:
+            # A crafted cursor may hold a time without a timezone, or one outside the
+            # calendar in UTC: no column compares to either.
+            if at.utcoffset() is None:
+                key = None
+            at = at.astimezone(dt.UTC)
+        except (ValueError, OverflowError):
             key = None
-        # A crafted cursor may hold a time without a timezone, which no column compares to.
-        if key is None or at.utcoffset() is None:
+        if key is None:
             raise BadUserInput("Invalid cursor.", argument="after")
         conditions.append(or_(Play.played_at < at, and_(Play.played_at == at, Play.id < key)))
     rows = (

@@ -109,12 +109,18 @@ def _parse_aware_datetime(value: object) -> dt.datetime:
     except (ValueError, OverflowError):
         message = f"Not an ISO 8601 date and time: {value[:64]!r}."
         raise GraphQLError(message, original_error=BadUserInput(message)) from None
-    if parsed.tzinfo is None or parsed.utcoffset() is None:
+    if parsed.utcoffset() is None:
         message = (
             f"The DateTime {value[:64]!r} has no timezone; add one "
             "(e.g. 2026-01-31T12:00:00Z or +01:00)."
         )
         raise GraphQLError(message, original_error=BadUserInput(message))
+    try:
+        # Stored and compared in UTC: 0001-01-01T00:00+14:00 is in year 0 there.
+        parsed.astimezone(dt.UTC)
+    except OverflowError:
+        message = f"The DateTime {value[:64]!r} is out of range in UTC."
+        raise GraphQLError(message, original_error=BadUserInput(message)) from None
     return parsed
 
 

@@ -109,13 +109,14 @@ async def test_poller_health_for_the_viewer(
     assert health["nextPollAt"] is None
 
 
-async def test_a_history_cursor_with_a_time_without_timezone_is_bad_user_input(
+async def test_a_history_cursor_with_a_time_without_timezone_or_out_of_range_is_bad_user_input(
     resources: Resources, gql: GraphQLClient
 ) -> None:
     client = gql.with_token(await login(resources, await plain_user(resources, "Listener")))
-    naive = base64.urlsafe_b64encode(b"2026-03-01T12:00:00|1").decode()
-    body = await client.execute(HISTORY, {"first": 1, "after": naive})
-    assert code(body) == "BAD_USER_INPUT", body
+    for stamp in ("2026-03-01T12:00:00", "0001-01-01T00:00:00+14:00"):
+        crafted = base64.urlsafe_b64encode(f"{stamp}|1".encode()).decode()
+        body = await client.execute(HISTORY, {"first": 1, "after": crafted})
+        assert code(body) == "BAD_USER_INPUT", (stamp, body)
     aware = base64.urlsafe_b64encode(f"{T0.isoformat()}|1".encode()).decode()
     page = (await client.query(HISTORY, {"first": 1, "after": aware}))["viewer"]
     assert page["listeningHistory"]["edges"] == []

@@ -110,6 +110,16 @@ async def test_a_datetime_without_a_timezone_is_bad_user_input(
     assert aware["viewer"]["listeningHistory"]["totalCount"] == 0
 
 
+@pytest.mark.parametrize("edge", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"])
+async def test_a_datetime_that_leaves_the_calendar_in_utc_is_bad_user_input(
+    gql: GraphQLClient, edge: str
+) -> None:
+    # Valid ISO 8601 with a timezone, but year 0 or 10000 in UTC: no column can hold it.
+    me = gql.with_token((await register(gql))["accessToken"])
+    body = await me.execute(HISTORY, {"since": edge})
+    assert error_code(body) == "BAD_USER_INPUT", body
+
+
 async def test_a_bad_string_in_a_subscription_is_refused_over_websockets(
     gql: GraphQLClient,
 ) -> None:
