@@ -96,9 +96,11 @@ async def test_bad_arguments_are_bad_user_input(alice: GraphQLClient, library_ap
     assert "POPULARITY" in sort["errors"][0]["message"]
     user_zip = f"{library_app}/export/snapshots/{alice_id}.zip"
     huge_zip = f"{library_app}/export/snapshots/{'9' * 30}.zip"
+    # 5,000 digits: more than int() parses (it raised, a 500, before the length check).
+    longest_zip = f"{library_app}/export/snapshots/{'9' * 5000}.zip"
     odd_zip = f"{library_app}/export/snapshots/%C2%B2.zip"
     async with httpx.AsyncClient(timeout=30) as http:
-        for url in (user_zip, huge_zip, odd_zip):
+        for url in (user_zip, huge_zip, longest_zip, odd_zip):
             response = await http.get(url, headers={"authorization": f"Bearer {alice.token}"})
             assert response.status_code in (400, 404), (url, response.text)
             assert response.json()["error"]["code"] in ("BAD_USER_INPUT", "NOT_FOUND")

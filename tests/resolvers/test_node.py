@@ -28,7 +28,7 @@ async def test_an_id_of_a_type_without_ids_is_bad_user_input(
 
 
 @pytest.mark.parametrize("type_name", ["User", "LibrarySnapshot"])
-@pytest.mark.parametrize("node_id", ["1", "abc", "9" * 5000, "-1"])
+@pytest.mark.parametrize("node_id", ["1", "abc", "9" * 30, "9" * 3000, "-1"])
 async def test_an_id_of_a_node_type_is_null_when_anonymous(
     gql: GraphQLClient, type_name: str, node_id: str
 ) -> None:
