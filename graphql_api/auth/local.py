@@ -16,7 +16,7 @@ from graphql_api.auth.sessions import IssuedSession, start_session
 from graphql_api.auth.signup import check_signup_open
 from graphql_api.db.models import User
 from graphql_api.errors import BadUserInput, Conflict, Unauthenticated
-from graphql_api.kit.text import normalize_email as canonical_email
+from graphql_api.kit.text import canonical_email
 from graphql_api.settings import Settings
 
 # Deliberately loose: one "@", something on each side, a dot in the domain. The only
@@ -27,7 +27,7 @@ MAX_EMAIL = 320
 
 
 def normalize_email(email: str) -> str:
-    """The stored form of an address (:func:`~graphql_api.kit.text.normalize_email`);
+    """The stored form of an address (:func:`~graphql_api.kit.text.canonical_email`);
     BAD_USER_INPUT if malformed. Registering and logging in both go through here."""
     normalized = canonical_email(email)
     if len(normalized) > MAX_EMAIL or not _EMAIL.match(normalized):

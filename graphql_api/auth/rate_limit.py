@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import LoginAttempt
 from graphql_api.errors import RateLimited
-from graphql_api.kit.text import normalize_email
+from graphql_api.kit.text import canonical_email
 from graphql_api.settings import Settings
 
 
@@ -37,7 +37,7 @@ class Attempt:
 
 def account_key(email: str) -> str:
     """The key an account's attempts are counted under."""
-    return f"account:{normalize_email(email)}"
+    return f"account:{canonical_email(email)}"
 
 
 def address_key(address: str | None) -> str:

@@ -35,7 +35,7 @@ def check_text(value: str, max_length: int, *, name: str, **extensions: object) 
     return value
 
 
-def normalize_email(value: str) -> str:
+def canonical_email(value: str) -> str:
     """The one stored and compared form of an email address: NFC, trimmed, lower-cased.
 
     NFC makes an address typed with a composed "é" and one with "e" + a combining accent
