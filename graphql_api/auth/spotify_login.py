@@ -22,6 +22,7 @@ from graphql_api.auth.signup import check_signup_open
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import OAuthState, User
 from graphql_api.errors import BadUserInput
+from graphql_api.kit.text import check_text
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings
 from graphql_api.spotify import request_budget
@@ -34,6 +35,9 @@ from graphql_api.spotify.oauth import (
     new_pkce_pair,
     new_state,
 )
+
+# The length of oauth_states.redirect_to.
+MAX_REDIRECT_TO = 2048
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,8 @@ def check_redirect_to(settings: Settings, redirect_to: str | None) -> str | None
     """
     if redirect_to is None or redirect_to == "":
         return None
+    # Kept in a column: no NUL (PostgreSQL refuses it), no longer than the column.
+    check_text(redirect_to, MAX_REDIRECT_TO, name="redirect_to", field="redirect_to")
     target = urlsplit(redirect_to)
     if target.scheme not in ("http", "https") or not target.netloc or target.fragment:
         raise BadUserInput("redirect_to must be an absolute http(s) URL.", field="redirect_to")
