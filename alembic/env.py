@@ -33,8 +33,13 @@ def _configure(connection: Connection) -> None:
         context.run_migrations()
 
 
+def _pgbouncer() -> bool:
+    flag = config.attributes.get("database_pgbouncer")
+    return bool(flag) if flag is not None else get_settings().database_pgbouncer
+
+
 async def _run_online() -> None:
-    engine = create_engine(_url())
+    engine = create_engine(_url(), pgbouncer=_pgbouncer())
     async with engine.connect() as connection:
         await connection.run_sync(_configure)
     await engine.dispose()

@@ -12,6 +12,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route, WebSocketRoute
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from graphql_api.auth.requests import error_response
 from graphql_api.auth.routes import routes as auth_routes
@@ -53,6 +54,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     graphql = MixtapeGraphQL(schema)
     middleware = []
+    if settings.trusted_proxies:
+        # Outermost, so that everything after sees the real client (e.g. the failed-login
+        # limit per address); `mixtape serve` turns uvicorn's own copy of it off.
+        middleware.append(
+            Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+        )
     if settings.cors_origins:
         middleware.append(
             Middleware(

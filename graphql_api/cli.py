@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from graphql_api.settings import get_settings
+from graphql_api.settings import Settings, get_settings
 
 
 @click.group()
@@ -20,12 +20,21 @@ def main() -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--workers", default=1, show_default=True, type=int, help="Uvicorn processes.")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Uvicorn processes (more than one needs MIXTAPE_REDIS_URL and real Spotify).",
+)
 @click.option("--migrate/--no-migrate", default=False, help="Upgrade the database first.")
 def serve(host: str, port: int, workers: int, migrate: bool) -> None:
     """Serve the GraphQL API."""
     import uvicorn
 
+    problem = several_processes_problem(get_settings(), workers)
+    if problem is not None:
+        raise click.UsageError(problem)
     if migrate:
         from graphql_api.db.migrations import upgrade
 
@@ -36,9 +45,35 @@ def serve(host: str, port: int, workers: int, migrate: bool) -> None:
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # The app trusts forwarded headers itself, from MIXTAPE_TRUSTED_PROXIES only.
+        proxy_headers=False,
         log_config=None,
     )
+
+
+def several_processes_problem(settings: Settings, workers: int) -> str | None:
+    """Why ``workers`` API processes cannot share the work under ``settings``, if they
+    cannot. Without Redis, jobs, events and locks live inside each process; in demo mode,
+    so does the Spotify emulator."""
+    from graphql_api.spotify.demo import wants_demo
+
+    if workers <= 1:
+        return None
+    if not settings.redis_url:
+        return (
+            f"--workers {workers} needs MIXTAPE_REDIS_URL. Without Redis, jobs, pub/sub "
+            "events and locks live inside each process: a subscription served by one "
+            "process would never see events published by another. Set MIXTAPE_REDIS_URL "
+            "(and run `mixtape worker`), or serve with one process."
+        )
+    if wants_demo(settings):
+        return (
+            f"--workers {workers} is not possible in demo mode: each process would start "
+            "its own Spotify emulator, and a login begun on one would fail on another. "
+            "Set MIXTAPE_SPOTIFY_CLIENT_ID and MIXTAPE_SPOTIFY_CLIENT_SECRET, or serve "
+            "with one process."
+        )
+    return None
 
 
 @main.command()

@@ -61,7 +61,7 @@ async def open_resources(
     ``job_functions`` run in this process when there is no Redis (with Redis, arq workers
     run them); ``token_store`` makes the store the Spotify token manager reads and writes.
     """
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, pgbouncer=settings.database_pgbouncer)
     sessionmaker = create_sessionmaker(engine)
     http = httpx.AsyncClient(
         timeout=SPOTIFY_TIMEOUT,

@@ -34,6 +34,8 @@ class Settings(BaseSettings):
 
     env: Environment = Environment.DEVELOPMENT
     database_url: str = DEFAULT_DATABASE_URL
+    # PostgreSQL is reached through PgBouncer in transaction mode (graphql_api/db/engine.py).
+    database_pgbouncer: bool = False
     redis_url: str | None = None
     # Keys used to namespace Redis (queues, channels, locks) so that several
     # deployments or test runs can share one Redis.
@@ -43,6 +45,10 @@ class Settings(BaseSettings):
     previous_secret_keys: Annotated[list[SecretStr], NoDecode] = Field(default_factory=list)
     public_url: str = "http://127.0.0.1:8000"
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Reverse proxies whose X-Forwarded-For / -Proto are believed (addresses or CIDR
+    # networks, "*" = anyone): the client address of a request (failed-login limits per
+    # address) is the socket peer unless that peer is listed here.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["127.0.0.1"])
     log_level: str = "INFO"
 
     spotify_client_id: str | None = None
@@ -88,6 +94,11 @@ class Settings(BaseSettings):
     # Anonymous `GET /auth/spotify/login` calls (each stores a row) per client address per window.
     auth_login_starts_per_address: int = 30
     auth_login_starts_window_s: int = 600
+    # False: nobody new gets an account (register and first Spotify logins are FORBIDDEN).
+    auth_signup_enabled: bool = True
+    # Password hashes (argon2, ~130 ms of CPU each) computed at once per process, in
+    # threads off the event loop; None = every core but one.
+    auth_password_hash_concurrency: int | None = Field(default=None, ge=1)
 
     # Now playing (graphql_api/listening/): the poller's intervals, in seconds.
     poll_enabled: bool = True  # False: no process polls anyone
@@ -120,12 +131,21 @@ class Settings(BaseSettings):
     # GraphQL hardening.
     graphql_max_depth: int = 12
     graphql_max_aliases: int = 30
+    # Longest string accepted in any argument or variable. At most 12,000: SQLite refuses
+    # a LIKE pattern over 50,000 bytes ("pattern too complex"), and a text filter of n
+    # characters makes a pattern of up to 4n + 2 bytes.
+    graphql_max_string_length: int = Field(default=4096, ge=1, le=12_000)
 
     @model_validator(mode="before")
     @classmethod
     def _split_lists(cls, data: object) -> object:
         if isinstance(data, dict):
-            for key in ("cors_origins", "previous_secret_keys", "auth_redirect_allowlist"):
+            for key in (
+                "cors_origins",
+                "previous_secret_keys",
+                "auth_redirect_allowlist",
+                "trusted_proxies",
+            ):
                 if key in data:
                     data[key] = _split_csv(data[key])
         return data

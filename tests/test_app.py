@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
+from graphql_api.app import create_app
+from graphql_api.settings import Settings
 from tests.support.graphql_client import GraphQLClient
+from tests.support.server import serve
 
 
 async def test_typename_over_http(gql: GraphQLClient) -> None:
@@ -31,3 +36,54 @@ async def test_readyz_when_migrated(app_url: str, http: httpx.AsyncClient) -> No
     response = await http.get(f"{app_url}/readyz")
     assert response.status_code == 200, response.text
     assert response.json()["checks"] == {"database": "ok", "migrations": "ok"}
+
+
+FAILED_LOGIN = """mutation($email: String!) {
+  login(email: $email, password: "not the password") { accessToken }
+}"""
+
+
+async def _failed_login(http: httpx.AsyncClient, url: str, n: int, forwarded_for: str) -> Any:
+    response = await http.post(
+        f"{url}/graphql",
+        json={"query": FAILED_LOGIN, "variables": {"email": f"nobody{n}@example.com"}},
+        headers={"x-forwarded-for": forwarded_for},
+    )
+    return response.json()["errors"][0]["extensions"]
+
+
+def _two_failures_per_address(settings: Settings, trusted_proxies: list[str]) -> Settings:
+    return settings.model_copy(
+        update={
+            "trusted_proxies": trusted_proxies,
+            "auth_max_failures_per_address": 2,
+            "auth_max_failures_per_account": 100,
+        }
+    )
+
+
+async def test_a_trusted_proxy_tells_the_client_address(
+    settings: Settings, http: httpx.AsyncClient
+) -> None:
+    # The test client connects from 127.0.0.1: here, the trusted proxy.
+    async with serve(create_app(_two_failures_per_address(settings, ["127.0.0.1/32"]))) as url:
+        for n in range(2):
+            failure = await _failed_login(http, url, n, "198.51.100.1")
+            assert failure["code"] == "UNAUTHENTICATED"
+        limited = await _failed_login(http, url, 2, "198.51.100.1")
+        assert (limited["code"], limited["scope"]) == ("RATE_LIMITED", "address")
+        # Another client behind the same proxy is not locked out with the first.
+        other = await _failed_login(http, url, 3, "198.51.100.2")
+        assert other["code"] == "UNAUTHENTICATED"
+
+
+async def test_forwarded_headers_from_an_untrusted_peer_are_ignored(
+    settings: Settings, http: httpx.AsyncClient
+) -> None:
+    async with serve(create_app(_two_failures_per_address(settings, ["10.0.0.1"]))) as url:
+        # A client that is not a trusted proxy cannot escape the limit by forging addresses.
+        for n in range(2):
+            failure = await _failed_login(http, url, n, f"198.51.100.{n}")
+            assert failure["code"] == "UNAUTHENTICATED"
+        limited = await _failed_login(http, url, 2, "198.51.100.99")
+        assert (limited["code"], limited["scope"]) == ("RATE_LIMITED", "address")

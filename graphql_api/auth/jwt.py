@@ -1,7 +1,7 @@
 """Access tokens: short-lived HS256 JWTs signed with a key derived from ``MIXTAPE_SECRET_KEY``.
 
 Validation pins the algorithm to HS256 (so ``alg: none`` and algorithm confusion fail),
-requires every claim, and checks expiry, issuer and audience.
+requires every claim, checks expiry, issuer and audience, and each claim's type and range.
 """
 
 from __future__ import annotations
@@ -11,16 +11,21 @@ import hashlib
 import hmac
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 import jwt
 
 from graphql_api.errors import Unauthenticated
+from graphql_api.kit.ids import MAX_DB_INT
 from graphql_api.settings import Settings
 
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ("sub", "sid", "exp", "iat", "iss", "aud", "jti")
 # A little slack for clocks of several processes that disagree by a second or two.
 LEEWAY = dt.timedelta(seconds=5)
+# Ids are BIGINT columns (kit.ids.MAX_DB_INT); times must fit a datetime (the last second
+# of year 9999).
+MAX_TIMESTAMP = 253_402_300_799
 
 
 @dataclass(frozen=True)
@@ -75,14 +80,44 @@ def verify_access_token(settings: Settings, token: str) -> AccessClaims:
         raise Unauthenticated("The access token has expired.", reason="TOKEN_EXPIRED") from error
     except jwt.InvalidTokenError as error:
         raise Unauthenticated("The access token is invalid.", reason="TOKEN_INVALID") from error
-    try:
-        user_id = int(claims["sub"])
-        session_id = int(claims["sid"])
-    except (TypeError, ValueError) as error:
-        raise Unauthenticated("The access token is invalid.", reason="TOKEN_INVALID") from error
+    return _checked_claims(claims)
+
+
+def _checked_claims(claims: dict[str, Any]) -> AccessClaims:
+    """The claims in the shapes we issue them, else UNAUTHENTICATED.
+
+    The signature proves the token is ours, but a leaked or mis-configured key, or a bug,
+    must still not turn a claim into a 500: ``sid`` of 10**30 overflows the database
+    driver, an ``exp`` past year 9999 overflows ``datetime``, and PyJWT accepts floats,
+    strings of digits and booleans where we only ever write integers.
+    """
+    sub, sid, exp, iat, jti = (claims[name] for name in ("sub", "sid", "exp", "iat", "jti"))
+    user_id = int(sub) if _is_id_text(sub) else 0
+    if not (
+        _in_range(user_id, 1, MAX_DB_INT)
+        and _in_range(sid, 1, MAX_DB_INT)
+        and _in_range(exp, 0, MAX_TIMESTAMP)
+        and _in_range(iat, 0, MAX_TIMESTAMP)
+        and isinstance(jti, str)
+    ):
+        raise Unauthenticated("The access token is invalid.", reason="TOKEN_INVALID")
     return AccessClaims(
         user_id=user_id,
-        session_id=session_id,
-        jti=str(claims["jti"]),
-        expires_at=dt.datetime.fromtimestamp(int(claims["exp"]), dt.UTC),
+        session_id=sid,
+        jti=jti,
+        expires_at=dt.datetime.fromtimestamp(exp, dt.UTC),
     )
+
+
+def _is_id_text(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and len(value) <= len(str(MAX_DB_INT))
+        and value.isascii()
+        and value.isdigit()
+    )
+
+
+def _in_range(value: object, low: int, high: int) -> bool:
+    # bool is an int subclass: True is not a session id.
+    return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high

@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import LoginAttempt
 from graphql_api.errors import RateLimited
+from graphql_api.kit.text import canonical_email
 from graphql_api.settings import Settings
 
 
@@ -42,7 +43,7 @@ class Attempt:
 
 def account_key(email: str) -> str:
     """The key an account's attempts are counted under."""
-    return f"account:{email.strip().lower()}"
+    return f"account:{canonical_email(email)}"
 
 
 def address_key(address: str | None) -> str:

@@ -20,10 +20,12 @@ from starlette.requests import HTTPConnection
 
 from graphql_api.auth.one_time import spend_once
 from graphql_api.auth.secrets import token_hash
+from graphql_api.auth.signup import check_signup_open
 from graphql_api.auth.spotify_accounts import link_of_spotify_user, save_link
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import OAuthState, User
 from graphql_api.errors import BadUserInput
+from graphql_api.kit.text import check_text
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings
 from graphql_api.spotify.client import StaticToken
@@ -46,6 +48,10 @@ def callback_uri(settings: Settings, connection: HTTPConnection) -> str:
     callback as the request reached it, which suits development on a loopback port.
     """
     return settings.spotify_redirect_uri or str(connection.url_for(CALLBACK_ROUTE))
+
+
+# The length of oauth_states.redirect_to.
+MAX_REDIRECT_TO = 2048
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,8 @@ def check_redirect_to(settings: Settings, redirect_to: str | None) -> str | None
     """
     if redirect_to is None or redirect_to == "":
         return None
+    # Kept in a column: no NUL (PostgreSQL refuses it), no longer than the column.
+    check_text(redirect_to, MAX_REDIRECT_TO, name="redirect_to", field="redirect_to")
     target = urlsplit(redirect_to)
     if target.scheme not in ("http", "https") or not target.netloc or target.fragment:
         raise BadUserInput("redirect_to must be an absolute http(s) URL.", field="redirect_to")
@@ -163,11 +171,13 @@ async def complete(session: AsyncSession, settings: Settings, identity: SpotifyI
     transaction fails on the unique ``spotify_user_id`` (or as CONFLICT when it already
     sees the winner's link) and the caller runs it again, which then finds the winner's
     user (routes.py).
+    A new user while sign-up is off is FORBIDDEN.
     """
     existing = await link_of_spotify_user(session, identity.spotify_user_id)
     if existing is not None:
         user_id = existing.user_id
     else:
+        check_signup_open(settings)
         user = User(display_name=_display_name(identity.profile))
         session.add(user)
         await session.flush()

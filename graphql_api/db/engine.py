@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import event
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.pool import ConnectionPoolEntry, NullPool
 
 
 def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
@@ -53,14 +54,41 @@ def install_sqlite_transactions(engine: AsyncEngine) -> None:
     event.listen(engine.sync_engine, "begin", _sqlite_begin)
 
 
-def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
-    """An async engine for ``url``; SQLite files get WAL and foreign keys."""
+def _unique_statement_name() -> str:
+    return f"__asyncpg_{uuid.uuid4().hex}__"
+
+
+def pgbouncer_options() -> dict[str, Any]:
+    """Engine options for asyncpg behind PgBouncer in transaction mode.
+
+    There, consecutive transactions of one client connection may run on different server
+    connections: a statement asyncpg prepared and cached on one is missing on the next
+    ("prepared statement does not exist"), and its numbered names collide with another
+    client's on a shared one ("already exists"). SQLAlchemy's documented settings: no
+    statement caches (SQLAlchemy's and asyncpg's own), a unique name per prepared
+    statement, and no pool of our own (PgBouncer is the pool).
+    """
+    return {
+        "poolclass": NullPool,
+        "connect_args": {
+            "prepared_statement_cache_size": 0,
+            "statement_cache_size": 0,
+            "prepared_statement_name_func": _unique_statement_name,
+        },
+    }
+
+
+def create_engine(url: str, *, pgbouncer: bool = False, **kwargs: Any) -> AsyncEngine:
+    """An async engine for ``url``; SQLite files get WAL and foreign keys. ``pgbouncer``:
+    PostgreSQL is reached through PgBouncer in transaction mode (:func:`pgbouncer_options`)."""
     if url.startswith("sqlite"):
         _ensure_sqlite_dir(url)
         engine = create_async_engine(url, **kwargs)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         install_sqlite_transactions(engine)
         return engine
+    if pgbouncer:
+        return create_async_engine(url, **{**pgbouncer_options(), **kwargs})
     kwargs.setdefault("pool_size", 10)
     kwargs.setdefault("max_overflow", 10)
     kwargs.setdefault("pool_pre_ping", True)

@@ -26,6 +26,7 @@ def alembic_config(settings: Settings) -> Config:
     config.set_main_option("script_location", str(_alembic_dir()))
     # env.py reads the URL from here, so a test can migrate a database of its own.
     config.attributes["database_url"] = settings.database_url
+    config.attributes["database_pgbouncer"] = settings.database_pgbouncer
     return config
 
 

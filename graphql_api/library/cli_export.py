@@ -6,13 +6,14 @@ import os
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.relay import from_base64
 
 from graphql_api.db.engine import create_engine, create_sessionmaker
 from graphql_api.db.models import LibrarySnapshot, SnapshotStatus, SpotifyAccount, User
 from graphql_api.errors import Conflict, NotFound
+from graphql_api.kit.text import canonical_email
 from graphql_api.library.export import export_size, stream_export
 from graphql_api.library.snapshots import latest_succeeded, snapshot_of
 from graphql_api.settings import Settings
@@ -58,7 +59,7 @@ async def find_user(session: AsyncSession, user: str) -> int:
     )
     if found is None:
         tried.append("email address")
-        found = await session.scalar(select(User.id).where(func.lower(User.email) == text.lower()))
+        found = await session.scalar(select(User.id).where(User.email == canonical_email(text)))
     if found is None:
         raise NotFound(f"No user {user!r} (tried it as: {', '.join(tried)}).")
     return found
@@ -83,7 +84,7 @@ async def run_export(
     settings: Settings, user: str, snapshot_id: int | None, out: Path, *, show: bool = True
 ) -> int:
     """Write the zip to ``out`` (atomically, via a temporary file); returns its size."""
-    engine = create_engine(settings.database_url)
+    engine = create_engine(settings.database_url, pgbouncer=settings.database_pgbouncer)
     sessionmaker = create_sessionmaker(engine)
     partial = out.with_name(out.name + ".partial")
     try:

@@ -49,30 +49,32 @@ def _client_address(context: Context) -> str | None:
 
 async def register(context: Context, email: str, password: str, display_name: str) -> SignedIn:
     """Create a local account and log it in."""
+    settings = context.resources.settings
+    # Hashed before the transaction: no connection waits on the hashing pool.
+    account = await local.prepare_account(
+        settings, email=email, password=password, display_name=display_name
+    )
     async with context.unit_of_work() as uow:
-        issued = await local.register(
-            uow.session,
-            context.resources.settings,
-            email=email,
-            password=password,
-            display_name=display_name,
-        )
+        issued = await local.register(uow.session, settings, account)
     return await _signed_in(context, issued)
 
 
 async def login(context: Context, email: str, password: str) -> SignedIn:
     """Log in with a password (failures are limited per account and per address)."""
-    # Two transactions: the attempt must be committed, and so visible to every concurrent
-    # attempt, before it is judged (graphql_api/auth/rate_limit.py says why).
+    settings = context.resources.settings
+    # The attempt must be committed, and so visible to every concurrent attempt, before
+    # it is judged (graphql_api/auth/rate_limit.py says why). The password is checked
+    # between transactions: no connection waits on the hashing pool.
     async with context.unit_of_work() as uow:
         attempt = await local.begin_login(
             uow.session, email=email, address=_client_address(context)
         )
     async with context.unit_of_work() as uow:
-        outcome = await local.login(
-            uow.session, context.resources.settings, attempt=attempt, password=password
-        )
-    return await _signed_in(context, outcome.unwrap())
+        judged = await local.judge_login(uow.session, settings, attempt)
+    verified = await local.check_password(settings, judged.unwrap(), password)
+    async with context.unit_of_work() as uow:
+        issued = await local.finish_login(uow.session, settings, verified)
+    return await _signed_in(context, issued)
 
 
 async def refresh(context: Context, refresh_token: str) -> SignedIn:

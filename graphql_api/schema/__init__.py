@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from functools import partial
 
@@ -16,6 +17,7 @@ from strawberry.extensions import (
 from strawberry.types import ExecutionContext
 
 from graphql_api.schema.errors import ErrorPolicy, code_of
+from graphql_api.schema.inputs import AWARE_DATETIME, StringPolicy
 from graphql_api.schema.root import Mutation, Query, Subscription
 from graphql_api.schema.subscriptions import resolve_events_with_fresh_loaders
 from graphql_api.settings import get_settings
@@ -58,9 +60,13 @@ def build_schema(
             ErrorPolicy,
             partial(ParserCache, maxsize=1024),
             partial(ValidationCache, maxsize=1024),
+            # After validation: strings of a valid operation (inline and variables).
+            partial(StringPolicy, max_length=settings.graphql_max_string_length),
             partial(QueryDepthLimiter, max_depth=max_depth or settings.graphql_max_depth),
             partial(MaxAliasesLimiter, max_alias_count=max_aliases or settings.graphql_max_aliases),
         ],
+        # DateTime input without a timezone is BAD_USER_INPUT (graphql_api/schema/inputs.py).
+        scalar_overrides={dt.datetime: AWARE_DATETIME},
     )
     resolve_events_with_fresh_loaders(built)
     return built

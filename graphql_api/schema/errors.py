@@ -18,11 +18,25 @@ from graphql_api.errors import MixtapeError
 INTERNAL_MESSAGE = "Unexpected error."
 
 
+def domain_error_of(error: GraphQLError) -> MixtapeError | None:
+    """The domain error behind ``error``, through graphql-core's wrapping.
+
+    A scalar's ``parse_value`` refusing a variable (e.g. a DateTime without a timezone)
+    reaches us as a GraphQLError about the variable, wrapping the scalar's GraphQLError,
+    wrapping the domain error.
+    """
+    original = error.original_error
+    while isinstance(original, GraphQLError) and original.original_error is not None:
+        original = original.original_error
+    return original if isinstance(original, MixtapeError) else None
+
+
 def code_of(error: GraphQLError) -> str | None:
     """The stable code of an expected error; None for one that must be masked."""
     original = error.original_error
-    if isinstance(original, MixtapeError):
-        return original.code
+    domain_error = domain_error_of(error)
+    if domain_error is not None:
+        return domain_error.code
     if isinstance(original, InvalidGlobalIDError | GlobalIDValueError):
         return "BAD_USER_INPUT"
     if isinstance(error, GraphQLSyntaxError) or isinstance(original, GraphQLSyntaxError):
@@ -47,8 +61,9 @@ class ErrorPolicy(MaskErrors):
                 processed.append(masked)
                 continue
             extensions = dict(error.extensions or {})
-            if isinstance(error.original_error, MixtapeError):
-                extensions.update(error.original_error.extensions)
+            domain_error = domain_error_of(error)
+            if domain_error is not None:
+                extensions.update(domain_error.extensions)
             extensions["code"] = code
             error.extensions = extensions
             processed.append(error)

@@ -8,6 +8,7 @@ from strawberry.tools import merge_types
 
 from graphql_api.resolvers import viewer
 from graphql_api.resolvers.context import Info
+from graphql_api.schema.node import resolve_node
 from graphql_api.schema.operations.auth import AuthMutation
 from graphql_api.schema.operations.library import (
     LibraryMutation,
@@ -24,7 +25,9 @@ from graphql_api.schema.types.user import User
 
 @strawberry.type
 class CoreQuery:
-    node: relay.Node | None = relay.node(description="Fetch any object by its global id.")
+    node: relay.Node | None = strawberry.field(
+        resolver=resolve_node, description="Fetch any object by its global id."
+    )
 
     @strawberry.field(description="The logged-in user; null when anonymous.")  # type: ignore[untyped-decorator]
     async def viewer(self, info: Info) -> User | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
+import hmac
 import json
 from typing import Any
 
@@ -11,6 +13,8 @@ import httpx
 import jwt
 import pytest
 from pydantic import SecretStr
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from graphql_api.auth.jwt import issue_access_token, signing_key, verify_access_token
 from graphql_api.errors import Unauthenticated
@@ -97,11 +101,73 @@ REJECTED = {
     "garbage": lambda: "not.a.jwt",
 }
 
+# Signed with the real key, but a claim is out of range or not of the type we issue:
+# each used to reach the database driver or datetime and end as a 500.
+OUT_OF_RANGE = {
+    "huge session": lambda: _sign(_claims(sid=10**30)),
+    "negative session": lambda: _sign(_claims(sid=-1)),
+    "session zero": lambda: _sign(_claims(sid=0)),
+    "float session": lambda: _sign(_claims(sid=3.5)),
+    "string session": lambda: _sign(_claims(sid="3")),
+    "boolean session": lambda: _sign(_claims(sid=True)),
+    "infinite session": lambda: _sign_raw(_numeric(_claims()), sid="Infinity"),
+    "huge subject": lambda: _sign(_claims(sub="9" * 30)),
+    "negative subject": lambda: _sign(_claims(sub="-7")),
+    "huge expiry": lambda: _sign(_claims(exp=10**30)),
+    "huge float expiry": lambda: _sign(_claims(exp=1e300)),
+    "float expiry": lambda: _sign(_claims(exp=NOW.timestamp() + 900.5)),
+    "string expiry": lambda: _sign(_claims(exp=str(int(NOW.timestamp()) + 900))),
+    "expiry of 5,000 digits": lambda: _sign_raw(_numeric(_claims()), exp="9" * 5000),
+    "infinite expiry": lambda: _sign_raw(_numeric(_claims()), exp="Infinity"),
+    "negative issued at": lambda: _sign(_claims(iat=-(10**30))),
+}
+
+
+def _sign_raw(claims: dict[str, Any], **raw: str) -> str:
+    """A token signed with the real key whose claims ``raw`` are written verbatim (JSON
+    that json.dumps never writes: Infinity, numbers beyond Python's int parsing limit)."""
+    payload = json.dumps({**claims, **{name: f"<{name}>" for name in raw}})
+    for name, text in raw.items():
+        payload = payload.replace(f'"<{name}>"', text)
+    header = _b64({"alg": "HS256", "typ": "JWT"})
+    body = base64.urlsafe_b64encode(payload.encode()).rstrip(b"=").decode()
+    signature = hmac.new(signing_key(SETTINGS), f"{header}.{body}".encode(), hashlib.sha256)
+    return f"{header}.{body}.{base64.urlsafe_b64encode(signature.digest()).rstrip(b'=').decode()}"
+
 
 @pytest.mark.parametrize("case", list(REJECTED))
 def test_rejected(case: str) -> None:
     with pytest.raises(Unauthenticated):
         verify_access_token(SETTINGS, REJECTED[case]())
+
+
+@pytest.mark.parametrize("case", list(OUT_OF_RANGE))
+def test_a_claim_out_of_range_is_unauthenticated(case: str) -> None:
+    with pytest.raises(Unauthenticated) as refused:
+        verify_access_token(SETTINGS, OUT_OF_RANGE[case]())
+    assert refused.value.extensions == {"reason": "TOKEN_INVALID"}
+
+
+async def test_claims_out_of_range_are_401_over_http_and_4403_over_websockets(
+    app_url: str, http: httpx.AsyncClient
+) -> None:
+    url = app_url.replace("http", "ws", 1) + "/graphql"
+    for case in ("huge session", "huge expiry", "infinite session", "float session"):
+        token = OUT_OF_RANGE[case]()
+        response = await http.post(
+            f"{app_url}/graphql",
+            json={"query": VIEWER},
+            headers={"authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 401, (case, response.text)
+        assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+            init = {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
+            await ws.send(json.dumps(init))
+            with pytest.raises(ConnectionClosed) as closed:
+                await ws.recv()
+        assert closed.value.rcvd is not None
+        assert closed.value.rcvd.code == 4403, case
 
 
 async def test_bad_tokens_over_http_are_unauthenticated_not_anonymous(

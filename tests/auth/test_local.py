@@ -120,3 +120,15 @@ async def test_concurrent_wrong_passwords_cannot_outrun_the_account_limit(
         assert error_code(body) == "UNAUTHENTICATED"
     body = await gql.execute(LOGIN, {"email": "ada@example.com", "password": PASSWORD})
     assert error_code(body) == "RATE_LIMITED"
+
+
+async def test_an_address_in_another_unicode_form_is_the_same_account(gql: GraphQLClient) -> None:
+    # "Zoë" with a composed ë, then with e + a combining diaeresis: one person, one account.
+    await register(gql, email="zo\u00eb@example.com", display_name="Zoe")
+    body = await gql.execute(
+        REGISTER,
+        {"email": "Zoe\u0308@example.com", "password": PASSWORD, "displayName": "Zoe 2"},
+    )
+    assert error_code(body) == "CONFLICT"
+    data = await gql.query(LOGIN, {"email": "ZOE\u0308@EXAMPLE.COM", "password": PASSWORD})
+    assert data["login"]["user"]["email"] == "zo\u00eb@example.com"

@@ -98,9 +98,52 @@ async def test_bad_arguments_are_bad_user_input(alice: GraphQLClient, library_ap
     assert "POPULARITY" in sort["errors"][0]["message"]
     user_zip = f"{library_app}/export/snapshots/{alice_id}.zip"
     huge_zip = f"{library_app}/export/snapshots/{'9' * 30}.zip"
+    # 5,000 digits: more than int() parses (it raised, a 500, before the length check).
+    longest_zip = f"{library_app}/export/snapshots/{'9' * 5000}.zip"
     odd_zip = f"{library_app}/export/snapshots/%C2%B2.zip"
     async with httpx.AsyncClient(timeout=30) as http:
-        for url in (user_zip, huge_zip, odd_zip):
+        for url in (user_zip, huge_zip, longest_zip, odd_zip):
             response = await http.get(url, headers={"authorization": f"Bearer {alice.token}"})
             assert response.status_code in (400, 404), (url, response.text)
             assert response.json()["error"]["code"] in ("BAD_USER_INPUT", "NOT_FOUND")
+
+
+FILTERED = """query($id: ID!, $filter: LibraryFilter, $after: String) { librarySnapshot(id: $id) {
+  savedTracks(filter: $filter, after: $after) { totalCount } } }"""
+
+
+async def test_hostile_filters_and_cursors_are_bad_user_input(
+    alice: GraphQLClient, library_app: str
+) -> None:
+    snapshot = await save_and_wait(alice)
+    snapshot_id = snapshot["id"]
+    # 50,000 characters: past SQLite's LIKE limit ("pattern too complex") and any need.
+    text = "a" * 50_000
+    naive = "2026-03-01T12:00:00"
+    variables: list[dict[str, Any]] = [
+        {"filter": {"text": text}},
+        {"filter": {"addedAfter": naive}},
+        {"filter": {"addedBefore": naive}},
+        {"after": cursor("o:" + "9" * 5000)},
+    ]
+    for arguments in variables:
+        body = await alice.execute(FILTERED, {"id": snapshot_id, **arguments})
+        assert body["data"] is None, (arguments, body)
+        assert code(body) == "BAD_USER_INPUT", (arguments, body)
+    inline = [
+        f'filter: {{text: "{text}"}}',
+        f'filter: {{addedAfter: "{naive}"}}',
+        f'filter: {{addedBefore: "{naive}"}}',
+        f'after: "{cursor("o:" + "9" * 5000)}"',
+    ]
+    for arguments in inline:
+        query = (
+            f'{{ librarySnapshot(id: "{snapshot_id}") {{ savedTracks({arguments}) '
+            "{ totalCount } } }"
+        )
+        body = await alice.execute(query)
+        assert code(body) == "BAD_USER_INPUT", (arguments[:40], body)
+    # The same filters, within bounds and with a timezone, work.
+    fine = {"text": "a" * 100, "addedAfter": naive + "Z", "addedBefore": naive + "+02:00"}
+    body = await alice.query(FILTERED, {"id": snapshot_id, "filter": fine})
+    assert body["librarySnapshot"]["savedTracks"]["totalCount"] == 0

@@ -112,3 +112,16 @@ async def test_poller_health_for_the_viewer(
     assert health["stoppedReason"] == "SPOTIFY_RELINK_REQUIRED"
     assert health["lastError"]
     assert health["nextPollAt"] is None
+
+
+async def test_a_history_cursor_with_a_time_without_timezone_or_out_of_range_is_bad_user_input(
+    resources: Resources, gql: GraphQLClient
+) -> None:
+    client = gql.with_token(await login(resources, await plain_user(resources, "Listener")))
+    for stamp in ("2026-03-01T12:00:00", "0001-01-01T00:00:00+14:00"):
+        crafted = encode_cursor(PLAY_CURSOR, stamp, 1)
+        body = await client.execute(HISTORY, {"first": 1, "after": crafted})
+        assert code(body) == "BAD_USER_INPUT", (stamp, body)
+    aware = encode_cursor(PLAY_CURSOR, T0.isoformat(), 1)
+    page = (await client.query(HISTORY, {"first": 1, "after": aware}))["viewer"]
+    assert page["listeningHistory"]["edges"] == []

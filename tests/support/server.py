@@ -13,7 +13,10 @@ from starlette.types import ASGIApp
 @asynccontextmanager
 async def serve(app: ASGIApp) -> AsyncIterator[str]:
     """Serve ``app`` until the block ends; yields its base URL."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="on", log_config=None)
+    # As `mixtape serve` does: forwarded headers are the app's (MIXTAPE_TRUSTED_PROXIES).
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=0, lifespan="on", log_config=None, proxy_headers=False
+    )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:
