@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.relay import from_base64
 
@@ -59,7 +59,9 @@ async def find_user(session: AsyncSession, user: str) -> int:
     )
     if found is None:
         tried.append("email address")
-        found = await session.scalar(select(User.id).where(User.email == canonical_email(text)))
+        found = await session.scalar(
+            select(User.id).where(func.lower(User.email) == canonical_email(text))
+        )
     if found is None:
         raise NotFound(f"No user {user!r} (tried it as: {', '.join(tried)}).")
     return found

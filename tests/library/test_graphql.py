@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from spotify_emulator.testing import EmulatorHandle
 from tests.library.expected import expected_of
 from tests.support.graphql_client import GraphQLClient
 
@@ -79,7 +80,12 @@ async def test_save_and_browse(alice: GraphQLClient, library_fixture: dict[str, 
     assert library["savedTracks"]["totalDurationMs"] == durations
 
 
-async def test_second_save_returns_the_running_snapshot(alice: GraphQLClient) -> None:
+async def test_second_save_returns_the_running_snapshot(
+    alice: GraphQLClient, library_emulator: EmulatorHandle
+) -> None:
+    # Spotify answers slowly, so the first snapshot is surely still running at the second
+    # save (a small library could otherwise finish in between).
+    await library_emulator.configure(latency_ms=2000)
     first = (await alice.query(SAVE))["saveLibrary"]
     second = (await alice.query(SAVE))["saveLibrary"]
     assert second["id"] == first["id"]
