@@ -96,9 +96,25 @@ class Settings(BaseSettings):
     # Library snapshots (graphql_api/library/): Spotify calls in flight per snapshot job.
     snapshot_concurrency: int = 8
 
-    # GraphQL hardening.
+    # GraphQL hardening (graphql_api/schema/limits.py, docs/limits.md): every operation is
+    # bounded before it is validated or executed, over HTTP and websockets alike.
     graphql_max_depth: int = 12
     graphql_max_aliases: int = 30
+    graphql_max_body_bytes: int = 1_000_000
+    graphql_max_query_length: int = 20_000
+    graphql_max_tokens: int = 5_000
+    graphql_max_fields: int = 500
+    graphql_max_directives: int = 50
+    graphql_max_fragment_spreads: int = 100
+    graphql_max_fragment_depth: int = 10
+    graphql_max_cost: int = 20_000
+    # The page size assumed for `first` when a client leaves it out or null, and the
+    # length assumed for other lists, when estimating an operation's cost.
+    graphql_cost_default_page: int = 50
+    graphql_cost_list_size: int = 10
+    # Introspection and the GraphiQL explorer; unset = on, except in production.
+    graphql_introspection: bool | None = None
+    graphql_ide: bool | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -131,6 +147,18 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env is Environment.PRODUCTION
+
+    @property
+    def graphql_introspection_enabled(self) -> bool:
+        if self.graphql_introspection is None:
+            return not self.is_production
+        return self.graphql_introspection
+
+    @property
+    def graphql_ide_enabled(self) -> bool:
+        if self.graphql_ide is None:
+            return not self.is_production
+        return self.graphql_ide
 
     @property
     def is_sqlite(self) -> bool:

@@ -7,17 +7,12 @@ from functools import partial
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
 from strawberry.types import ExecutionContext
 
 from graphql_api.schema.errors import ErrorPolicy, code_of
+from graphql_api.schema.gate import OperationGate
+from graphql_api.schema.limits import OperationLimits
 from graphql_api.schema.root import Mutation, Query, Subscription
-from graphql_api.settings import get_settings
 
 log = logging.getLogger("graphql_api.schema")
 
@@ -42,24 +37,16 @@ def build_schema(
     mutation: type | None = Mutation,
     subscription: type | None = Subscription,
     *,
-    max_depth: int | None = None,
-    max_aliases: int | None = None,
+    limits: OperationLimits | None = None,
 ) -> MixtapeSchema:
-    """Build the schema with Mixtape's extensions; limits default to the settings'."""
-    settings = get_settings()
+    """Build the schema with Mixtape's extensions; limits default to the app's settings."""
     return MixtapeSchema(
         query=query,
         mutation=mutation,
         subscription=subscription,
         # Factories, not instances: extensions keep per-operation state, so each
-        # operation gets its own (the parser and validation caches are shared anyway).
-        extensions=[
-            ErrorPolicy,
-            partial(ParserCache, maxsize=1024),
-            partial(ValidationCache, maxsize=1024),
-            partial(QueryDepthLimiter, max_depth=max_depth or settings.graphql_max_depth),
-            partial(MaxAliasesLimiter, max_alias_count=max_aliases or settings.graphql_max_aliases),
-        ],
+        # operation gets its own (the gate's parser and validation caches are shared).
+        extensions=[ErrorPolicy, partial(OperationGate, limits)],
     )
 
 
