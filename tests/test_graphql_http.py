@@ -4,7 +4,6 @@ switches. Served by a real uvicorn over loopback sockets."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -177,10 +176,10 @@ async def test_a_chunked_body_is_refused_with_413_as_soon_as_it_passes_the_limit
 
 @sqlite_only
 async def test_a_body_within_the_limit_is_served(settings: Settings) -> None:
-    async with serve_with(settings, graphql_max_body_bytes=100) as url:
-        async with httpx.AsyncClient() as http:
-            fits = await http.post(f"{url}/graphql", json={"query": "{ __typename }"})
-            padded = await http.post(f"{url}/graphql", json={"query": "{ __typename }" + " " * 100})
+    small = serve_with(settings, graphql_max_body_bytes=100)
+    async with small as url, httpx.AsyncClient() as http:
+        fits = await http.post(f"{url}/graphql", json={"query": "{ __typename }"})
+        padded = await http.post(f"{url}/graphql", json={"query": "{ __typename }" + " " * 100})
     assert fits.json() == {"data": {"__typename": "Query"}}
     assert padded.status_code == 413
 
@@ -307,10 +306,10 @@ INTROSPECTION = "{ __schema { queryType { name } } }"
 
 @sqlite_only
 async def test_introspection_can_be_turned_off(settings: Settings) -> None:
-    async with serve_with(settings, graphql_introspection=False) as url:
-        async with httpx.AsyncClient() as http:
-            refused = await http.post(f"{url}/graphql", json={"query": INTROSPECTION})
-            typename = await http.post(f"{url}/graphql", json={"query": "{ __typename }"})
+    closed = serve_with(settings, graphql_introspection=False)
+    async with closed as url, httpx.AsyncClient() as http:
+        refused = await http.post(f"{url}/graphql", json={"query": INTROSPECTION})
+        typename = await http.post(f"{url}/graphql", json={"query": "{ __typename }"})
     errors = refused.json()["errors"]
     assert {error["extensions"]["code"] for error in errors} == {"GRAPHQL_VALIDATION_FAILED"}
     assert "introspection has been disabled" in errors[0]["message"]
@@ -327,9 +326,8 @@ async def test_introspection_is_on_by_default_outside_production(
 
 @sqlite_only
 async def test_graphiql_can_be_turned_off(settings: Settings) -> None:
-    async with serve_with(settings, graphql_ide=False) as url:
-        async with httpx.AsyncClient() as http:
-            page = await http.get(f"{url}/graphql", headers={"accept": "text/html"})
+    async with serve_with(settings, graphql_ide=False) as url, httpx.AsyncClient() as http:
+        page = await http.get(f"{url}/graphql", headers={"accept": "text/html"})
     assert page.status_code == 404
     assert only_error(page)["extensions"]["code"] == "NOT_FOUND"
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -43,6 +44,10 @@ from graphql_api.settings import get_settings
 OFFLOAD_LENGTH = 2_000
 BAD_USER_INPUT = "BAD_USER_INPUT"
 T = TypeVar("T")
+# One thread for the whole process: the work is Python, so it holds the GIL, and the event loop
+# gets its turn at each switch interval only against as few threads as possible. A flood of
+# large documents queues here instead of starving the loop.
+_GATE_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graphql-gate")
 # Takes the place of a document that failed to parse (see OperationGate.on_parse).
 _STAND_IN = parse("{ __typename }")
 
@@ -98,7 +103,7 @@ def check_operation(
 async def _maybe_offloaded(length: int, limits: OperationLimits, function: Callable[[], T]) -> T:
     # Over the length limit, parsing stops before it starts: no need for a thread.
     if OFFLOAD_LENGTH <= length <= limits.max_query_length:
-        return await asyncio.to_thread(function)
+        return await asyncio.get_running_loop().run_in_executor(_GATE_THREAD, function)
     return function()
 
 

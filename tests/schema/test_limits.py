@@ -11,19 +11,7 @@ from graphql import get_introspection_query, parse
 from graphql_api.schema import schema
 from graphql_api.schema.limits import OperationLimits, estimate_cost, measure_shape
 from graphql_api.settings import Settings
-
-
-def doubling_fragments(levels: int) -> str:
-    """An anonymous query whose fragments each spread the next one twice (2**levels fields)."""
-    fragments = " ".join(
-        f"fragment F{i} on User {{ ...F{i + 1} ...F{i + 1} }}" for i in range(levels)
-    )
-    return f"query {{ viewer {{ ...F0 }} }} {fragments} fragment F{levels} on User {{ id }}"
-
-
-def fragment_chain(length: int) -> str:
-    fragments = " ".join(f"fragment F{i} on User {{ ...F{i + 1} }}" for i in range(length))
-    return f"query {{ viewer {{ ...F0 }} }} {fragments} fragment F{length} on User {{ id }}"
+from tests.support.abuse import SAVED_TRACKS, doubling_fragments, fragment_chain
 
 
 async def execute_with(query: str, **settings: Any) -> Any:
@@ -135,12 +123,6 @@ async def test_introspection_depth_does_not_count_but_its_fields_do() -> None:
     wide = "{ __schema { types { name kind description fields { name } } } }"
     result = await execute_with(wide, graphql_max_depth=1, graphql_max_fields=6)
     assert extensions_of(result)["measure"] == "fields"
-
-
-SAVED_TRACKS = (
-    "savedTracks(first: 200) { edges { addedAt node { name "
-    "artists { name } album { name artists { name } } } } }"
-)
 
 
 async def test_thirty_aliases_of_200_saved_tracks_are_too_costly() -> None:

@@ -3,12 +3,12 @@ stops half way, a content-length nobody intends to honour, chunks without an end
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
-
-import asyncio
 
 
 @dataclass
@@ -58,7 +58,5 @@ class RawRequest:
 
     async def close(self) -> None:
         self.writer.close()
-        try:
+        with contextlib.suppress(ConnectionError):  # the server may have closed first
             await self.writer.wait_closed()
-        except ConnectionError:
-            pass  # the server may have closed first
