@@ -167,7 +167,7 @@ def main() -> None:
                 if process.is_alive():
                     process.kill()
                 refused = (
-                    f"refused {refusal[1]} in {refusal[0] * 1000:7.1f} ms"
+                    f"answered {refusal[1]} in {refusal[0] * 1000:7.1f} ms"
                     if refusal
                     else "no answer within 10 s"
                 )

@@ -20,6 +20,7 @@ from graphql_api.errors import MixtapeError
 from graphql_api.graphiql import STATIC_PATH, static_files
 from graphql_api.graphql_view import MixtapeGraphQL
 from graphql_api.health import healthz, readyz
+from graphql_api.heap import frozen_heap
 from graphql_api.jobs.registry import cron_jobs
 from graphql_api.library.cron import in_process_cron
 from graphql_api.library.routes import routes as library_routes
@@ -51,7 +52,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # The now-playing poller and the cron jobs (scheduled library saves) run here
             # on the embedded default, in the worker otherwise.
             async with api_poller(resources), in_process_cron(resources, cron_jobs()):
-                yield {"mixtape": AppState(resources=resources, head_revisions=heads)}
+                with frozen_heap():  # short full GC passes while serving (graphql_api/heap.py)
+                    yield {"mixtape": AppState(resources=resources, head_revisions=heads)}
 
     graphql = MixtapeGraphQL(schema)
     middleware = []

@@ -100,7 +100,7 @@ class Settings(BaseSettings):
     # bounded before it is validated or executed, over HTTP and websockets alike.
     graphql_max_depth: int = 12
     graphql_max_aliases: int = 30
-    graphql_max_body_bytes: int = 1_000_000
+    graphql_max_body_bytes: int = 262_144
     graphql_max_query_length: int = 20_000
     graphql_max_tokens: int = 5_000
     graphql_max_fields: int = 500

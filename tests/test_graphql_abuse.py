@@ -34,7 +34,8 @@ async def refused(request: RawRequest) -> RawResponse:
 
 
 @sqlite_only
-@pytest.mark.parametrize("abuse", list(ABUSES))
+# Bodies over the limit are refused before they are read: the 200 MB test below.
+@pytest.mark.parametrize("abuse", [name for name, abuse in ABUSES.items() if abuse.status != 413])
 async def test_healthz_answers_while_an_abusive_request_is_in_flight(
     app_url: str, abuse: str
 ) -> None:

@@ -185,10 +185,20 @@ async def test_a_body_within_the_limit_is_served(settings: Settings) -> None:
 
 
 @sqlite_only
-async def test_a_one_megabyte_query_is_refused_by_its_length(
+async def test_a_one_megabyte_query_is_refused_by_the_body_limit(
     app_url: str, http: httpx.AsyncClient
 ) -> None:
-    query = "{ " + "__typename " * 90_000 + "}"  # ~1 MB, within the body limit
+    query = "{ " + "__typename " * 90_000 + "}"  # ~1 MB
+    response = await http.post(f"{app_url}/graphql", json={"query": query})
+    assert response.status_code == 413
+    assert only_error(response)["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+@sqlite_only
+async def test_a_query_over_the_length_limit_is_refused(
+    app_url: str, http: httpx.AsyncClient
+) -> None:
+    query = "{ " + "__typename " * 20_000 + "}"  # 220,000 characters, within the body limit
     response = await http.post(
         f"{app_url}/graphql", json={"query": query}, headers=GRAPHQL_RESPONSE
     )

@@ -48,7 +48,10 @@ ABUSES: dict[str, Abuse] = {
     "fragment-chain": Abuse(graphql_body(fragment_chain(300)), 400, "QUERY_TOO_COMPLEX"),
     "cost": Abuse(graphql_body(COSTLY), 400, "QUERY_TOO_COMPLEX"),
     "megabyte-query": Abuse(
-        graphql_body("{ " + "__typename " * 90_000 + "}"), 400, "GRAPHQL_PARSE_FAILED"
+        graphql_body("{ " + "__typename " * 90_000 + "}"), 413, "PAYLOAD_TOO_LARGE"
+    ),
+    "long-query": Abuse(
+        graphql_body("{ " + "__typename " * 20_000 + "}"), 400, "GRAPHQL_PARSE_FAILED"
     ),
     "tokens": Abuse(graphql_body("{ " + "a " * 6_000 + "}"), 400, "GRAPHQL_PARSE_FAILED"),
     "bad-variable": Abuse(
