@@ -44,6 +44,10 @@ from graphql import (
 from graphql_api.settings import Settings
 
 TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+# The largest `first` any connection serves (schema/types/paging.py's MAX_PAGE). A larger one
+# is refused by the connection itself (BAD_USER_INPUT, the clearer answer), so it costs as much
+# as the largest page: the work it can cause.
+LARGEST_PAGE = 200
 INTROSPECTION_ROOTS = frozenset({"__schema", "__type"})
 
 
@@ -261,7 +265,12 @@ def check_shape(document: DocumentNode, limits: OperationLimits) -> GraphQLError
 
 
 class _CostEstimator:
-    """The cost of one operation: fields, times the lists they are fetched in."""
+    """The cost of one operation: fields, times the lists they are fetched in.
+
+    A paginated field (one with a ``first`` argument) returning a connection costs 1 for
+    itself and its own fields (``totalCount``, ``pageInfo``), and ``first`` times for what its
+    lists (``edges``, ``nodes``) hold: asking a connection for its count fetches no page.
+    """
 
     def __init__(
         self,
@@ -274,32 +283,34 @@ class _CostEstimator:
         self.fragments = fragments
         self.variables = variables
         self.limits = limits
-        self.fragment_costs: dict[str, int] = {}
+        self.fragment_costs: dict[tuple[str, int | None], int] = {}
 
-    def selection_set(self, selection_set: SelectionSetNode, parent: Any) -> int:
+    def selection_set(self, selection_set: SelectionSetNode, parent: Any, page: int | None) -> int:
+        """``page``: the ``first`` of the paginated field whose connection ``parent`` is."""
         # Recursion is bounded: check_shape already capped depth and fragment nesting.
         cost = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                cost += self.field(selection, parent)
+                cost += self.field(selection, parent, page)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = self.schema.get_type(condition.name.value) if condition else parent
-                cost += self.selection_set(selection.selection_set, inner)
+                cost += self.selection_set(selection.selection_set, inner, page)
             elif isinstance(selection, FragmentSpreadNode):
-                cost += self.fragment(selection.name.value)
+                cost += self.fragment(selection.name.value, page)
         return cost
 
-    def fragment(self, name: str) -> int:
-        if name not in self.fragment_costs:
+    def fragment(self, name: str, page: int | None) -> int:
+        if (name, page) not in self.fragment_costs:
             definition = self.fragments.get(name)
             if definition is None:
                 return 0
             condition = self.schema.get_type(definition.type_condition.name.value)
-            self.fragment_costs[name] = self.selection_set(definition.selection_set, condition)
-        return self.fragment_costs[name]
+            cost = self.selection_set(definition.selection_set, condition, page)
+            self.fragment_costs[(name, page)] = cost
+        return self.fragment_costs[(name, page)]
 
-    def field(self, node: FieldNode, parent: Any) -> int:
+    def field(self, node: FieldNode, parent: Any, page: int | None) -> int:
         name = node.name.value
         if name.startswith("__") or not isinstance(
             parent, GraphQLObjectType | GraphQLInterfaceType
@@ -308,16 +319,18 @@ class _CostEstimator:
         definition = parent.fields.get(name)
         if definition is None:
             return 1
-        size = 1
+        is_list = is_list_type(get_nullable_type(definition.type))
+        size, child_page = 1, None
         if "first" in definition.args:
-            size = self._first(node, definition.args["first"].default_value)
-        elif is_list_type(get_nullable_type(definition.type)):
-            inner = get_named_type(definition.type)
-            # A connection's edges are as many as its `first`, counted on the connection.
-            size = 1 if inner.name.endswith("Edge") else self.limits.cost_list_size
+            first = self._first(node, definition.args["first"].default_value)
+            # A paginated list is `first` long; a connection passes `first` to its lists.
+            size, child_page = (first, None) if is_list else (1, first)
+        elif is_list:
+            size = page if page is not None else self.limits.cost_list_size
         children = 0
         if node.selection_set is not None:
-            children = self.selection_set(node.selection_set, get_named_type(definition.type))
+            inner = get_named_type(definition.type)
+            children = self.selection_set(node.selection_set, inner, child_page)
         return size * (1 + children)
 
     def _first(self, node: FieldNode, default: Any) -> int:
@@ -334,7 +347,7 @@ class _CostEstimator:
                 value = None
         if not isinstance(value, int) or isinstance(value, bool):
             return self.limits.cost_default_page
-        return max(value, 0)
+        return min(max(value, 0), LARGEST_PAGE)
 
 
 def estimate_cost(
@@ -352,7 +365,7 @@ def estimate_cost(
     }
     root = schema.get_root_type(operation.operation)
     estimator = _CostEstimator(schema, fragments, variables, limits)
-    return estimator.selection_set(operation.selection_set, root)
+    return estimator.selection_set(operation.selection_set, root, None)
 
 
 def check_cost(

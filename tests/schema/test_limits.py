@@ -153,18 +153,23 @@ def cost(query: str, variables: dict[str, Any] | None = None, **limits: Any) -> 
 
 
 def test_cost_multiplies_first_through_nesting() -> None:
-    # viewer, library, then savedTracks: 200 x (itself + edges (itself + node (itself + name)))
     query = "query { viewer { library { savedTracks(first: 200) { edges { node { name } } } } } }"
-    assert cost(query) == 1 + 1 + 200 * (1 + 1 * (1 + 1 * (1 + 1)))
+    # viewer, library, savedTracks; then 200 edges, each with its node and the node's name.
+    assert cost(query) == 1 + 1 + 1 + 200 * (1 + (1 + 1))
+
+
+def test_a_connections_count_costs_no_page() -> None:
+    query = "query { viewer { library { savedTracks(first: 200) { totalCount } } } }"
+    assert cost(query) == 1 + 1 + (1 + 1)
 
 
 def test_cost_reads_first_from_variables_and_from_defaults() -> None:
-    query = "query($n: Int) { viewer { librarySnapshots(first: $n) { totalCount } } }"
-    assert cost(query, {"n": 7}) == 1 + 7 * 2
+    query = "query($n: Int) { viewer { librarySnapshots(first: $n) { edges { cursor } } } }"
+    assert cost(query, {"n": 7}) == 1 + 1 + 7 * (1 + 1)
     # Left out (the argument's default is null): the assumed page size.
-    assert cost(query, {}, cost_default_page=9) == 1 + 9 * 2
+    assert cost(query, {}, cost_default_page=9) == 1 + 1 + 9 * (1 + 1)
     # listeningNow(first: Int! = 20): the schema's default.
-    assert cost("query { listeningNow { totalCount } }") == 20 * 2
+    assert cost("query { listeningNow { edges { cursor } } }") == 1 + 20 * (1 + 1)
 
 
 def test_cost_assumes_a_length_for_lists_without_first() -> None:
@@ -173,14 +178,25 @@ def test_cost_assumes_a_length_for_lists_without_first() -> None:
         "{ edges { node { artists { name } } } } } } }"
     )
     artists = 5 * (1 + 1)
-    node = 1 + artists
-    edges = 1 + node  # a connection's edges count once: its `first` is counted on it
-    assert cost(query, cost_list_size=5) == 1 + 1 + 2 * (1 + edges)
+    edge = 1 + (1 + artists)  # the edge, its node, the node's artists
+    assert cost(query, cost_list_size=5) == 1 + 1 + 1 + 2 * edge
 
 
-async def test_cost_over_the_limit_from_a_variable_is_refused() -> None:
-    query = "query($n: Int) { viewer { librarySnapshots(first: $n) { totalCount } } }"
-    result = await schema.execute(query, variable_values={"n": 1_000_000})
+NESTED_PAGES = (
+    "query($n: Int) { viewer { librarySnapshots(first: $n) "
+    "{ edges { node { savedTracks(first: $n) { edges { node { name } } } } } } } }"
+)
+
+
+async def test_cost_over_the_limit_from_variables_is_refused() -> None:
+    result = await schema.execute(NESTED_PAGES, variable_values={"n": 200})
     extensions = extensions_of(result)
     assert extensions["measure"] == "cost"
-    assert extensions["estimate"] == 1 + 1_000_000 * 2
+    saved_tracks = 1 + 200 * (1 + (1 + 1))
+    assert extensions["estimate"] == 1 + 1 + 200 * (1 + (1 + saved_tracks))
+
+
+def test_a_first_beyond_the_largest_page_costs_the_largest_page() -> None:
+    # The connection refuses it (BAD_USER_INPUT); until then it can cause no more work.
+    query = "query($n: Int) { viewer { librarySnapshots(first: $n) { edges { cursor } } } }"
+    assert cost(query, {"n": 100_000}) == cost(query, {"n": 200}) == 1 + 1 + 200 * 2
