@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from websockets.exceptions import ConnectionClosed
 
 from tests.support.graphql_client import GraphQLClient, WebSocketSession
 
@@ -59,3 +60,23 @@ async def test_a_subscription_is_gated_like_any_operation(
         assert (await refusal(ws, bad_again))[0]["extensions"][
             "code"
         ] == "GRAPHQL_VALIDATION_FAILED"
+
+
+@sqlite_only
+@pytest.mark.parametrize(
+    "message",
+    [
+        b'{"type": "ping", "payload": {"n": ' + b"9" * 5_001 + b"}}",
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+    ids=["5001-digits", "deep"],
+)
+async def test_a_websocket_message_that_is_not_json_closes_with_4400(
+    gql: GraphQLClient, message: bytes
+) -> None:
+    async with gql.websocket() as ws:
+        await ws.ws.send(message.decode())
+        with pytest.raises(ConnectionClosed) as closed:
+            await ws.receive()
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 4400
