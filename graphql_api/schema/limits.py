@@ -8,7 +8,8 @@ for the cost. A document is measured in time linear to its size, whatever it exp
 
 The measures (see docs/limits.md):
 - depth: nesting of fields, the operation's top-level fields being at depth 0;
-- fields, aliases, directives: counted as if every fragment were written out in place;
+- fields, aliases, directives: counted as if every fragment were written out in place (and at
+  least as written, unused fragments included: validation reads them all);
 - fragment spreads (as written) and fragment depth (the longest chain of fragments spreading
   fragments); a fragment that spreads itself, directly or not, is refused;
 - cost: each field counts 1, times the size of the lists it sits in: ``first`` (or its default)
@@ -230,11 +231,13 @@ def measure_shape(document: DocumentNode) -> Shape | GraphQLError:
     for name in order:
         expanded[name] = combine(fragments[name])
     totals = [combine(operation) for operation in operations]
+    # Unused fragments are not executed but are validated: what is written counts too.
+    written = [*fragments.values(), *operations]
     return Shape(
         depth=max((t[3] for t in totals), default=0),
-        fields=sum(t[0] for t in totals),
-        aliases=sum(t[1] for t in totals),
-        directives=sum(t[2] for t in totals),
+        fields=max(sum(t[0] for t in totals), sum(w.fields for w in written)),
+        aliases=max(sum(t[1] for t in totals), sum(w.aliases for w in written)),
+        directives=max(sum(t[2] for t in totals), sum(w.directives for w in written)),
         fragment_spreads=written_spreads,
         fragment_depth=max((t[4] for t in totals), default=0),
     )

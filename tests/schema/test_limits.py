@@ -99,6 +99,17 @@ async def test_fields_are_counted_with_fragments_expanded() -> None:
     assert extensions_of(await execute_with(query, graphql_max_fields=3))["estimate"] == 5
 
 
+async def test_fields_of_an_unused_fragment_count_too() -> None:
+    query = "{ __typename } fragment X on Query { " + " ".join(["__typename"] * 600) + " }"
+    extensions = extensions_of(await schema.execute(query))
+    assert extensions == {
+        "code": "QUERY_TOO_COMPLEX",
+        "measure": "fields",
+        "estimate": 601,
+        "limit": 500,
+    }
+
+
 async def test_directives_over_the_limit_are_refused() -> None:
     query = (
         "query { viewer @include(if: true) { id @skip(if: false) displayName @skip(if: false) } }"
