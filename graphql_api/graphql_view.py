@@ -112,8 +112,6 @@ class MixtapeGraphQL(GraphQL[Context, None]):
             response = error_response(error.status_code, error.reason)
         except Unauthenticated as error:
             # Raised by get_context for a bad bearer token, before any operation runs.
-            if scope["type"] != "http":
-                raise
             body = {
                 "data": None,
                 "errors": [
