@@ -30,7 +30,7 @@ pytest: $(STAMP) assets
 	$(BIN)/pytest
 
 bench: $(STAMP)  ## Benchmarks, each a ratio against a baseline measured in the same run
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 schema: $(STAMP)  ## Export the GraphQL SDL to schema.graphql
 	$(BIN)/strawberry export-schema graphql_api.schema:schema --output schema.graphql

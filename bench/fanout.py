@@ -21,16 +21,12 @@ import asyncio
 import contextlib
 import json
 import os
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
-from typing import Any
 
-import httpx
+from _api_server import api_process  # bench/_api_server.py (this script's directory)
 from pydantic import SecretStr
 from redis.asyncio import Redis
 from websockets.asyncio.client import ClientConnection, connect
@@ -51,12 +47,6 @@ from spotify_emulator.testing import EmulatorHandle, run_emulator
 
 REDIS_URL = os.environ.get("MIXTAPE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SUBSCRIPTION = "subscription { nowPlaying { change item { name } } }"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -213,10 +203,8 @@ async def throughput(
     }
 
 
-@contextlib.contextmanager
-def api_process(database_url: str, prefix: str) -> Any:
-    port = _free_port()
-    env = os.environ | {
+def fanout_api(database_url: str, prefix: str) -> contextlib.AbstractContextManager[str]:
+    env = {
         "MIXTAPE_DATABASE_URL": database_url,
         "MIXTAPE_REDIS_URL": REDIS_URL,
         "MIXTAPE_REDIS_PREFIX": prefix,
@@ -225,31 +213,7 @@ def api_process(database_url: str, prefix: str) -> Any:
         "MIXTAPE_SPOTIFY_CLIENT_SECRET": "bench",
         "MIXTAPE_LOG_LEVEL": "WARNING",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "graphql_api.app:create_app",
-        "--factory",
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-        "--ws-max-queue",
-        "1024",
-    ]
-    server = subprocess.Popen(command, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url + "/healthz").status_code == 200:
-                    break
-            time.sleep(0.05)
-        yield url
-    finally:
-        server.terminate()
-        server.wait(10)
+    return api_process(env, "--log-level", "warning", "--ws-max-queue", "1024")
 
 
 def main() -> None:
@@ -264,7 +228,7 @@ def main() -> None:
         database_url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         settings = Settings(database_url=database_url, redis_prefix=f"bench-{uuid.uuid4().hex[:8]}")
         upgrade(settings)
-        with api_process(database_url, settings.redis_prefix) as url:
+        with fanout_api(database_url, settings.redis_prefix) as url:
             for n in args.subscribers:
                 result = asyncio.run(fanout(settings, url, n, args.events))
                 print(

@@ -22,6 +22,7 @@ from graphql_api.errors import MixtapeError
 from graphql_api.graphiql import STATIC_PATH, static_files
 from graphql_api.graphql_view import MixtapeGraphQL
 from graphql_api.health import healthz, readyz
+from graphql_api.heap import frozen_heap
 from graphql_api.library.routes import routes as library_routes
 from graphql_api.schema import schema
 from graphql_api.settings import Settings, get_settings
@@ -50,7 +51,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "Redis" if settings.redis_url else "in-process",
             )
             async with api_services(resources):
-                yield {"mixtape": AppState(resources=resources, head_revisions=heads)}
+                with frozen_heap():  # short full GC passes while serving (graphql_api/heap.py)
+                    yield {"mixtape": AppState(resources=resources, head_revisions=heads)}
 
     graphql = MixtapeGraphQL(schema)
     middleware = []

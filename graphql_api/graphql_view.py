@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
+from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
@@ -19,12 +24,22 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
     SubscribeMessage,
 )
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UnsetType
 
 from graphql_api.auth.requests import viewer_of, viewer_of_connection_params
 from graphql_api.auth.session_watch import current_viewer, until_session_ends
 from graphql_api.errors import Unauthenticated
 from graphql_api.graphiql import render_graphiql
+from graphql_api.http_limits import (
+    GRAPHQL_RESPONSE_JSON,
+    BodyTooLarge,
+    declared_length,
+    error_response,
+    limit_body,
+    preferred_media_type,
+)
 from graphql_api.resolvers.context import Context
 from graphql_api.state import app_state
 
@@ -86,6 +101,19 @@ class RecheckingTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None])
         await super().handle_subscribe(message)
 
 
+def _speak_graphql_response_json(request: Request, response: Response) -> None:
+    """Turn an application/json answer into the graphql-response+json one.
+
+    application/json keeps 200 for every well-formed request, as the GraphQL-over-HTTP spec
+    asks; under graphql-response+json a request error (noted by process_result) is a 400.
+    """
+    if response.media_type != "application/json":
+        return  # an error of the HTTP layer, GraphiQL's page
+    response.headers["content-type"] = GRAPHQL_RESPONSE_JSON
+    if getattr(request.state, "graphql_request_error", False):
+        response.status_code = 400
+
+
 class MixtapeGraphQL(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = RecheckingTransportWSHandler
 
@@ -98,12 +126,30 @@ class MixtapeGraphQL(GraphQL[Context, None]):
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self._serve_http(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+    async def _serve_http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # The HTTP side of the GraphQL-over-HTTP spec: a bounded body, JSON errors for
+        # requests refused before any operation ran, and the negotiated media type.
+        limit = app_state(Request(scope)).resources.settings.graphql_max_body_bytes
+        declared = declared_length(scope)
         try:
-            await super().__call__(scope, receive, send)
+            if declared is not None and declared > limit:
+                raise BodyTooLarge(limit)
+            request = Request(scope, receive=limit_body(receive, limit))
+            response = await self.run(request)
+            if preferred_media_type(request.headers.get("accept")) == GRAPHQL_RESPONSE_JSON:
+                _speak_graphql_response_json(request, response)
+        except BodyTooLarge as error:
+            # Connection: close, as the rest of the body is left unread.
+            response = error_response(413, str(error), {"connection": "close"})
+        except HTTPException as error:
+            response = error_response(error.status_code, error.reason)
         except Unauthenticated as error:
             # Raised by get_context for a bad bearer token, before any operation runs.
-            if scope["type"] != "http":
-                raise
             body = {
                 "data": None,
                 "errors": [
@@ -114,7 +160,79 @@ class MixtapeGraphQL(GraphQL[Context, None]):
                 ],
             }
             headers = {"www-authenticate": "Bearer"}
-            await JSONResponse(body, status_code=401, headers=headers)(scope, receive, send)
+            response = JSONResponse(body, status_code=401, headers=headers)
+        await response(scope, receive, send)
+
+    def decode_json(self, data: str | bytes) -> object:
+        # Bytes that are not UTF-8, integers beyond Python's 4,300 digits and nesting beyond
+        # the recursion limit are malformed JSON too: a 400 over HTTP, a 4400 close over a
+        # websocket, as for any other JSONDecodeError.
+        try:
+            return json.loads(data)
+        except json.JSONDecodeError:
+            raise
+        except (ValueError, RecursionError) as error:
+            raise json.JSONDecodeError(f"Malformed JSON: {error}", "", 0) from error
+
+    def parse_json(self, data: str | bytes) -> Any:
+        try:
+            value = self.decode_json(data)
+        except json.JSONDecodeError as error:
+            raise HTTPException(400, "The request body is not valid JSON.") from error
+        if not isinstance(value, dict | list):
+            raise HTTPException(400, "A GraphQL request must be a JSON object.")
+        return value
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        # Subscriptions are served over websockets only: over HTTP they would run as a
+        # query and fail inside execution. GraphiQL sends one over POST when Run is
+        # clicked before its websocket is set up.
+        allowed = OperationType.from_http(request_adapter.method) - {OperationType.SUBSCRIPTION}
+        if request_adapter.method == "GET":
+            allowed -= {OperationType.MUTATION}
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=request_data.extensions,
+            )
+        except CannotGetOperationTypeError as error:
+            raise HTTPException(400, error.as_http_error_reason()) from error
+        except InvalidOperationTypeError as error:
+            if error.operation_type is OperationType.SUBSCRIPTION:
+                raise HTTPException(
+                    400,
+                    "Subscriptions are served over websockets (graphql-transport-ws) at "
+                    "/graphql, not over HTTP.",
+                ) from error
+            # A mutation over GET: 405, as the GraphQL-over-HTTP spec asks.
+            raise HTTPException(405, error.as_http_error_reason(request_adapter.method)) from error
+        except MissingQueryError as error:
+            raise HTTPException(400, "No GraphQL query found in the request.") from error
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        errors = result.errors or []
+        if result.data is None and errors and all(error.path is None for error in errors):
+            # Refused before execution (parse, validation, limits, variables): a request
+            # error. It has no data entry, and a 400 under graphql-response+json.
+            response.pop("data", None)
+            request.state.graphql_request_error = True
+        return response
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -145,5 +263,7 @@ class MixtapeGraphQL(GraphQL[Context, None]):
         return None
 
     async def render_graphql_ide(self, request: Request) -> Response:
+        if not app_state(request).resources.settings.graphql_ide_enabled:
+            return error_response(404, "The GraphiQL explorer is turned off here.")
         # Served from local assets when `make assets` fetched them (see graphql_api/graphiql.py).
         return render_graphiql(request)

@@ -128,13 +128,29 @@ class Settings(BaseSettings):
     snapshot_recovery_interval_s: int = Field(default=60, ge=1, le=3600)
     snapshot_max_attempts: int = Field(default=3, ge=1)
 
-    # GraphQL hardening.
+    # GraphQL hardening (graphql_api/schema/limits.py, docs/limits.md): every operation is
+    # bounded before it is validated or executed, over HTTP and websockets alike.
     graphql_max_depth: int = 12
     graphql_max_aliases: int = 30
     # Longest string accepted in any argument or variable. At most 12,000: SQLite refuses
     # a LIKE pattern over 50,000 bytes ("pattern too complex"), and a text filter of n
     # characters makes a pattern of up to 4n + 2 bytes.
     graphql_max_string_length: int = Field(default=4096, ge=1, le=12_000)
+    graphql_max_body_bytes: int = 262_144
+    graphql_max_query_length: int = 20_000
+    graphql_max_tokens: int = 5_000
+    graphql_max_fields: int = 500
+    graphql_max_directives: int = 50
+    graphql_max_fragment_spreads: int = 100
+    graphql_max_fragment_depth: int = 10
+    graphql_max_cost: int = 20_000
+    # The page size assumed for `first` when a client leaves it out or null, and the
+    # length assumed for other lists, when estimating an operation's cost.
+    graphql_cost_default_page: int = 50
+    graphql_cost_list_size: int = 10
+    # Introspection and the GraphiQL explorer; unset = on, except in production.
+    graphql_introspection: bool | None = None
+    graphql_ide: bool | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -178,6 +194,18 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env is Environment.PRODUCTION
+
+    @property
+    def graphql_introspection_enabled(self) -> bool:
+        if self.graphql_introspection is None:
+            return not self.is_production
+        return self.graphql_introspection
+
+    @property
+    def graphql_ide_enabled(self) -> bool:
+        if self.graphql_ide is None:
+            return not self.is_production
+        return self.graphql_ide
 
     @property
     def is_sqlite(self) -> bool:

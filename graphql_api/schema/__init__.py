@@ -8,16 +8,12 @@ from functools import partial
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    MaxAliasesLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
 from strawberry.types import ExecutionContext
 
 from graphql_api.schema.errors import ErrorPolicy, code_of
+from graphql_api.schema.gate import OperationGate
 from graphql_api.schema.inputs import AWARE_DATETIME, StringPolicy
+from graphql_api.schema.limits import OperationLimits
 from graphql_api.schema.root import Mutation, Query, Subscription
 from graphql_api.schema.subscriptions import resolve_events_with_fresh_loaders
 from graphql_api.settings import get_settings
@@ -45,25 +41,21 @@ def build_schema(
     mutation: type | None = Mutation,
     subscription: type | None = Subscription,
     *,
-    max_depth: int | None = None,
-    max_aliases: int | None = None,
+    limits: OperationLimits | None = None,
 ) -> MixtapeSchema:
-    """Build the schema with Mixtape's extensions; limits default to the settings'."""
+    """Build the schema with Mixtape's extensions; limits default to the app's settings."""
     settings = get_settings()
     built = MixtapeSchema(
         query=query,
         mutation=mutation,
         subscription=subscription,
         # Factories, not instances: extensions keep per-operation state, so each
-        # operation gets its own (the parser and validation caches are shared anyway).
+        # operation gets its own (the gate's parser and validation caches are shared).
         extensions=[
             ErrorPolicy,
-            partial(ParserCache, maxsize=1024),
-            partial(ValidationCache, maxsize=1024),
-            # After validation: strings of a valid operation (inline and variables).
+            partial(OperationGate, limits),
+            # After the gate's validation: strings of a valid operation (inline and variables).
             partial(StringPolicy, max_length=settings.graphql_max_string_length),
-            partial(QueryDepthLimiter, max_depth=max_depth or settings.graphql_max_depth),
-            partial(MaxAliasesLimiter, max_alias_count=max_aliases or settings.graphql_max_aliases),
         ],
         # DateTime input without a timezone is BAD_USER_INPUT (graphql_api/schema/inputs.py).
         scalar_overrides={dt.datetime: AWARE_DATETIME},

@@ -41,6 +41,9 @@ def code_of(error: GraphQLError) -> str | None:
         return "BAD_USER_INPUT"
     if isinstance(error, GraphQLSyntaxError) or isinstance(original, GraphQLSyntaxError):
         return "GRAPHQL_PARSE_FAILED"
+    if original is None and isinstance((error.extensions or {}).get("code"), str):
+        # Raised with its code by the operation gate (limits, variables).
+        return str((error.extensions or {})["code"])
     if original is None:
         # Raised by graphql-core itself: validation, coercion of variables, limits.
         return "GRAPHQL_VALIDATION_FAILED" if error.path is None else "BAD_USER_INPUT"

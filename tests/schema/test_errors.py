@@ -10,6 +10,7 @@ import strawberry
 from graphql_api.errors import BadUserInput, RateLimited
 from graphql_api.schema import MixtapeSchema, build_schema, schema
 from graphql_api.schema.errors import INTERNAL_MESSAGE, ErrorPolicy
+from graphql_api.schema.limits import OperationLimits
 
 
 @strawberry.type
@@ -97,18 +98,23 @@ class _DeepQuery:
         return _Folder()
 
 
-async def test_depth_limit() -> None:
-    limited = build_schema(_DeepQuery, None, None, max_depth=3)
+async def test_depth_over_the_limit_is_query_too_complex() -> None:
+    limited = build_schema(_DeepQuery, None, None, limits=OperationLimits(max_depth=3))
     assert (await limited.execute("{ root { child { child { __typename } } } }")).errors is None
     result = await limited.execute("{ root { child { child { child { __typename } } } } }")
     assert result.errors is not None
-    assert "exceeds maximum operation depth" in result.errors[0].message
-    assert result.errors[0].extensions == {"code": "GRAPHQL_VALIDATION_FAILED"}
+    assert result.errors[0].extensions == {
+        "code": "QUERY_TOO_COMPLEX",
+        "measure": "depth",
+        "estimate": 4,
+        "limit": 3,
+    }
 
 
-async def test_alias_limit() -> None:
+async def test_aliases_over_the_limit_are_query_too_complex() -> None:
     aliases = " ".join(f"a{i}: __typename" for i in range(31))
     assert (await schema.execute("{ " + aliases[: aliases.index("a30")] + " }")).errors is None
     result = await schema.execute("{ " + aliases + " }")
     assert result.errors is not None
-    assert result.errors[0].extensions == {"code": "GRAPHQL_VALIDATION_FAILED"}
+    assert (result.errors[0].extensions or {})["code"] == "QUERY_TOO_COMPLEX"
+    assert (result.errors[0].extensions or {})["measure"] == "aliases"
