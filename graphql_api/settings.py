@@ -147,7 +147,7 @@ class Settings(BaseSettings):
     # The page size assumed for `first` when a client leaves it out or null, and the
     # length assumed for other lists, when estimating an operation's cost.
     graphql_cost_default_page: int = 50
-    graphql_cost_list_size: int = 10
+    graphql_cost_list_size: int = 5
     # Introspection and the GraphiQL explorer; unset = on, except in production.
     graphql_introspection: bool | None = None
     graphql_ide: bool | None = None

@@ -63,7 +63,7 @@ class OperationLimits:
     max_fragment_depth: int = 10
     max_cost: int = 20_000
     cost_default_page: int = 50
-    cost_list_size: int = 10
+    cost_list_size: int = 5
     introspection: bool = True
 
     @classmethod

@@ -34,7 +34,11 @@ async def library_emulator(library_fixture: dict[str, Any]) -> AsyncIterator[Emu
 
 @pytest.fixture
 def library_settings(settings: Settings, library_emulator: EmulatorHandle) -> Settings:
-    return point_at_emulator(settings, library_emulator, spotify_requests_per_30s=100_000)
+    # These tests read whole (small) libraries in one query, some nested pages deep; the
+    # gate's cost limit has tests of its own (tests/schema/test_limits.py).
+    return point_at_emulator(
+        settings, library_emulator, spotify_requests_per_30s=100_000, graphql_max_cost=10**8
+    )
 
 
 @pytest.fixture

@@ -128,10 +128,17 @@ async def test_hostile_filters_and_cursors_are_bad_user_input(
     ]
     for arguments in variables:
         body = await alice.execute(FILTERED, {"id": snapshot_id, **arguments})
-        assert body["data"] is None, (arguments, body)
+        assert body.get("data") is None, (arguments, body)
         assert code(body) == "BAD_USER_INPUT", (arguments, body)
+    # Inline, 50,000 characters are more than a whole document may hold.
+    long_document = (
+        f'{{ librarySnapshot(id: "{snapshot_id}") {{ savedTracks(filter: {{text: "{text}"}}) '
+        "{ totalCount } } }"
+    )
+    assert code(await alice.execute(long_document)) == "GRAPHQL_PARSE_FAILED"
     inline = [
-        f'filter: {{text: "{text}"}}',
+        # Over the string limit (4,096), within the document's.
+        f'filter: {{text: "{"a" * 10_000}"}}',
         f'filter: {{addedAfter: "{naive}"}}',
         f'filter: {{addedBefore: "{naive}"}}',
         f'after: "{cursor("o:" + "9" * 5000)}"',

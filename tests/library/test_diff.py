@@ -20,7 +20,7 @@ query($from: ID!, $to: ID) {{ libraryDiff(from: $from, to: $to) {{
   addedAlbums {{ {PAGE} }} removedAlbums {{ {PAGE} }}
   followedArtists {{ {PAGE} }} unfollowedArtists {{ {PAGE} }}
   addedPlaylists {{ {PAGE} }} removedPlaylists {{ {PAGE} }}
-  changedPlaylists {{ totalCount edges {{ node {{
+  changedPlaylists(first: 10) {{ totalCount edges {{ node {{
     playlist {{ uri }} addedItems {{ {PAGE} }} removedItems {{ {PAGE} }}
   }} }} }}
 }} }}

@@ -44,7 +44,7 @@ async def test_a_bad_string_is_bad_user_input_inline_and_as_a_variable(
         await gql.execute(REGISTER, variables),
         await gql.execute(_inline_register(email, name)),
     ):
-        assert body["data"] is None, body
+        assert body.get("data") is None, body
         assert error_code(body) == "BAD_USER_INPUT", body
         assert reason in body["errors"][0]["message"]
     # Nothing was stored: the same address registers cleanly afterwards.
@@ -78,8 +78,9 @@ async def test_a_string_of_exactly_the_limit_is_accepted(gql: GraphQLClient) -> 
     assert "display name" in body["errors"][0]["message"]
 
 
-async def test_a_string_nested_deeper_than_the_recursion_limit_is_found() -> None:
-    # The walk over variables is iterative: no RecursionError, whatever the nesting.
+async def test_a_string_nested_deeper_than_the_recursion_limit_is_bad_user_input() -> None:
+    # No RecursionError, whatever the nesting: the gate's coercion refuses a list for a
+    # String, and the string policy's walk over variables is iterative besides.
     nested: Any = "x\x00"
     for _ in range(5000):
         nested = [nested]
@@ -89,7 +90,8 @@ async def test_a_string_nested_deeper_than_the_recursion_limit_is_found() -> Non
     )
     assert result.data is None
     assert result.errors is not None
-    assert result.errors[0].extensions == {"code": "BAD_USER_INPUT", "variable": "v"}
+    assert result.errors[0].extensions is not None
+    assert result.errors[0].extensions["code"] == "BAD_USER_INPUT"
 
 
 @pytest.mark.parametrize("argument", ["since", "until"])

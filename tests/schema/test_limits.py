@@ -174,13 +174,14 @@ def test_a_connections_count_costs_no_page() -> None:
     assert cost(query) == 1 + 1 + (1 + 1)
 
 
-def test_cost_reads_first_from_variables_and_from_defaults() -> None:
+def test_cost_reads_first_from_variables_and_assumes_a_page_when_it_is_left_out() -> None:
     query = "query($n: Int) { viewer { librarySnapshots(first: $n) { edges { cursor } } } }"
     assert cost(query, {"n": 7}) == 1 + 1 + 7 * (1 + 1)
     # Left out (the argument's default is null): the assumed page size.
     assert cost(query, {}, cost_default_page=9) == 1 + 1 + 9 * (1 + 1)
-    # listeningNow(first: Int! = 20): the schema's default.
-    assert cost("query { listeningNow { edges { cursor } } }") == 1 + 20 * (1 + 1)
+    # listeningNow(first: Int = null): every connection's default is null, so the
+    # assumed page size (MIXTAPE_GRAPHQL_COST_DEFAULT_PAGE, 50) counts.
+    assert cost("query { listeningNow { edges { cursor } } }") == 1 + 50 * (1 + 1)
 
 
 def test_cost_assumes_a_length_for_lists_without_first() -> None:
