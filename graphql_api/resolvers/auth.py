@@ -39,6 +39,17 @@ async def _payload(info: Info, issued: IssuedSession) -> AuthPayload:
     )
 
 
+def _end_viewer(info: Info) -> None:
+    """The rest of this operation is anonymous: the session (or the account) is gone.
+
+    Mutations run one after another in one operation; without this, a field after
+    ``logout`` would still act for the user, and one after ``deleteAccount`` would write
+    rows for a user that no longer exists.
+    """
+    info.context.viewer_id = None
+    info.context.viewer_session_id = None
+
+
 def _client_address(info: Info) -> str | None:
     client = info.context.request.client
     return client.host if client else None
@@ -96,6 +107,7 @@ async def logout(info: Info) -> bool:
     assert session_id is not None
     async with context.unit_of_work() as uow:
         await revoke_session(uow.session, session_id, reason="logout")
+    _end_viewer(info)
     return True
 
 
@@ -135,6 +147,7 @@ async def delete_account(info: Info) -> bool:
     async with context.unit_of_work() as uow:
         await accounts.delete_account(uow.session, user_id)
         uow.after_commit(_forget_tokens(info, user_id))
+    _end_viewer(info)
     return True
 
 

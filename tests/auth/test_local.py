@@ -120,3 +120,18 @@ async def test_concurrent_wrong_passwords_cannot_outrun_the_account_limit(
         assert error_code(body) == "UNAUTHENTICATED"
     body = await gql.execute(LOGIN, {"email": "ada@example.com", "password": PASSWORD})
     assert error_code(body) == "RATE_LIMITED"
+
+
+async def test_fields_after_delete_account_in_the_same_operation_are_unauthenticated(
+    gql: GraphQLClient, ada: dict[str, Any]
+) -> None:
+    me = gql.with_token(ada["accessToken"])
+    # Found by tests/fuzz: the poller row of a user deleted a moment before was a foreign
+    # key violation, answered as INTERNAL_SERVER_ERROR.
+    body = await me.execute(
+        "mutation { deleteAccount setNowPlayingPolling(enabled: true) { enabled } }"
+    )
+    assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [
+        (["setNowPlayingPolling"], "UNAUTHENTICATED")
+    ]
+    assert error_code(await me.execute(VIEWER)) == "UNAUTHENTICATED"
