@@ -15,10 +15,13 @@ import random
 from hypothesis import HealthCheck, settings
 
 DEFAULT_SEED = 20260
+# pytest-timeout's limit (pyproject: 120 s per test) grows with the number of examples.
+BASE_TIMEOUT_S = 120
 
 SCALE = max(1, int(os.environ.get("MIXTAPE_FUZZ_EXAMPLES") or 1))
 _seed = os.environ.get("MIXTAPE_FUZZ_SEED", "")
 SEED = random.randrange(2**32) if _seed == "random" else int(_seed or DEFAULT_SEED)
+TIMEOUT_S = BASE_TIMEOUT_S * SCALE
 
 
 def fuzz_settings(examples: int) -> settings:

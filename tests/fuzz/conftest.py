@@ -8,6 +8,7 @@ database, so a mutation of one test never reaches another.
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import AsyncExitStack
@@ -107,12 +108,14 @@ class Fuzz:
         # Records up to here were attributed to an answer (or to no fuzz test at all).
         self.checked = len(error_log.records)
         self.targets: list[Target] = []
+        self.logged_in_at = 0.0
         self.target = self._start()
         self.restarts = 0
 
     def _start(self) -> Target:
         target = self.loop.run(start_target(self.golden, self.directory, logged_in=self.logged_in))
         self.targets.append(target)
+        self.logged_in_at = time.monotonic()
         return target
 
     @property
@@ -120,6 +123,11 @@ class Fuzz:
         return self.golden.known
 
     def headers(self) -> dict[str, str]:
+        """The viewer's headers; alice logs in again before her access token expires (a long
+        ``make fuzz`` run outlives it), so she never turns anonymous unnoticed."""
+        lifetime = self.golden.settings.auth_access_token_ttl_s
+        if self.logged_in and time.monotonic() - self.logged_in_at > lifetime / 2:
+            self.target.token = self.loop.run(self._login_again())
         return self.target.headers()
 
     def post_graphql(self, body: Any) -> httpx.Response:
@@ -166,19 +174,21 @@ class Fuzz:
         """After a mutation: if alice's session ended (``logout``, an expired token), log her
         in again; if her account is gone (``deleteAccount``), start over on a fresh clone. So
         later examples still fuzz a logged-in user with a snapshot, not an anonymous one."""
-        if not self.logged_in or self._viewer_has_library():
+        if not self.logged_in or self.viewer_has_library():
             return
         self.target.token = self.loop.run(self._login_again())
-        if self._viewer_has_library():
+        if self.viewer_has_library():
             return
         self.restarts += 1
         self.target = self._start()
 
     async def _login_again(self) -> str:
+        self.logged_in_at = time.monotonic()
         async with httpx.AsyncClient(timeout=60) as http:
             return await spotify_login(http, self.target.base_url, "alice")
 
-    def _viewer_has_library(self) -> bool:
+    def viewer_has_library(self) -> bool:
+        """Whether the viewer is alice, logged in, with her snapshot."""
         answer = self.http.post(
             self.target.graphql_url, json={"query": ALIVE}, headers=self.headers()
         )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import graphql
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, mutations, queries
@@ -19,6 +20,8 @@ from hypothesis_graphql import Mode, mutations, queries
 from tests.fuzz import budget
 from tests.fuzz.conftest import Fuzz
 from tests.fuzz.strategies import custom_scalars, with_variables
+
+pytestmark = pytest.mark.timeout(budget.TIMEOUT_S)
 
 SDL = (Path(__file__).resolve().parents[2] / "schema.graphql").read_text()
 SCHEMA = graphql.build_schema(SDL)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 import schemathesis
 from hypothesis import given
 from hypothesis import strategies as st
@@ -18,6 +19,8 @@ from schemathesis import GenerationMode
 
 from tests.fuzz import budget
 from tests.fuzz.conftest import Fuzz
+
+pytestmark = pytest.mark.timeout(budget.TIMEOUT_S)
 
 SDL = Path(__file__).resolve().parents[2] / "schema.graphql"
 schema = schemathesis.graphql.from_path(SDL)

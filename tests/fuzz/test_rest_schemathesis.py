@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 import schemathesis
 from schemathesis import GenerationMode
 from starlette.routing import Mount, Route
@@ -19,6 +20,8 @@ from graphql_api.app import create_app
 from graphql_api.settings import Settings
 from tests.fuzz import budget
 from tests.fuzz.conftest import Fuzz
+
+pytestmark = pytest.mark.timeout(budget.TIMEOUT_S)
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "rest.openapi.yaml"
 schema = schemathesis.openapi.from_path(DOCUMENT)
