@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import os
 import random
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, seed, settings
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 DEFAULT_SEED = 20260
 # pytest-timeout's limit (pyproject: 120 s per test) grows with the number of examples.
@@ -24,8 +28,14 @@ SEED = random.randrange(2**32) if _seed == "random" else int(_seed or DEFAULT_SE
 TIMEOUT_S = BASE_TIMEOUT_S * SCALE
 
 
-def fuzz_settings(examples: int) -> settings:
-    """Hypothesis settings for a fuzz test of ``examples`` examples (times the scale)."""
+def fuzz_settings(examples: int) -> Callable[[F], F]:
+    """Hypothesis settings and the run's seed for a fuzz test of ``examples`` examples (times
+    the scale); under ``@given`` or schemathesis' ``parametrize()``."""
+    configure = _settings(examples)
+    return lambda test: seed(SEED)(configure(test))
+
+
+def _settings(examples: int) -> settings:
     return settings(
         max_examples=examples * SCALE,
         # Requests to a real server take what they take: no per-example deadline.
