@@ -79,6 +79,8 @@ def ids(known: Known) -> st.SearchStrategy[graphql.ValueNode]:
 
 
 def strings(known: Known) -> st.SearchStrategy[graphql.ValueNode]:
+    """Any text, awkward text, and cursors: real ones weigh most, since a bad ``after``
+    stops a document before it reaches the database."""
     choices = [
         st.text(),
         st.text(alphabet=st.characters(codec=None), max_size=30),
@@ -86,7 +88,7 @@ def strings(known: Known) -> st.SearchStrategy[graphql.ValueNode]:
         crafted_cursors(),
     ]
     if known.cursors:
-        choices.insert(0, st.sampled_from(known.cursors))
+        choices += [st.sampled_from(known.cursors)] * 3
     return st.one_of(*choices).map(nodes.String)
 
 
@@ -106,9 +108,19 @@ def datetimes() -> st.SearchStrategy[graphql.ValueNode]:
     ).map(nodes.String)
 
 
+def ints() -> st.SearchStrategy[graphql.ValueNode]:
+    """Mostly page sizes the app accepts (``first`` is checked first: a random 32-bit value
+    would stop nearly every document there), and the edges around them."""
+    return st.one_of(
+        st.integers(min_value=0, max_value=120),
+        st.sampled_from([-1, 0, 1, 100, 101, 200, 201, 2**31 - 1, -(2**31)]),
+        st.integers(min_value=-(2**31), max_value=2**31 - 1),
+    ).map(nodes.Int)
+
+
 def custom_scalars(known: Known) -> dict[str, st.SearchStrategy[graphql.ValueNode]]:
-    """hypothesis-graphql's ``custom_scalars``: sharper ID, String and DateTime values."""
-    return {"ID": ids(known), "String": strings(known), "DateTime": datetimes()}
+    """hypothesis-graphql's ``custom_scalars``: sharper ID, String, Int and DateTime values."""
+    return {"ID": ids(known), "String": strings(known), "Int": ints(), "DateTime": datetimes()}
 
 
 class _Extract(graphql.Visitor):
