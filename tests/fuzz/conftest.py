@@ -105,8 +105,6 @@ class Fuzz:
         self.error_log = error_log
         self.logged_in = logged_in
         self.http = httpx.Client(timeout=60)
-        # Records up to here were attributed to an answer (or to no fuzz test at all).
-        self.checked = len(error_log.records)
         self.targets: list[Target] = []
         self.logged_in_at = 0.0
         self.target = self._start()
@@ -161,14 +159,8 @@ class Fuzz:
 
     def _logged_since(self, mark: int) -> list[str]:
         # A record may land just after its answer (uvicorn logs an exception after the 500
-        # went out): then it is reported with the next answer, or by ``unreported``.
-        lines = self.error_log.since(mark)
-        self.checked = len(self.error_log.records)
-        return [f"logged: {line}" for line in lines]
-
-    def unreported(self) -> list[str]:
-        """Records logged after the last checked answer (call after ``close``)."""
-        return self.error_log.since(self.checked)
+        # went out): then it is reported with the next answer, or at the fixture's teardown.
+        return [f"logged: {line}" for line in self.error_log.since(mark)]
 
     def keep_viewer(self) -> None:
         """After a mutation: if alice's session ended (``logout``, an expired token), log her
@@ -223,7 +215,7 @@ def fuzz(
     session = Fuzz(fuzz_loop, golden, tmp_path, error_log, logged_in=request.param == "alice")
     yield session
     session.close()
-    assert session.unreported() == []
+    assert session.error_log.unattributed() == []
 
 
 @pytest.fixture(scope="session", params=VIEWERS)
@@ -240,7 +232,7 @@ def fuzz_reads(
     session = Fuzz(fuzz_loop, golden, directory, error_log, logged_in=request.param == "alice")
     yield session
     session.close()
-    assert session.unreported() == []
+    assert session.error_log.unattributed() == []
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -57,9 +57,12 @@ class BackgroundLoop:
 class ErrorLog(logging.Handler):
     """Collects every ERROR (or worse) record of the watched loggers, from any thread."""
 
-    def __init__(self) -> None:
+    def __init__(self, names: tuple[str, ...] = WATCHED_LOGGERS) -> None:
         super().__init__(level=logging.ERROR)
+        self.names = names
         self.records: list[logging.LogRecord] = []
+        # Records before this index were attributed to an answer already (by any test).
+        self.checked = 0
         self._lock_records = threading.Lock()
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -67,17 +70,23 @@ class ErrorLog(logging.Handler):
             self.records.append(record)
 
     def since(self, mark: int) -> list[str]:
-        """The records logged after ``mark`` (a former ``len(records)``), formatted whole."""
+        """The records logged after ``mark`` (a former ``len(records)``), formatted whole;
+        they count as attributed from now on."""
         formatter = logging.Formatter("%(name)s %(levelname)s: %(message)s")
         with self._lock_records:
+            self.checked = len(self.records)
             return [formatter.format(record) for record in self.records[mark:]]
 
+    def unattributed(self) -> list[str]:
+        """Records that no check has reported yet (e.g. logged after the last answer)."""
+        return self.since(self.checked)
+
     def attach(self) -> None:
-        for name in WATCHED_LOGGERS:
+        for name in self.names:
             logging.getLogger(name).addHandler(self)
 
     def detach(self) -> None:
-        for name in WATCHED_LOGGERS:
+        for name in self.names:
             logging.getLogger(name).removeHandler(self)
 
 

@@ -110,16 +110,18 @@ def test_rest_answers_need_a_json_error_code_on_error_statuses() -> None:
     assert "without an error code" in rest_problems(400, JSON, _body({"detail": "x"}))[0]
 
 
-def test_error_log_collects_error_records_of_the_app_only() -> None:
-    log = ErrorLog()
+def test_error_log_collects_error_records_of_its_loggers_only() -> None:
+    # Loggers of its own: the session's ErrorLog listens to the app's loggers meanwhile.
+    log = ErrorLog(names=("tests.fuzz.selftest",))
     log.attach()
     try:
-        logging.getLogger("graphql_api.schema").error("boom", exc_info=ValueError("why"))
-        logging.getLogger("graphql_api.schema").warning("fine")
-        logging.getLogger("elsewhere").error("not ours")
+        logging.getLogger("tests.fuzz.selftest.child").error("boom", exc_info=ValueError("why"))
+        logging.getLogger("tests.fuzz.selftest").warning("fine")
+        logging.getLogger("tests.fuzz.elsewhere").error("not ours")
         lines = log.since(0)
     finally:
         log.detach()
     assert len(lines) == 1
-    assert lines[0].startswith("graphql_api.schema ERROR: boom")
+    assert lines[0].startswith("tests.fuzz.selftest.child ERROR: boom")
     assert "ValueError: why" in lines[0]
+    assert log.unattributed() == []

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import schemathesis
 from schemathesis import GenerationMode
+from schemathesis.core import NotSet
 from starlette.routing import Mount, Route
 
 from graphql_api.app import create_app
@@ -74,5 +75,5 @@ def _sent(case: Any) -> dict[str, Any]:
         "path": case.formatted_path,
         "query": case.query,
         "headers": case.headers,
-        "body": case.body,
+        "body": None if isinstance(case.body, NotSet) else case.body,
     }
