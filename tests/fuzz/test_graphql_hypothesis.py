@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis_graphql import Mode, mutations, queries
 
 from tests.fuzz import budget
-from tests.fuzz.conftest import Fuzz
+from tests.fuzz.harness import Fuzz
 from tests.fuzz.strategies import custom_scalars, with_variables
 
 pytestmark = pytest.mark.timeout(budget.TIMEOUT_S)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from tests.fuzz import budget
-from tests.fuzz.conftest import Fuzz
+from tests.fuzz.harness import Fuzz
 
 pytestmark = pytest.mark.timeout(budget.TIMEOUT_S)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fuzz.conftest import Fuzz
+from tests.fuzz.harness import Fuzz
 
 
 @pytest.mark.parametrize("golden", ["sqlite"], indirect=True)

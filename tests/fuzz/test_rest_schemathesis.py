@@ -20,7 +20,7 @@ from starlette.routing import Mount, Route
 from graphql_api.app import create_app
 from graphql_api.settings import Settings
 from tests.fuzz import budget
-from tests.fuzz.conftest import Fuzz
+from tests.fuzz.harness import Fuzz
 
 pytestmark = pytest.mark.timeout(budget.TIMEOUT_S)
 
