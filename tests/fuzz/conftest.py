@@ -1,8 +1,9 @@
-"""Fuzz fixtures: one emulator and one golden database per backend, a fresh app per test.
+"""Fuzz fixtures: one emulator and one golden database per backend, apps on its clones.
 
-``fuzz`` is parametrized over the viewer: anonymous, and alice logged in through the
-Spotify emulator after a library snapshot. Each test gets its own clone of the golden
-database, so a mutation of one test never reaches another.
+Both app fixtures are parametrized over the viewer: anonymous, and alice logged in through
+the Spotify emulator after a library snapshot. ``fuzz`` (mutation tests) serves a clone of
+the golden database of the test's own, so a mutation of one test never reaches another;
+``fuzz_reads`` (query tests) is one app per backend and viewer.
 """
 
 from __future__ import annotations
