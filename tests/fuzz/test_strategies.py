@@ -6,10 +6,11 @@ from pathlib import Path
 
 import graphql
 from graphql.execution.values import get_variable_values
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis_graphql import mutations, queries
 
+from tests.fuzz import budget
 from tests.fuzz.live import Known
 from tests.fuzz.strategies import custom_scalars, with_variables
 
@@ -17,7 +18,7 @@ SCHEMA = graphql.build_schema((Path(__file__).resolve().parents[2] / "schema.gra
 KNOWN = Known(ids=["VXNlcjox"], cursors=["bzow"])
 
 
-@settings(max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+@budget.fuzz_settings(60)
 @given(data=st.data(), build=st.sampled_from([queries, mutations]))
 def test_valid_documents_stay_valid_with_their_values_as_variables(
     data: st.DataObject, build: object
@@ -31,10 +32,11 @@ def test_valid_documents_stay_valid_with_their_values_as_variables(
     operation = parsed.definitions[0]
     assert isinstance(operation, graphql.OperationDefinitionNode)
     assert all(isinstance(node.value, graphql.VariableNode) for node in _arguments(parsed))
-    assert {d.variable.name.value for d in operation.variable_definitions} == set(variables)
+    definitions = operation.variable_definitions or ()
+    assert {d.variable.name.value for d in definitions} == set(variables)
     # What the server will do with them: coercion succeeds for a valid document's values
     # (DateTime is a custom scalar: its values stay strings, checked by the app itself).
-    coerced = get_variable_values(SCHEMA, operation.variable_definitions, variables)
+    coerced = get_variable_values(SCHEMA, definitions, variables)
     assert not isinstance(coerced, list), coerced
 
 
