@@ -29,6 +29,10 @@ types: $(STAMP)
 pytest: $(STAMP) assets
 	$(BIN)/pytest
 
+.PHONY: fuzz
+fuzz: $(STAMP)  ## The fuzzers with 25 times the examples of `make test` and a fresh seed (before a release)
+	MIXTAPE_FUZZ_EXAMPLES=25 MIXTAPE_FUZZ_SEED=random $(BIN)/pytest tests/fuzz
+
 bench: $(STAMP)  ## Benchmarks, each a ratio against a baseline measured in the same run
 	@for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 

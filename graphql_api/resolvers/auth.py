@@ -42,6 +42,17 @@ async def _signed_in(context: Context, issued: IssuedSession) -> SignedIn:
     return SignedIn(issued, row)
 
 
+def _end_viewer(context: Context) -> None:
+    """The rest of this operation is anonymous: the session (or the account) is gone.
+
+    Mutations run one after another in one operation; without this, a field after
+    ``logout`` would still act for the user, and one after ``deleteAccount`` would write
+    rows for a user that no longer exists.
+    """
+    context.viewer_id = None
+    context.viewer_session_id = None
+
+
 def _client_address(context: Context) -> str | None:
     client = context.request.client
     return client.host if client else None
@@ -102,6 +113,7 @@ async def logout(context: Context) -> bool:
         await revoke_session(
             uow, context.resources.pubsub, user_id=user_id, session_id=session_id, reason="logout"
         )
+    _end_viewer(context)
     return True
 
 
@@ -158,6 +170,7 @@ async def delete_account(context: Context) -> bool:
         uow.after_commit(_forget_tokens(context, user_id))
         # Its sessions went with it (ON DELETE CASCADE): close their websockets too.
         announce_session_ended(uow, context.resources.pubsub, user_id, None)
+    _end_viewer(context)
     return True
 
 

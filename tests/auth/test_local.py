@@ -132,3 +132,18 @@ async def test_an_address_in_another_unicode_form_is_the_same_account(gql: Graph
     assert error_code(body) == "CONFLICT"
     data = await gql.query(LOGIN, {"email": "ZOE\u0308@EXAMPLE.COM", "password": PASSWORD})
     assert data["login"]["user"]["email"] == "zo\u00eb@example.com"
+
+
+async def test_fields_after_delete_account_in_the_same_operation_are_unauthenticated(
+    gql: GraphQLClient, ada: dict[str, Any]
+) -> None:
+    me = gql.with_token(ada["accessToken"])
+    # Found by tests/fuzz: the poller row of a user deleted a moment before was a foreign
+    # key violation, answered as INTERNAL_SERVER_ERROR.
+    body = await me.execute(
+        "mutation { deleteAccount setNowPlayingPolling(enabled: true) { enabled } }"
+    )
+    assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [
+        (["setNowPlayingPolling"], "UNAUTHENTICATED")
+    ]
+    assert error_code(await me.execute(VIEWER)) == "UNAUTHENTICATED"

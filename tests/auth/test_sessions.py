@@ -96,3 +96,22 @@ async def test_expired_access_and_refresh_tokens_are_refused(stale_gql: GraphQLC
     body = await stale_gql.execute(REFRESH, {"token": ada["refreshToken"]})
     assert error_code(body) == "UNAUTHENTICATED"
     assert body["errors"][0]["extensions"]["reason"] == "EXPIRED"
+
+
+async def test_fields_after_logout_in_the_same_operation_are_unauthenticated(
+    gql: GraphQLClient, ada: dict[str, Any]
+) -> None:
+    me = gql.with_token(ada["accessToken"])
+    body = await me.execute(
+        "mutation { logout setNowPlayingSharing(level: EVERYONE) { nowPlayingSharing } }"
+    )
+    # The session ended with the first field: the second must not act for ada.
+    assert [(e["path"], e["extensions"]["code"]) for e in body["errors"]] == [
+        (["setNowPlayingSharing"], "UNAUTHENTICATED")
+    ]
+    again = await gql.query(
+        "mutation($email: String!, $password: String!) { login(email: $email, password: $password)"
+        " { user { nowPlayingSharing } } }",
+        {"email": "ada@example.com", "password": "correct horse battery"},
+    )
+    assert again["login"]["user"]["nowPlayingSharing"] != "EVERYONE"
