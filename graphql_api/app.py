@@ -7,10 +7,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -23,6 +24,8 @@ from graphql_api.graphiql import STATIC_PATH, static_files
 from graphql_api.graphql_view import MixtapeGraphQL
 from graphql_api.health import healthz, readyz
 from graphql_api.heap import frozen_heap
+from graphql_api.http_limits import HTTP_CODES
+from graphql_api.http_limits import error_response as graphql_error_response
 from graphql_api.library.routes import routes as library_routes
 from graphql_api.schema import schema
 from graphql_api.settings import Settings, get_settings
@@ -86,10 +89,22 @@ def create_app(settings: Settings | None = None) -> Starlette:
         middleware=middleware,
         lifespan=lifespan,
         # REST routes raise domain errors (e.g. require_user's UNAUTHENTICATED): JSON, not 500.
-        exception_handlers={MixtapeError: _domain_error},
+        exception_handlers={MixtapeError: _domain_error, HTTPException: _http_error},
     )
 
 
 async def _domain_error(_request: Request, exc: Exception) -> Response:
     assert isinstance(exc, MixtapeError)
     return error_response(exc)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    # Routing's own refusals (an unknown path, a method a route does not take) answer JSON
+    # like everything else: GraphQL-shaped at /graphql, the REST error body elsewhere.
+    assert isinstance(exc, HTTPException)
+    if request.url.path == "/graphql":
+        headers = dict(exc.headers) if exc.headers else None
+        return graphql_error_response(exc.status_code, exc.detail, headers)
+    code = HTTP_CODES.get(exc.status_code, "BAD_REQUEST")
+    body = {"error": {"code": code, "message": exc.detail}}
+    return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)

@@ -87,3 +87,19 @@ async def test_forwarded_headers_from_an_untrusted_peer_are_ignored(
             assert failure["code"] == "UNAUTHENTICATED"
         limited = await _failed_login(http, url, 2, "198.51.100.99")
         assert (limited["code"], limited["scope"]) == ("RATE_LIMITED", "address")
+
+
+async def test_routing_refusals_answer_json_with_a_code(
+    app_url: str, http: httpx.AsyncClient
+) -> None:
+    # Found by tests/fuzz: Starlette answered these in plain text.
+    unknown = await http.get(f"{app_url}/no/such/route")
+    assert unknown.status_code == 404
+    assert unknown.json()["error"]["code"] == "NOT_FOUND"
+    wrong_method = await http.request("TRACE", f"{app_url}/healthz")
+    assert wrong_method.status_code == 405
+    assert wrong_method.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+    assert "GET" in wrong_method.headers["allow"]
+    graphql = await http.put(f"{app_url}/graphql", json={"query": "{ __typename }"})
+    assert graphql.status_code == 405
+    assert graphql.json()["errors"][0]["extensions"]["code"] == "METHOD_NOT_ALLOWED"
