@@ -19,7 +19,7 @@ import httpx
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from graphql_api.db.engine import create_engine, create_sessionmaker
+from graphql_api.db.engine import create_engine, create_reader, create_sessionmaker
 from graphql_api.events import MemoryPubSub, PubSub, RedisPubSub
 from graphql_api.jobs import InProcessQueue, JobFunction, JobQueue
 from graphql_api.jobs.arq import ArqQueue, queue_name
@@ -38,6 +38,8 @@ class Resources:
     settings: Settings
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
+    # Sessions that only read (db/engine.py: on SQLite they never wait for the writer).
+    reader: async_sessionmaker[AsyncSession]
     http: httpx.AsyncClient
     pubsub: PubSub
     queue: JobQueue
@@ -84,6 +86,7 @@ async def open_resources(
         settings=settings,
         engine=engine,
         sessionmaker=sessionmaker,
+        reader=create_reader(engine),
         http=http,
         pubsub=pubsub,
         queue=queue,

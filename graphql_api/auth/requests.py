@@ -47,7 +47,7 @@ async def authenticate(resources: Resources, token: str) -> Viewer:
     """The user id an access token stands for; UNAUTHENTICATED when it is not (or no longer)
     valid. Checking the session makes logout and reuse detection take effect at once."""
     claims = verify_access_token(resources.settings, token)
-    async with resources.sessionmaker() as session:
+    async with resources.reader() as session:
         user_id = await active_session_user(session, claims.session_id)
     if user_id is None or user_id != claims.user_id:
         raise Unauthenticated("The session has ended.", reason="SESSION_REVOKED")

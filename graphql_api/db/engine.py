@@ -37,7 +37,16 @@ def _sqlite_autocommit_driver(
     dbapi_connection.isolation_level = None
 
 
+# The execution option of a reader's connections (create_reader).
+READ_ONLY = "mixtape_read_only"
+
+
 def _sqlite_begin(connection: Connection) -> None:
+    if connection.get_execution_options().get(READ_ONLY):
+        # A reader never writes: a deferred BEGIN reads the last commit (WAL) without
+        # waiting for the writer of the moment.
+        connection.exec_driver_sql("BEGIN")
+        return
     # IMMEDIATE takes the write lock up front, waiting out busy_timeout: a deferred
     # BEGIN that reads and then writes fails at once ("database is locked") when
     # another connection wrote in between, because its WAL snapshot is stale.
@@ -48,8 +57,8 @@ def install_sqlite_transactions(engine: AsyncEngine) -> None:
     """Real transactions on SQLite: BEGIN at the start of every transaction, so that
     ``begin_nested`` savepoints nest inside it and vanish with its rollback
     (SQLAlchemy's documented recipe for pysqlite / aiosqlite, "Enabling Non-Legacy
-    SQLite Transactional Modes"). The price: every transaction, a read-only one too,
-    waits for the one writer of the moment (up to busy_timeout)."""
+    SQLite Transactional Modes"). A writing transaction takes the write lock at BEGIN;
+    a reader's (:func:`create_reader`) does not, and never waits for the writer."""
     event.listen(engine.sync_engine, "connect", _sqlite_autocommit_driver)
     event.listen(engine.sync_engine, "begin", _sqlite_begin)
 
@@ -99,6 +108,16 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     # expire_on_commit=False: objects stay readable after the unit of work commits,
     # so resolvers never trigger a surprise reload (or a MissingGreenlet).
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def create_reader(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that only read (queries, loaders, exports). On SQLite their transactions
+    begin deferred, so a read goes on while a job writes; elsewhere they are plain
+    sessions. Never write through one: on SQLite a deferred transaction that writes after
+    another connection committed fails ("database is locked")."""
+    return async_sessionmaker(
+        engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False, autoflush=False
+    )
 
 
 def _ensure_sqlite_dir(url: str) -> None:

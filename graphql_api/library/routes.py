@@ -31,7 +31,7 @@ async def _exportable(request: Request) -> LibrarySnapshot:
     user_id = await require_user(request)
     snapshot_id = parse_snapshot_id(request.path_params["snapshot_id"])
     resources = app_state(request).resources
-    async with resources.sessionmaker() as session:
+    async with resources.reader() as session:
         snapshot = await snapshot_of(session, user_id, snapshot_id)
     if snapshot is None:
         raise NotFound("No such snapshot.")
@@ -46,7 +46,7 @@ async def export_snapshot(request: Request) -> Response:
         snapshot = await _exportable(request)
     except MixtapeError as error:
         return error_response(error)
-    sessionmaker = app_state(request).resources.sessionmaker
+    sessionmaker = app_state(request).resources.reader
     filename = f"mixtape-library-v{snapshot.version}.zip"
     return StreamingResponse(
         stream_export(sessionmaker, snapshot),

@@ -43,7 +43,7 @@ class Context:
         """Start over with empty loaders. A websocket's context lives as long as the
         socket: each subscription event renews them (``schema/subscriptions.py``), so an
         event reads fresh rows and the caches do not grow for hours."""
-        self.loaders = Loaders(self.resources.sessionmaker)
+        self.loaders = Loaders(self.resources.reader)
 
     def require_viewer(self) -> int:
         """The viewer's user id, or UNAUTHENTICATED."""
@@ -54,7 +54,7 @@ class Context:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A short read-only session. Resolvers run concurrently, so each gets its own."""
-        async with self.resources.sessionmaker() as session:
+        async with self.resources.reader() as session:
             yield session
 
     def unit_of_work(self) -> AbstractAsyncContextManager[UnitOfWork]:

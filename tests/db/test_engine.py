@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from graphql_api.db.engine import create_engine, create_sessionmaker
+from graphql_api.db.engine import create_engine, create_reader, create_sessionmaker
 from graphql_api.db.models import Genre
 from graphql_api.settings import Settings
 
@@ -60,3 +60,22 @@ async def test_sqlite_connections_keep_wal_and_foreign_keys(
         assert await connection.scalar(text("PRAGMA journal_mode")) == "wal"
         assert await connection.scalar(text("PRAGMA foreign_keys")) == 1
         assert await connection.scalar(text("PRAGMA busy_timeout")) == 10000
+
+
+async def test_a_reader_reads_the_last_commit_while_a_writer_holds_the_write_lock(
+    engine: AsyncEngine,
+) -> None:
+    async with create_sessionmaker(engine)() as session:
+        session.add(Genre(name="committed"))
+        await session.commit()
+    async with create_sessionmaker(engine)() as writer:
+        # On SQLite the writer's BEGIN IMMEDIATE holds the write lock until it ends. A
+        # reader that began IMMEDIATE too would wait for it (busy_timeout, 10 s) and then
+        # fail with "database is locked", while the writer waits for the reader here.
+        writer.add(Genre(name="pending"))
+        await writer.flush()
+        async with create_reader(engine)() as reader:
+            seen = set(await reader.scalars(select(Genre.name)))
+        await writer.commit()
+    assert seen == {"committed"}
+    assert await _genres(engine) == {"committed", "pending"}
