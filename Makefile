@@ -26,8 +26,8 @@ lint: $(STAMP)  ## ruff, and the dependency direction (import-linter contracts i
 types: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP) assets
-	$(BIN)/pytest
+pytest: $(STAMP) assets  ## The tests, in up to 4 processes (pytest-xdist), one per core
+	$(BIN)/pytest -n auto --maxprocesses=4
 
 .PHONY: fuzz
 fuzz: $(STAMP)  ## The fuzzers with 25 times the examples of `make test` and a fresh seed (before a release)
