@@ -1,4 +1,5 @@
-"""Concurrent work that stops as a whole: the first failure cancels the siblings.
+"""Concurrent work that stops as a whole: the first failure cancels the siblings; and a
+task that lives exactly as long as a block (:func:`in_background`).
 
 ``asyncio.gather`` returns on the first error but leaves the other awaitables running:
 after a snapshot has failed they would go on fetching and writing. A ``TaskGroup``
@@ -9,7 +10,8 @@ cancels them and waits for them, but raises an ``ExceptionGroup``, which the cal
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+import contextlib
+from collections.abc import AsyncIterator, Coroutine
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -31,3 +33,16 @@ async def run_all(*work: Coroutine[Any, Any, T]) -> list[T]:
     except BaseExceptionGroup as group_error:
         raise first_error(group_error) from None
     return [task.result() for task in tasks]
+
+
+@contextlib.asynccontextmanager
+async def in_background(work: Coroutine[Any, Any, object], name: str) -> AsyncIterator[None]:
+    """Run ``work`` as a task for the block's duration; cancel it and wait for it at the end
+    (an error it ended with is raised there)."""
+    task = asyncio.create_task(work, name=name)
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

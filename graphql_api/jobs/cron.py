@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from graphql_api.jobs.base import JobContext
+from graphql_api.taskgroups import in_background
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +40,5 @@ async def in_process_cron(ctx: JobContext, jobs: Sequence[Any]) -> AsyncIterator
     if not jobs:
         yield
         return
-    task = asyncio.create_task(_run_forever(ctx, list(jobs)), name="in-process-cron")
-    try:
+    async with in_background(_run_forever(ctx, list(jobs)), "in-process-cron"):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

@@ -22,6 +22,7 @@ from graphql_api.db.base import utcnow
 from graphql_api.db.models import LibrarySnapshot, SnapshotStatus
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings
+from graphql_api.taskgroups import in_background
 
 log = logging.getLogger(__name__)
 
@@ -86,12 +87,6 @@ async def _renew_forever(resources: Resources, snapshot_id: int, attempt: int) -
 @contextlib.asynccontextmanager
 async def heartbeat(resources: Resources, snapshot_id: int, attempt: int) -> AsyncIterator[None]:
     """Renew the lease on a timer for the block's duration (slow pages, long writes)."""
-    task = asyncio.create_task(
-        _renew_forever(resources, snapshot_id, attempt), name=f"snapshot-lease:{snapshot_id}"
-    )
-    try:
+    renewing = _renew_forever(resources, snapshot_id, attempt)
+    async with in_background(renewing, f"snapshot-lease:{snapshot_id}"):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

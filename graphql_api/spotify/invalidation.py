@@ -9,13 +9,13 @@ the staleness should a message be lost (Redis pub/sub delivers at most once).
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
 
 from graphql_api.events import PubSub
 from graphql_api.spotify.tokens import TokenManager
+from graphql_api.taskgroups import in_background
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +35,5 @@ async def forget_changed_links(pubsub: PubSub, tokens: TokenManager) -> AsyncIte
                 else:
                     log.warning("ignored a malformed link event: %r", message)
 
-        task = asyncio.create_task(listen(), name="spotify-link-invalidation")
-        try:
+        async with in_background(listen(), "spotify-link-invalidation"):
             yield
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
