@@ -36,7 +36,8 @@ from graphql.execution.values import get_variable_values
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
-from graphql_api.schema.limits import OperationLimits, check_cost, check_shape
+from graphql_api.schema.cost import check_cost
+from graphql_api.schema.limits import OperationLimits, check_shape
 from graphql_api.settings import get_settings
 
 # Documents at least this long are parsed and checked off the event loop; shorter ones take

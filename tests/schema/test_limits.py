@@ -9,7 +9,8 @@ import pytest
 from graphql import get_introspection_query, parse
 
 from graphql_api.schema import schema
-from graphql_api.schema.limits import OperationLimits, estimate_cost, measure_shape
+from graphql_api.schema.cost import estimate_cost
+from graphql_api.schema.limits import OperationLimits, measure_shape
 from graphql_api.settings import Settings
 from tests.support.abuse import SAVED_TRACKS, doubling_fragments, fragment_chain
 
