@@ -56,6 +56,16 @@ async def link_of_spotify_user(
     return result.scalar_one_or_none()
 
 
+async def check_not_linked_elsewhere(
+    session: AsyncSession, user_id: int, spotify_user_id: str
+) -> None:
+    """CONFLICT when ``spotify_user_id`` is linked to a Mixtape user other than ``user_id``
+    (one Spotify account, one Mixtape user)."""
+    other = await link_of_spotify_user(session, spotify_user_id)
+    if other is not None and other.user_id != user_id:
+        raise Conflict("this Spotify account is already linked to another Mixtape user")
+
+
 async def save_link(
     session: AsyncSession,
     user_id: int,
@@ -72,9 +82,7 @@ async def save_link(
     spotify_user_id = spotify_profile.get("id")
     if not isinstance(spotify_user_id, str) or not spotify_user_id:
         raise ValueError("a Spotify profile needs an id")
-    other = await link_of_spotify_user(session, spotify_user_id)
-    if other is not None and other.user_id != user_id:
-        raise Conflict("this Spotify account is already linked to another Mixtape user")
+    await check_not_linked_elsewhere(session, user_id, spotify_user_id)
     account = await load_link(session, user_id)
     if account is None:
         account = SpotifyAccount(user_id=user_id, spotify_user_id=spotify_user_id)

@@ -25,11 +25,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from graphql_api.auth.one_time import spend_once
 from graphql_api.auth.outcome import Outcome
 from graphql_api.auth.secrets import new_token, token_hash
-from graphql_api.auth.spotify_accounts import link_of_spotify_user, save_link
+from graphql_api.auth.spotify_accounts import check_not_linked_elsewhere, save_link
 from graphql_api.auth.spotify_login import SpotifyIdentity
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import SpotifyLinkCode
-from graphql_api.errors import BadUserInput, Conflict
+from graphql_api.errors import BadUserInput
 from graphql_api.settings import Settings
 from graphql_api.spotify.credentials import decrypt_token, encrypt_token
 from graphql_api.spotify.oauth import TokenSet
@@ -45,7 +45,7 @@ async def hold(
     A Spotify account already linked to another Mixtape user is refused here already
     (CONFLICT), so the consenting browser learns it at once.
     """
-    await _check_not_taken(session, user_id, identity)
+    await check_not_linked_elsewhere(session, user_id, identity.spotify_user_id)
     code = new_token()
     expires_at = utcnow() + dt.timedelta(seconds=settings.auth_link_code_ttl_s)
     session.add(
@@ -80,15 +80,9 @@ async def complete(
         )
         return Outcome.fail(_invalid())
     identity = _load(decrypt_token(settings, blob))
-    await _check_not_taken(session, user_id, identity)
+    # CONFLICT if the Spotify account was linked to someone else meanwhile.
     await save_link(session, user_id, identity.profile, identity.tokens, settings=settings)
     return Outcome.ok(user_id)
-
-
-async def _check_not_taken(session: AsyncSession, user_id: int, identity: SpotifyIdentity) -> None:
-    other = await link_of_spotify_user(session, identity.spotify_user_id)
-    if other is not None and other.user_id != user_id:
-        raise Conflict("this Spotify account is already linked to another Mixtape user")
 
 
 async def _why_not_spendable(session: AsyncSession, user_id: int, code: str) -> BadUserInput:
