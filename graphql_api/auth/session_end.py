@@ -14,6 +14,7 @@ until its access token expires (``MIXTAPE_AUTH_ACCESS_TOKEN_TTL_S``), or until i
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from graphql_api.db.uow import UnitOfWork
@@ -33,11 +34,7 @@ def announce_session_ended(
     """After the commit, tell every process that a session of ``user_id`` ended
     (``session_id`` None: all of them, e.g. the account was deleted)."""
     message: dict[str, Any] = {"sessionId": session_id if session_id is not None else ALL_SESSIONS}
-
-    async def publish() -> None:
-        await pubsub.publish(channel(user_id), message)
-
-    uow.after_commit(publish)
+    uow.after_commit(partial(pubsub.publish, channel(user_id), message))
 
 
 def ends(message: Mapping[str, Any], session_id: int) -> bool:

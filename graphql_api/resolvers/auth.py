@@ -9,6 +9,7 @@ Failures that must be recorded (a failed login, a reused refresh token) come bac
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from starlette.requests import Request
 
@@ -18,7 +19,6 @@ from graphql_api.auth.session_end import announce_session_ended
 from graphql_api.auth.sessions import IssuedSession, refresh_session, revoke_session
 from graphql_api.auth.spotify_login import callback_uri
 from graphql_api.db import models
-from graphql_api.db.uow import AfterCommit
 from graphql_api.errors import BadUserInput, NotFound
 from graphql_api.resolvers.context import Context
 
@@ -141,7 +141,7 @@ async def complete_spotify_link(context: Context, code: str) -> models.User:
             uow.session, context.resources.settings, user_id=user_id, code=code
         )
         if outcome.error is None:
-            uow.after_commit(_forget_tokens(context, user_id))
+            uow.after_commit(partial(context.resources.spotify.link_changed, user_id))
     # Raised after the commit: a code presented by another account stays burnt.
     outcome.unwrap()
     async with context.read() as session:
@@ -156,7 +156,7 @@ async def unlink_spotify(context: Context) -> models.User:
     user_id = context.require_viewer()
     async with context.unit_of_work() as uow:
         await accounts.unlink_spotify(uow.session, user_id)
-        uow.after_commit(_forget_tokens(context, user_id))
+        uow.after_commit(partial(context.resources.spotify.link_changed, user_id))
         row = await uow.session.get(models.User, user_id)
     assert row is not None
     return row
@@ -167,17 +167,8 @@ async def delete_account(context: Context) -> bool:
     user_id = context.require_viewer()
     async with context.unit_of_work() as uow:
         await accounts.delete_account(uow.session, user_id)
-        uow.after_commit(_forget_tokens(context, user_id))
+        uow.after_commit(partial(context.resources.spotify.link_changed, user_id))
         # Its sessions went with it (ON DELETE CASCADE): close their websockets too.
         announce_session_ended(uow, context.resources.pubsub, user_id, None)
     _end_viewer(context)
     return True
-
-
-def _forget_tokens(context: Context, user_id: int) -> AfterCommit:
-    async def hook() -> None:
-        # Every process caches access tokens in memory; each drops the user's, so none
-        # keeps calling Spotify with a token of the link that was replaced or removed.
-        await context.resources.spotify.link_changed(user_id)
-
-    return hook
