@@ -30,6 +30,7 @@ from graphql_api.db.models.library import (
     SpotifyPlaylist,
 )
 from graphql_api.db.models.listening import NowPlaying, Play, Poller
+from graphql_api.db.models.social import ArtistFollow, Like, LikeTarget
 from graphql_api.db.models.users import (
     SharingLevel,
     SnapshotSchedule,
@@ -41,11 +42,14 @@ from graphql_api.db.models.users import (
 __all__ = [
     "Album",
     "Artist",
+    "ArtistFollow",
     "AuthSession",
     "FollowedArtist",
     "Genre",
     "LibraryPlaylist",
     "LibrarySnapshot",
+    "Like",
+    "LikeTarget",
     "LoginAttempt",
     "LoginCode",
     "NowPlaying",
