@@ -13,7 +13,9 @@ from strawberry.dataloader import DataLoader
 from graphql_api.db.models import User
 from graphql_api.loaders.follows import load_follows
 from graphql_api.loaders.library import LibraryLoaders
+from graphql_api.loaders.likes import load_likes
 from graphql_api.loaders.users import load_users
+from graphql_api.social.likes import LikeKey
 
 
 class Loaders:
@@ -25,4 +27,8 @@ class Loaders:
         # (follower, followee) -> whether that follow exists.
         self.follows: DataLoader[tuple[int, int], bool] = DataLoader(
             lambda pairs: load_follows(sessionmaker, pairs)
+        )
+        # (user, target type, target id) -> whether that like exists.
+        self.liked: DataLoader[LikeKey, bool] = DataLoader(
+            lambda keys: load_likes(sessionmaker, keys)
         )

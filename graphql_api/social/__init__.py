@@ -1,0 +1,2 @@
+"""Likes and follows: songs, albums, artists and playlists a user likes, artists and
+playlists they follow, and the totals of their library."""
