@@ -1,0 +1,241 @@
+"""The authorization (IDOR) matrix: every field that takes an id, given another user's private
+id, answers NOT_FOUND or FORBIDDEN (or null, for ``node``) and leaks nothing of it.
+
+The fields are found by introspecting the schema, so a new field that takes an id and is
+not in :data:`MATRIX` fails ``test_every_field_taking_an_id_is_in_the_matrix``: whoever
+adds one says here how another user's id must be refused.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graphql import (
+    GraphQLInputObjectType,
+    GraphQLInputType,
+    GraphQLInterfaceType,
+    GraphQLObjectType,
+    get_named_type,
+)
+from strawberry.relay import GlobalID
+
+from graphql_api.db import models
+from graphql_api.resources import Resources
+from graphql_api.schema import schema
+from tests.library.conftest import login
+from tests.support.graphql_client import GraphQLClient
+
+SECRET = "victim-secret-7f3a"
+REFUSED = ("NOT_FOUND", "FORBIDDEN")
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One operation run by the attacker with the victim's ids.
+
+    ``ids`` maps a variable to the kind of victim object whose global id it gets (a key
+    of :attr:`Victim.ids`); ``own`` maps a variable to the attacker's own object of a kind.
+    ``null_only``: the field answers null without an error (``node`` does, as for an
+    unknown id). ``control``: the victim's own run of it succeeds (so a refusal is about
+    whose id it is, not a broken document); off where the owner is refused too.
+    """
+
+    document: str
+    ids: Mapping[str, str]
+    own: Mapping[str, str] = field(default_factory=dict)
+    variables: Mapping[str, Any] = field(default_factory=dict)
+    null_only: bool = False
+    control: bool = True
+
+    @property
+    def subscription(self) -> bool:
+        return self.document.lstrip().startswith("subscription")
+
+
+NODE = "query($id: ID!) { node(id: $id) { id __typename } }"
+SNAPSHOT_QUERY = "query($id: ID!) { librarySnapshot(id: $id) { id status savedTracksCount } }"
+DIFF = """query($from: ID!, $to: ID) { libraryDiff(from: $from, to: $to) {
+  addedTracks { totalCount edges { node { name } } } } }"""
+NOW_PLAYING = "query($u: ID) { nowPlaying(userId: $u) { user { displayName } } }"
+
+# Each kind of Node a user can own privately; node(id:) of another user's is null.
+NODE_KINDS = ("User", "LibrarySnapshot")
+
+MATRIX: dict[str, list[Attempt]] = {
+    "Query.node": [Attempt(NODE, {"id": kind}, null_only=True) for kind in NODE_KINDS],
+    "Query.nowPlaying": [Attempt(NOW_PLAYING, {"u": "User"})],
+    "Query.librarySnapshot": [Attempt(SNAPSHOT_QUERY, {"id": "LibrarySnapshot"})],
+    "Query.libraryDiff": [
+        Attempt(DIFF, {"from": "LibrarySnapshot"}),
+        Attempt(DIFF, {"from": "LibrarySnapshot", "to": "LibrarySnapshot"}),
+        Attempt(DIFF, {"to": "LibrarySnapshot"}, own={"from": "LibrarySnapshot"}),
+        Attempt(DIFF, {"from": "LibrarySnapshot"}, own={"to": "LibrarySnapshot"}),
+    ],
+    "Mutation.followUser": [
+        Attempt(
+            "mutation($id: ID!) { followUser(id: $id) { displayName } }",
+            {"id": "User"},
+            control=False,
+        )
+    ],
+    "Mutation.unfollowUser": [
+        Attempt(
+            "mutation($id: ID!) { unfollowUser(id: $id) { displayName } }",
+            {"id": "User"},
+            control=False,
+        )
+    ],
+    "Subscription.nowPlaying": [
+        Attempt("subscription($u: ID) { nowPlaying(userId: $u) { change } }", {"u": "User"})
+    ],
+    "Subscription.librarySnapshot": [
+        Attempt(
+            "subscription($id: ID!) { librarySnapshot(id: $id) { status } }",
+            {"id": "LibrarySnapshot"},
+        )
+    ],
+}
+
+
+def _takes_id(type_: GraphQLInputType, seen: frozenset[str] = frozenset()) -> bool:
+    named = get_named_type(type_)
+    if named.name == "ID":
+        return True
+    if isinstance(named, GraphQLInputObjectType) and named.name not in seen:
+        inner = seen | {named.name}
+        return any(_takes_id(f.type, inner) for f in named.fields.values())
+    return False
+
+
+def fields_taking_ids() -> Iterator[str]:
+    """``Type.field`` of every field of the schema with an argument that is or holds an ID."""
+    for name, type_ in schema._schema.type_map.items():
+        if name.startswith("__") or not isinstance(type_, GraphQLObjectType | GraphQLInterfaceType):
+            continue
+        for field_name, field_ in type_.fields.items():
+            if any(_takes_id(argument.type) for argument in field_.args.values()):
+                yield f"{name}.{field_name}"
+
+
+def node_types() -> set[str]:
+    return {
+        name
+        for name, type_ in schema._schema.type_map.items()
+        if isinstance(type_, GraphQLObjectType)
+        and any(interface.name == "Node" for interface in type_.interfaces)
+    }
+
+
+def test_every_field_taking_an_id_is_in_the_matrix() -> None:
+    found = set(fields_taking_ids())
+    missing = found - set(MATRIX)
+    assert not missing, f"fields taking an id with no IDOR attempt in MATRIX: {sorted(missing)}"
+    assert set(MATRIX) <= found, f"MATRIX names fields the schema lacks: {set(MATRIX) - found}"
+
+
+def test_every_node_type_is_tried_through_node() -> None:
+    assert node_types() == set(NODE_KINDS)
+
+
+@dataclass
+class Party:
+    """A user and the global ids of the private objects they own, by kind."""
+
+    user_id: int
+    ids: dict[str, str]
+
+
+async def make_party(resources: Resources, name: str) -> Party:
+    """A user sharing nothing, with one private object of every kind."""
+    async with resources.sessionmaker() as session:
+        user = models.User(display_name=name)
+        session.add(user)
+        await session.flush()
+        snapshot = models.LibrarySnapshot(
+            user_id=user.id, version=1, status=models.SnapshotStatus.SUCCEEDED
+        )
+        session.add(snapshot)
+        await session.flush()
+        ids = {
+            "User": str(GlobalID("User", str(user.id))),
+            "LibrarySnapshot": str(GlobalID("LibrarySnapshot", str(snapshot.id))),
+        }
+        await session.commit()
+    return Party(user.id, ids)
+
+
+def _variables(attempt: Attempt, victim: Party, attacker: Party) -> dict[str, Any]:
+    values = dict(attempt.variables)
+    values.update({name: victim.ids[kind] for name, kind in attempt.ids.items()})
+    values.update({name: attacker.ids[kind] for name, kind in attempt.own.items()})
+    return values
+
+
+async def _answer(client: GraphQLClient, attempt: Attempt, variables: dict[str, Any]) -> Any:
+    """The response body (HTTP), or the first message for the operation (websocket)."""
+    if not attempt.subscription:
+        return await client.execute(attempt.document, variables)
+    async with client.websocket() as ws:
+        operation = await ws.subscribe(attempt.document, variables)
+        while True:
+            message = await ws.receive()
+            if message.get("id") == operation:
+                return message
+
+
+def _refusal_codes(answer: Any) -> list[str]:
+    if "type" in answer:  # a websocket message: `error` (a list) or `next` with errors
+        errors = (
+            answer["payload"]
+            if answer["type"] == "error"
+            else answer["payload"].get("errors") or []
+        )
+    else:
+        errors = answer.get("errors") or []
+    return [str(error.get("extensions", {}).get("code")) for error in errors]
+
+
+def _root_data(answer: Any) -> Any:
+    data = answer.get("data") if "type" not in answer else answer["payload"].get("data")
+    return None if data is None else next(iter(data.values()), None)
+
+
+async def test_another_users_ids_are_refused_everywhere(
+    resources: Resources, gql: GraphQLClient
+) -> None:
+    victim = await make_party(resources, f"Victim {SECRET}")
+    attacker = await make_party(resources, "Attacker")
+    client = gql.with_token(await login(resources, attacker.user_id))
+    failures = []
+    for field_name, attempts in MATRIX.items():
+        for attempt in attempts:
+            answer = await _answer(client, attempt, _variables(attempt, victim, attacker))
+            codes = _refusal_codes(answer)
+            leaked = SECRET in json.dumps(answer) or victim.ids["User"] in json.dumps(answer)
+            refused = (
+                codes == [] and _root_data(answer) is None
+                if attempt.null_only
+                else bool(codes) and set(codes) <= set(REFUSED) and _root_data(answer) is None
+            )
+            if leaked or not refused:
+                failures.append((field_name, dict(attempt.ids), answer))
+    assert not failures, failures
+
+
+async def test_the_owner_of_those_ids_is_not_refused(
+    resources: Resources, gql: GraphQLClient
+) -> None:
+    owner = await make_party(resources, "Owner")
+    client = gql.with_token(await login(resources, owner.user_id))
+    failures = []
+    for field_name, attempts in MATRIX.items():
+        for attempt in attempts:
+            if not attempt.control or attempt.own:
+                continue
+            answer = await _answer(client, attempt, _variables(attempt, owner, owner))
+            if _refusal_codes(answer) or _root_data(answer) is None:
+                failures.append((field_name, dict(attempt.ids), answer))
+    assert not failures, failures
