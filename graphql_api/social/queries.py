@@ -8,14 +8,21 @@ follow whose target the viewer may no longer see is left out.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Select, and_, false, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphql_api.db.models import Artist, ArtistFollow, FollowedArtist, Like, LikeTarget
+from graphql_api.db.models import (
+    Artist,
+    ArtistFollow,
+    FollowedArtist,
+    LibrarySnapshot,
+    Like,
+    LikeTarget,
+)
 from graphql_api.errors import BadUserInput
 from graphql_api.kit.pagination import Page, check_first, cursor_int, decode_cursor, encode_cursor
 from graphql_api.library.memberships import visible_at
@@ -110,13 +117,9 @@ class Followed:
     """When it was followed in Mixtape (None: only on Spotify)."""
 
 
-async def followed_artists(
-    session: AsyncSession, user_id: int, *, first: int | None, after: str | None
-) -> Page[Followed]:
-    """The artists ``user_id`` follows on Spotify (as of their latest successful snapshot)
-    or in Mixtape, each once, by name."""
-    limit = check_first(first)
-    snapshot = await latest_succeeded(session, user_id)
+def _followed(user_id: int, snapshot: LibrarySnapshot | None) -> Callable[..., Select[Any]]:
+    """A statement of ``columns`` over the artists ``user_id`` follows on Spotify (as of
+    ``snapshot``) or in Mixtape, each once, with its follow rows outer-joined."""
     on_spotify = (
         and_(
             FollowedArtist.artist_id == Artist.id,
@@ -139,6 +142,33 @@ async def followed_artists(
             )
         )
 
+    return of
+
+
+async def count_followed_artists(
+    session: AsyncSession, user_id: int, snapshot: LibrarySnapshot | None
+) -> int:
+    """How many artists ``user_id`` follows, on Spotify (as of ``snapshot``) or in Mixtape."""
+    return await session.scalar(_followed(user_id, snapshot)(func.count())) or 0
+
+
+async def count_likes(session: AsyncSession, user_id: int) -> dict[LikeTarget, int]:
+    """How many visible things ``user_id`` likes, by type."""
+    rows = await session.execute(
+        _likes([Like.target_type, func.count()], user_id, list(targets.MODELS)).group_by(
+            Like.target_type
+        )
+    )
+    return {LikeTarget(kind): int(count) for kind, count in rows}
+
+
+async def followed_artists(
+    session: AsyncSession, user_id: int, *, first: int | None, after: str | None
+) -> Page[Followed]:
+    """The artists ``user_id`` follows on Spotify (as of their latest successful snapshot)
+    or in Mixtape, each once, by name."""
+    limit = check_first(first)
+    of = _followed(user_id, await latest_succeeded(session, user_id))
     total = await session.scalar(of(func.count())) or 0
     statement = of(Artist, FollowedArtist.artist_id, ArtistFollow.created_at)
     if after is not None:
