@@ -30,6 +30,13 @@ from graphql_api.db.models.library import (
     SpotifyPlaylist,
 )
 from graphql_api.db.models.listening import NowPlaying, Play, Poller
+from graphql_api.db.models.playlists import (
+    Playlist,
+    PlaylistEntry,
+    PlaylistMember,
+    PlaylistRole,
+    PlaylistVisibility,
+)
 from graphql_api.db.models.users import (
     SharingLevel,
     SnapshotSchedule,
@@ -51,8 +58,13 @@ __all__ = [
     "NowPlaying",
     "OAuthState",
     "Play",
+    "Playlist",
+    "PlaylistEntry",
     "PlaylistItem",
+    "PlaylistMember",
+    "PlaylistRole",
     "PlaylistVersion",
+    "PlaylistVisibility",
     "Poller",
     "RefreshToken",
     "SavedAlbum",

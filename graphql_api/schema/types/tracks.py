@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
+from strawberry import relay
 from strawberry.relay import PageInfo
 
 from graphql_api.db import models
@@ -58,6 +59,10 @@ class PlaylistVersionItemConnection:
 class PlaylistVersion:
     row: strawberry.Private[models.PlaylistVersion]
     scope: strawberry.Private[tuple[int, int] | None] = None
+
+    @strawberry.field(description="Its global id (`copyToMixtape` takes it).")  # type: ignore[untyped-decorator]
+    def id(self) -> relay.GlobalID:
+        return relay.GlobalID("PlaylistVersion", str(self.row.id))
 
     @strawberry.field
     def name(self) -> str:
@@ -128,6 +133,10 @@ class Track:
     row: strawberry.Private[models.Song]
     # (user id, snapshot version) when reached through a snapshot: scopes `playlists`.
     scope: strawberry.Private[tuple[int, int] | None] = None
+
+    @strawberry.field(description="Its global id (`addPlaylistItems` takes it).")  # type: ignore[untyped-decorator]
+    def id(self) -> relay.GlobalID:
+        return relay.GlobalID("Track", str(self.row.id))
 
     @strawberry.field
     def uri(self) -> str | None:
