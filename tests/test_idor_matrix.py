@@ -60,9 +60,29 @@ SNAPSHOT_QUERY = "query($id: ID!) { librarySnapshot(id: $id) { id status savedTr
 DIFF = """query($from: ID!, $to: ID) { libraryDiff(from: $from, to: $to) {
   addedTracks { totalCount edges { node { name } } } } }"""
 NOW_PLAYING = "query($u: ID) { nowPlaying(userId: $u) { user { displayName } } }"
+PLAYLIST_FIELDS = "id name version"
+MEMBER_FIELDS = "role"
+LIKEABLE = "likeCount viewerHasLiked ... on Node { id }"
+
+
+def mutation(name: str, arguments: str, selection: str | None) -> str:
+    """A mutation document calling ``name`` with ``arguments`` (``$variables``)."""
+    declared = {
+        "id": "ID!",
+        "p": "ID!",
+        "u": "ID!",
+        "items": "[ID!]!",
+        "songs": "[ID!]!",
+        "v": "ID!",
+    }
+    used = [v for v in declared if f"${v}" in arguments]
+    variables = ", ".join(f"${v}: {declared[v]}" for v in used)
+    body = f"{name}({arguments})" + (f" {{ {selection} }}" if selection else "")
+    return f"mutation({variables}) {{ {body} }}"
+
 
 # Each kind of Node a user can own privately; node(id:) of another user's is null.
-NODE_KINDS = ("User", "LibrarySnapshot")
+NODE_KINDS = ("User", "LibrarySnapshot", "Playlist", "PlaylistItem")
 
 MATRIX: dict[str, list[Attempt]] = {
     "Query.node": [Attempt(NODE, {"id": kind}, null_only=True) for kind in NODE_KINDS],
@@ -75,17 +95,91 @@ MATRIX: dict[str, list[Attempt]] = {
         Attempt(DIFF, {"from": "LibrarySnapshot"}, own={"to": "LibrarySnapshot"}),
     ],
     "Mutation.followUser": [
-        Attempt(
-            "mutation($id: ID!) { followUser(id: $id) { displayName } }",
-            {"id": "User"},
-            control=False,
-        )
+        Attempt(mutation("followUser", "id: $id", "id"), {"id": "User"}, control=False)
     ],
     "Mutation.unfollowUser": [
+        Attempt(mutation("unfollowUser", "id: $id", "id"), {"id": "User"}, control=False)
+    ],
+    "Mutation.like": [Attempt(mutation("like", "id: $id", LIKEABLE), {"id": "Playlist"})],
+    "Mutation.unlike": [Attempt(mutation("unlike", "id: $id", LIKEABLE), {"id": "Playlist"})],
+    "Mutation.followPlaylist": [
+        Attempt(mutation("followPlaylist", "id: $id", PLAYLIST_FIELDS), {"id": "Playlist"})
+    ],
+    "Mutation.unfollowPlaylist": [
+        Attempt(mutation("unfollowPlaylist", "id: $id", PLAYLIST_FIELDS), {"id": "Playlist"})
+    ],
+    "Mutation.updatePlaylist": [
         Attempt(
-            "mutation($id: ID!) { unfollowUser(id: $id) { displayName } }",
-            {"id": "User"},
+            mutation("updatePlaylist", 'id: $id, expectedVersion: 1, name: "x"', PLAYLIST_FIELDS),
+            {"id": "Playlist"},
+        )
+    ],
+    "Mutation.deletePlaylist": [
+        Attempt(mutation("deletePlaylist", "id: $id", None), {"id": "Playlist"})
+    ],
+    "Mutation.addPlaylistItems": [
+        Attempt(
+            mutation(
+                "addPlaylistItems",
+                "playlistId: $p, songIds: $songs, expectedVersion: 1",
+                f"playlist {{ {PLAYLIST_FIELDS} }}",
+            ),
+            {"p": "Playlist"},
+            own={"songs": "Songs"},
+        ),
+    ],
+    "Mutation.removePlaylistItems": [
+        Attempt(
+            mutation("removePlaylistItems", "itemIds: $items, expectedVersion: 1", PLAYLIST_FIELDS),
+            {"items": "PlaylistItems"},
+        )
+    ],
+    "Mutation.movePlaylistItems": [
+        Attempt(
+            mutation(
+                "movePlaylistItems", "itemIds: $items, to: 0, expectedVersion: 1", PLAYLIST_FIELDS
+            ),
+            {"items": "PlaylistItems"},
+        )
+    ],
+    "Mutation.copyToMixtape": [
+        Attempt(
+            mutation("copyToMixtape", "playlistVersionId: $v", PLAYLIST_FIELDS),
+            {"v": "PlaylistVersion"},
+        )
+    ],
+    "Mutation.invitePlaylistMember": [
+        Attempt(
+            mutation("invitePlaylistMember", "playlistId: $p, userId: $u, role: EDITOR", "role"),
+            {"p": "Playlist", "u": "Stranger"},
+        ),
+        Attempt(
+            mutation("invitePlaylistMember", "playlistId: $p, userId: $u, role: EDITOR", "role"),
+            {"p": "Playlist"},
+            own={"u": "User"},
             control=False,
+        ),
+    ],
+    "Mutation.setPlaylistMemberRole": [
+        Attempt(
+            mutation("setPlaylistMemberRole", "playlistId: $p, userId: $u, role: VIEWER", "role"),
+            {"p": "Playlist", "u": "Member"},
+        )
+    ],
+    "Mutation.removePlaylistMember": [
+        Attempt(
+            mutation("removePlaylistMember", "playlistId: $p, userId: $u", PLAYLIST_FIELDS),
+            {"p": "Playlist", "u": "Member"},
+        )
+    ],
+    "Mutation.leavePlaylist": [
+        # The owner may not leave (they transfer first): no control.
+        Attempt(mutation("leavePlaylist", "playlistId: $p", None), {"p": "Playlist"}, control=False)
+    ],
+    "Mutation.transferPlaylistOwnership": [
+        Attempt(
+            mutation("transferPlaylistOwnership", "playlistId: $p, userId: $u", "role"),
+            {"p": "Playlist", "u": "Member"},
         )
     ],
     "Subscription.nowPlaying": [
@@ -95,6 +189,12 @@ MATRIX: dict[str, list[Attempt]] = {
         Attempt(
             "subscription($id: ID!) { librarySnapshot(id: $id) { status } }",
             {"id": "LibrarySnapshot"},
+        )
+    ],
+    "Subscription.playlistChanged": [
+        Attempt(
+            "subscription($id: ID!) { playlistChanged(id: $id) { version } }",
+            {"id": "Playlist"},
         )
     ],
 }
@@ -142,26 +242,73 @@ def test_every_node_type_is_tried_through_node() -> None:
 
 @dataclass
 class Party:
-    """A user and the global ids of the private objects they own, by kind."""
+    """A user and the global ids of the private objects they own, by kind (a list of ids
+    for the kinds ending in ``s``)."""
 
     user_id: int
-    ids: dict[str, str]
+    ids: dict[str, Any]
+
+
+def _gid(type_name: str, db_id: int) -> str:
+    return str(GlobalID(type_name, str(db_id)))
 
 
 async def make_party(resources: Resources, name: str) -> Party:
-    """A user sharing nothing, with one private object of every kind."""
+    """A user sharing nothing, with one private object of every kind: a snapshot holding a
+    Spotify playlist, a private playlist with one item and an EDITOR (``Member``), and a
+    user who is not a member (``Stranger``)."""
     async with resources.sessionmaker() as session:
-        user = models.User(display_name=name)
-        session.add(user)
+        user, member, stranger = (
+            models.User(display_name=name),
+            models.User(display_name=f"{name}'s friend"),
+            models.User(display_name=f"{name}'s stranger"),
+        )
+        song = models.Song(name=f"{name}'s song", duration_ms=1000)
+        spotify_playlist = models.SpotifyPlaylist(spotify_id=f"sp-{name}")
+        session.add_all([user, member, stranger, song, spotify_playlist])
         await session.flush()
+        version = models.PlaylistVersion(
+            playlist_id=spotify_playlist.id, spotify_snapshot_id="s1", name=name, complete=True
+        )
         snapshot = models.LibrarySnapshot(
             user_id=user.id, version=1, status=models.SnapshotStatus.SUCCEEDED
         )
-        session.add(snapshot)
+        playlist = models.Playlist(
+            name=f"{name}'s playlist",
+            visibility=models.PlaylistVisibility.PRIVATE,
+            version=1,
+            item_count=1,
+            total_duration_ms=1000,
+            created_by=user.id,
+        )
+        session.add_all([version, snapshot, playlist])
         await session.flush()
-        ids = {
-            "User": str(GlobalID("User", str(user.id))),
-            "LibrarySnapshot": str(GlobalID("LibrarySnapshot", str(snapshot.id))),
+        entry = models.PlaylistEntry(
+            playlist_id=playlist.id, song_id=song.id, position_key="a0", added_by=user.id
+        )
+        session.add_all(
+            [
+                entry,
+                models.LibraryPlaylist(user_id=user.id, first_version=1, version_id=version.id),
+                models.PlaylistMember(
+                    playlist_id=playlist.id, user_id=user.id, role=models.PlaylistRole.OWNER
+                ),
+                models.PlaylistMember(
+                    playlist_id=playlist.id, user_id=member.id, role=models.PlaylistRole.EDITOR
+                ),
+            ]
+        )
+        await session.flush()
+        ids: dict[str, Any] = {
+            "User": _gid("User", user.id),
+            "Member": _gid("User", member.id),
+            "Stranger": _gid("User", stranger.id),
+            "LibrarySnapshot": _gid("LibrarySnapshot", snapshot.id),
+            "Playlist": _gid("Playlist", playlist.id),
+            "PlaylistItem": _gid("PlaylistItem", entry.id),
+            "PlaylistItems": [_gid("PlaylistItem", entry.id)],
+            "PlaylistVersion": _gid("PlaylistVersion", version.id),
+            "Songs": [_gid("Track", song.id)],
         }
         await session.commit()
     return Party(user.id, ids)
@@ -228,13 +375,14 @@ async def test_another_users_ids_are_refused_everywhere(
 async def test_the_owner_of_those_ids_is_not_refused(
     resources: Resources, gql: GraphQLClient
 ) -> None:
-    owner = await make_party(resources, "Owner")
-    client = gql.with_token(await login(resources, owner.user_id))
     failures = []
-    for field_name, attempts in MATRIX.items():
-        for attempt in attempts:
-            if not attempt.control or attempt.own:
+    for n, (field_name, attempts) in enumerate(MATRIX.items()):
+        for m, attempt in enumerate(attempts):
+            if not attempt.control:
                 continue
+            # A party of its own for each: some attempts delete or hand over what they use.
+            owner = await make_party(resources, f"Owner {n}.{m}")
+            client = gql.with_token(await login(resources, owner.user_id))
             answer = await _answer(client, attempt, _variables(attempt, owner, owner))
             if _refusal_codes(answer) or _root_data(answer) is None:
                 failures.append((field_name, dict(attempt.ids), answer))

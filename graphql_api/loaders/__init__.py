@@ -14,6 +14,7 @@ from graphql_api.db.models import User
 from graphql_api.loaders.follows import load_follows
 from graphql_api.loaders.library import LibraryLoaders
 from graphql_api.loaders.likes import load_likes
+from graphql_api.loaders.playlists import PlaylistLoaders
 from graphql_api.loaders.users import load_users
 from graphql_api.social.likes import LikeKey
 
@@ -24,6 +25,7 @@ class Loaders:
             lambda ids: load_users(sessionmaker, ids)
         )
         self.library = LibraryLoaders(sessionmaker)
+        self.playlists = PlaylistLoaders(sessionmaker)
         # (follower, followee) -> whether that follow exists.
         self.follows: DataLoader[tuple[int, int], bool] = DataLoader(
             lambda pairs: load_follows(sessionmaker, pairs)

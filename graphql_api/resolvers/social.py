@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from graphql_api.db.models import Artist, LikeTarget
+from graphql_api.db.models import Artist, LikeTarget, Playlist
 from graphql_api.kit.pagination import Page
 from graphql_api.resolvers.context import Context
-from graphql_api.social import follows, likes, queries
+from graphql_api.social import follows, likes, queries, totals
 
 
 async def like(context: Context, target: LikeTarget, target_id: int) -> Any:
@@ -45,6 +45,26 @@ async def unfollow_artist(context: Context, artist_id: int) -> Artist:
     viewer_id = context.require_viewer()
     async with context.unit_of_work() as uow:
         return await follows.unfollow_artist(uow.session, viewer_id, artist_id)
+
+
+async def follow_playlist(context: Context, playlist_id: int) -> Playlist:
+    viewer_id = context.require_viewer()
+    async with context.unit_of_work() as uow:
+        return await follows.follow_playlist(uow.session, viewer_id, playlist_id)
+
+
+async def unfollow_playlist(context: Context, playlist_id: int) -> Playlist:
+    viewer_id = context.require_viewer()
+    async with context.unit_of_work() as uow:
+        return await follows.unfollow_playlist(uow.session, viewer_id, playlist_id)
+
+
+async def library_totals(context: Context, user_id: int) -> totals.LibraryTotals | None:
+    """A user's library totals; only the user sees them (None for anyone else)."""
+    if context.viewer_id != user_id:
+        return None
+    async with context.read() as session:
+        return await totals.library_totals(session, user_id)
 
 
 async def user_likes(

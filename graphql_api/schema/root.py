@@ -20,6 +20,12 @@ from graphql_api.schema.operations.listening import (
     ListeningQuery,
     ListeningSubscription,
 )
+from graphql_api.schema.operations.playlists import (
+    PlaylistMutation,
+    PlaylistQuery,
+    PlaylistSubscription,
+)
+from graphql_api.schema.operations.social import SocialMutation
 from graphql_api.schema.types.user import User
 
 
@@ -36,9 +42,19 @@ class CoreQuery:
 
 
 # Each domain adds its root classes here.
-QUERIES: tuple[type, ...] = (CoreQuery, ListeningQuery, LibraryQuery)
-MUTATIONS: tuple[type, ...] = (AuthMutation, ListeningMutation, LibraryMutation)
-SUBSCRIPTIONS: tuple[type, ...] = (ListeningSubscription, LibrarySubscription)
+QUERIES: tuple[type, ...] = (CoreQuery, ListeningQuery, LibraryQuery, PlaylistQuery)
+MUTATIONS: tuple[type, ...] = (
+    AuthMutation,
+    ListeningMutation,
+    LibraryMutation,
+    PlaylistMutation,
+    SocialMutation,
+)
+SUBSCRIPTIONS: tuple[type, ...] = (
+    ListeningSubscription,
+    LibrarySubscription,
+    PlaylistSubscription,
+)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None

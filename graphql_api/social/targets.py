@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphql_api.db.models import Album, Artist, LikeTarget, Song
+from graphql_api.db.models import Album, Artist, LikeTarget, Playlist, Song
 from graphql_api.errors import NotFound
+from graphql_api.playlists import access
 
 # The table behind each target type.
 MODELS: dict[LikeTarget, type[Any]] = {
     LikeTarget.SONG: Song,
     LikeTarget.ALBUM: Album,
     LikeTarget.ARTIST: Artist,
+    LikeTarget.PLAYLIST: Playlist,
 }
 
 NOUNS = {
@@ -35,9 +37,14 @@ def unknown(target: LikeTarget) -> NotFound:
 
 
 def visible(target: LikeTarget, viewer_id: int) -> ColumnElement[bool]:
-    """SQL: the rows of ``target``'s table that ``viewer_id`` may see."""
-    del viewer_id
-    return true()
+    """SQL: the rows of ``target``'s table that ``viewer_id`` may see: the catalog's rule
+    (mirrors, own and public entries, songs of one's playlists), and for playlists the
+    ones listed to them (their members' and PUBLIC ones)."""
+    if target is LikeTarget.PLAYLIST:
+        return access.visible_to(viewer_id)
+    # TODO(catalog): graphql_api.catalog.visibility.visible once it lands on this branch.
+    model = MODELS[target]
+    return or_(model.owner_id.is_(None), model.is_public == true(), model.owner_id == viewer_id)
 
 
 async def visible_row(

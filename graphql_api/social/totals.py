@@ -1,4 +1,5 @@
-"""A user's library totals: what they saved on Spotify (latest snapshot), like and follow."""
+"""A user's library totals: what they saved on Spotify (latest snapshot), like, follow and
+own (Mixtape playlists)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,17 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphql_api.db.models import LikeTarget, SavedAlbum, SavedTrack, Song
+from graphql_api.db.models import (
+    LikeTarget,
+    Playlist,
+    PlaylistRole,
+    SavedAlbum,
+    SavedTrack,
+    Song,
+)
 from graphql_api.library.memberships import visible_at
 from graphql_api.library.snapshots import latest_succeeded
+from graphql_api.playlists import access
 from graphql_api.social import queries
 
 
@@ -20,6 +29,8 @@ class LibraryTotals:
     saved_albums: int = 0
     followed_artists: int = 0
     likes: dict[LikeTarget, int] = field(default_factory=dict)
+    own_playlists: int = 0
+    own_playlists_duration_ms: int = 0
 
 
 async def library_totals(session: AsyncSession, user_id: int) -> LibraryTotals:
@@ -43,10 +54,19 @@ async def library_totals(session: AsyncSession, user_id: int) -> LibraryTotals:
             )
             or 0
         )
+    own_playlists, own_duration = (
+        await session.execute(
+            select(func.count(), func.coalesce(func.sum(Playlist.total_duration_ms), 0)).where(
+                access.has_role(user_id, (PlaylistRole.OWNER,))
+            )
+        )
+    ).one()
     return LibraryTotals(
         saved_songs=int(saved_songs),
         saved_songs_duration_ms=int(duration),
         saved_albums=int(saved_albums),
         followed_artists=await queries.count_followed_artists(session, user_id, snapshot),
         likes=await queries.count_likes(session, user_id),
+        own_playlists=int(own_playlists),
+        own_playlists_duration_ms=int(own_duration),
     )

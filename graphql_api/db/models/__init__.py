@@ -34,7 +34,14 @@ from graphql_api.db.models.library import (
     SpotifyPlaylist,
 )
 from graphql_api.db.models.listening import NowPlaying, Play, Poller
-from graphql_api.db.models.social import ArtistFollow, Like, LikeTarget
+from graphql_api.db.models.playlists import (
+    Playlist,
+    PlaylistEntry,
+    PlaylistMember,
+    PlaylistRole,
+    PlaylistVisibility,
+)
+from graphql_api.db.models.social import ArtistFollow, Like, LikeTarget, PlaylistFollow
 from graphql_api.db.models.users import (
     SharingLevel,
     SnapshotSchedule,
@@ -60,8 +67,14 @@ __all__ = [
     "NowPlaying",
     "OAuthState",
     "Play",
+    "Playlist",
+    "PlaylistEntry",
+    "PlaylistFollow",
     "PlaylistItem",
+    "PlaylistMember",
+    "PlaylistRole",
     "PlaylistVersion",
+    "PlaylistVisibility",
     "Poller",
     "RefreshToken",
     "SavedAlbum",

@@ -58,3 +58,17 @@ class ArtistFollow(Base):
         BigIntId, ForeignKey("artists.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     created_at: Mapped[CreatedAt]
+
+
+class PlaylistFollow(Base):
+    """A user follows a Mixtape playlist (one they may see)."""
+
+    __tablename__ = "playlist_follows"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    playlist_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("playlists.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[CreatedAt]

@@ -18,7 +18,7 @@ from graphql_api.resolvers.context import Info
 from graphql_api.schema.node import parse_int_id
 from graphql_api.schema.types.catalog import Album, Artist
 from graphql_api.schema.types.paging import After, First, LibraryFilter, LibrarySort, list_query
-from graphql_api.schema.types.tracks import Playlist, Track
+from graphql_api.schema.types.tracks import PlaylistVersion, Track
 
 Row = TypeVar("Row")
 
@@ -96,14 +96,14 @@ class ArtistConnection:
 
 
 @strawberry.type
-class PlaylistEdge:
+class PlaylistVersionEdge:
     cursor: str
-    node: Playlist
+    node: PlaylistVersion
 
 
 @strawberry.type
-class PlaylistConnection:
-    edges: list[PlaylistEdge]
+class PlaylistVersionConnection:
+    edges: list[PlaylistVersionEdge]
     page_info: PageInfo
     total_count: int
 
@@ -113,7 +113,9 @@ class PlaylistConnection:
         return connection(
             cls,
             page,
-            lambda cursor, row: PlaylistEdge(cursor=cursor, node=Playlist(row=row, scope=scope)),
+            lambda cursor, row: PlaylistVersionEdge(
+                cursor=cursor, node=PlaylistVersion(row=row, scope=scope)
+            ),
         )
 
 
@@ -284,10 +286,10 @@ class LibrarySnapshot(relay.Node):
         after: After = None,
         filter: LibraryFilter | None = None,
         sort: LibrarySort | None = None,
-    ) -> PlaylistConnection:
+    ) -> PlaylistVersionConnection:
         query = list_query(first, after, filter, sort)
         found = await self._browse(info, browse.playlists, query)
-        return PlaylistConnection.of(
+        return PlaylistVersionConnection.of(
             Page.at(query.window, found.rows, found.total_count), self._scope
         )
 

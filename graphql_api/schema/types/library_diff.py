@@ -21,9 +21,13 @@ from graphql_api.library.diff import (
 )
 from graphql_api.resolvers.context import Info
 from graphql_api.schema.types.catalog import Album
-from graphql_api.schema.types.library import ArtistConnection, LibrarySnapshot, PlaylistConnection
+from graphql_api.schema.types.library import (
+    ArtistConnection,
+    LibrarySnapshot,
+    PlaylistVersionConnection,
+)
 from graphql_api.schema.types.paging import After, First
-from graphql_api.schema.types.tracks import Playlist, Track
+from graphql_api.schema.types.tracks import PlaylistVersion, Track
 
 Scope = tuple[int, int]
 ADDED_ITEMS = "Items of the later version beyond the copies of their song in the earlier one."
@@ -83,9 +87,9 @@ class PlaylistItemsChange:
     scope: strawberry.Private[Scope]
 
     @strawberry.field(description="The playlist as it is in the later snapshot.")  # type: ignore[untyped-decorator]
-    async def playlist(self, info: Info) -> Playlist | None:
+    async def playlist(self, info: Info) -> PlaylistVersion | None:
         row = await info.context.loaders.library.playlist_version.load(self.change.to_version_id)
-        return Playlist(row=row, scope=self.scope) if row else None
+        return PlaylistVersion(row=row, scope=self.scope) if row else None
 
     @strawberry.field(description=ADDED_ITEMS)  # type: ignore[untyped-decorator]
     async def added_items(
@@ -143,11 +147,11 @@ class LibraryDiff:
 
     async def _playlists(
         self, info: Info, side: Side, first: int | None, after: str | None
-    ) -> PlaylistConnection:
+    ) -> PlaylistVersionConnection:
         window = Window.of(first, after)
         async with info.context.read() as session:
             found = await changed_playlists(session, self.diff, side, window)
-        return PlaylistConnection.of(_page(window, found), self._scope)
+        return PlaylistVersionConnection.of(_page(window, found), self._scope)
 
     @strawberry.field(description="Tracks saved in the later snapshot only, by id.")  # type: ignore[untyped-decorator]
     async def added_tracks(
@@ -194,7 +198,7 @@ class LibraryDiff:
     @strawberry.field(description="Playlists in the later snapshot's list only, as they are there.")  # type: ignore[untyped-decorator]
     async def added_playlists(
         self, info: Info, first: First = None, after: After = None
-    ) -> PlaylistConnection:
+    ) -> PlaylistVersionConnection:
         return await self._playlists(info, Side.ADDED, first, after)
 
     @strawberry.field(
@@ -202,7 +206,7 @@ class LibraryDiff:
     )  # type: ignore[untyped-decorator]
     async def removed_playlists(
         self, info: Info, first: First = None, after: After = None
-    ) -> PlaylistConnection:
+    ) -> PlaylistVersionConnection:
         return await self._playlists(info, Side.REMOVED, first, after)
 
     @strawberry.field(description="Playlists in both snapshots under different Spotify versions.")  # type: ignore[untyped-decorator]

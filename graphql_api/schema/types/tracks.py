@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
+from strawberry import relay
 from strawberry.relay import PageInfo
 
 from graphql_api.db import models
@@ -16,7 +17,7 @@ from graphql_api.schema.types.paging import After, First
 
 
 @strawberry.type
-class PlaylistItem:
+class PlaylistVersionItem:
     row: strawberry.Private[models.PlaylistItem]
     scope: strawberry.Private[tuple[int, int] | None]
 
@@ -41,23 +42,27 @@ class PlaylistItem:
 
 
 @strawberry.type
-class PlaylistItemEdge:
+class PlaylistVersionItemEdge:
     cursor: str
-    node: PlaylistItem
+    node: PlaylistVersionItem
 
 
 @strawberry.type
-class PlaylistItemConnection:
-    edges: list[PlaylistItemEdge]
+class PlaylistVersionItemConnection:
+    edges: list[PlaylistVersionItemEdge]
     page_info: PageInfo
     total_count: int
     total_duration_ms: int
 
 
 @strawberry.type(description="A playlist as it was (one Spotify version of it).")
-class Playlist:
+class PlaylistVersion:
     row: strawberry.Private[models.PlaylistVersion]
     scope: strawberry.Private[tuple[int, int] | None] = None
+
+    @strawberry.field(description="Its global id (`copyToMixtape` takes it).")  # type: ignore[untyped-decorator]
+    def id(self) -> relay.GlobalID:
+        return relay.GlobalID("PlaylistVersion", str(self.row.id))
 
     @strawberry.field
     def name(self) -> str:
@@ -110,14 +115,14 @@ class Playlist:
     @strawberry.field
     async def items(
         self, info: Info, first: First = None, after: After = None
-    ) -> PlaylistItemConnection:
+    ) -> PlaylistVersionItemConnection:
         window = Window.of(first, after)
         found = await info.context.loaders.library.playlist_items.load((self.row.id, window))
         return connection(
-            PlaylistItemConnection,
+            PlaylistVersionItemConnection,
             Page.at(window, found.rows, found.total_count),
-            lambda cursor, row: PlaylistItemEdge(
-                cursor=cursor, node=PlaylistItem(row=row, scope=self.scope)
+            lambda cursor, row: PlaylistVersionItemEdge(
+                cursor=cursor, node=PlaylistVersionItem(row=row, scope=self.scope)
             ),
             total_duration_ms=found.total_duration_ms,
         )
@@ -128,6 +133,10 @@ class Track:
     row: strawberry.Private[models.Song]
     # (user id, snapshot version) when reached through a snapshot: scopes `playlists`.
     scope: strawberry.Private[tuple[int, int] | None] = None
+
+    @strawberry.field(description="Its global id (`addPlaylistItems` takes it).")  # type: ignore[untyped-decorator]
+    def id(self) -> relay.GlobalID:
+        return relay.GlobalID("Track", str(self.row.id))
 
     @strawberry.field
     def uri(self) -> str | None:
@@ -186,11 +195,11 @@ class Track:
         return [Artist(row=row) for row in rows]
 
     @strawberry.field(description="Which of my playlists (in this snapshot) hold this track.")  # type: ignore[untyped-decorator]
-    async def playlists(self, info: Info) -> list[Playlist]:
+    async def playlists(self, info: Info) -> list[PlaylistVersion]:
         if self.scope is None:
             return []
         user_id, version = self.scope
         rows = await info.context.loaders.library.track_playlists.load(
             (user_id, version, self.row.id)
         )
-        return [Playlist(row=row, scope=self.scope) for row in rows]
+        return [PlaylistVersion(row=row, scope=self.scope) for row in rows]

@@ -10,8 +10,9 @@ import strawberry
 from strawberry import relay
 
 from graphql_api.db import models
+from graphql_api.db.models import LikeTarget
 from graphql_api.kit.pagination import Window
-from graphql_api.resolvers import library_viewer, listening_viewer, viewer
+from graphql_api.resolvers import library_viewer, listening_viewer, social, viewer
 from graphql_api.resolvers.context import Info
 from graphql_api.schema.node import parse_int_id
 from graphql_api.schema.types.library import LibrarySnapshot, LibrarySnapshotConnection
@@ -21,6 +22,7 @@ from graphql_api.schema.types.listening import (
     PlayConnection,
 )
 from graphql_api.schema.types.paging import After, First
+from graphql_api.schema.types.social import LibraryTotals, LikeConnection, LikeType
 from graphql_api.schema.types.spotify_link import SpotifyLink
 
 
@@ -102,6 +104,22 @@ class User(relay.Node):
         window = Window.of(first, after)
         rows, total = await library_viewer.library_snapshots(info.context, self.row.id, window)
         return LibrarySnapshotConnection.of(window, rows, total)
+
+    # Likes and follows (resolvers/social.py): the user's own only.
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="What the user likes (of one type, if given), newest first; owner only."
+    )
+    async def likes(
+        self, info: Info, type: LikeType | None = None, first: First = None, after: After = None
+    ) -> LikeConnection:
+        target = LikeTarget(type.value) if type is not None else None
+        page = await social.user_likes(info.context, self.row.id, target, first=first, after=after)
+        return LikeConnection.from_page(page)
+
+    @strawberry.field(description="The size of the user's library; owner only.")  # type: ignore[untyped-decorator]
+    async def library_totals(self, info: Info) -> LibraryTotals | None:
+        found = await social.library_totals(info.context, self.row.id)
+        return LibraryTotals.of(found) if found is not None else None
 
     @classmethod
     def from_row(cls, row: models.User) -> Self:
