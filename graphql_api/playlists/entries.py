@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphql_api.db.models import PlaylistEntry, PlaylistRole, Song
@@ -96,12 +96,14 @@ async def keys_at(
     return keys
 
 
-async def _songs(session: AsyncSession, song_ids: Sequence[int]) -> dict[int, int]:
-    """Duration of each song asked for; NOT_FOUND naming the ids that are no song."""
+async def _songs(session: AsyncSession, viewer_id: int, song_ids: Sequence[int]) -> dict[int, int]:
+    """Duration of each song asked for; NOT_FOUND naming the ids that are no song the
+    viewer may see (Spotify's mirrors, their own entries, public ones)."""
+    visible = or_(Song.owner_id.is_(None), Song.owner_id == viewer_id, Song.is_public)
     durations = {
         int(song_id): int(duration)
         for song_id, duration in await session.execute(
-            select(Song.id, Song.duration_ms).where(Song.id.in_(set(song_ids)))
+            select(Song.id, Song.duration_ms).where(Song.id.in_(set(song_ids)), visible)
         )
     }
     missing = sorted(set(song_ids) - set(durations))
@@ -125,7 +127,7 @@ async def add_items(
     check_count(song_ids, "songIds")
     session = uow.session
     (await access(session, playlist_id, viewer_id)).require(PlaylistRole.EDITOR, "add items")
-    durations = await _songs(session, song_ids)
+    durations = await _songs(session, viewer_id, song_ids)
     version = await versions.advance(session, playlist_id, expected_version)
     count = (await versions.fresh(session, playlist_id)).item_count
     index = count if at is None else check_position(at, count, "at")

@@ -8,7 +8,7 @@ from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from graphql_api.app import create_app
-from graphql_api.db.models import PlaylistEntry
+from graphql_api.db.models import PlaylistEntry, Song
 from graphql_api.playlists.entries import MAX_ITEMS_PER_CALL
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings
@@ -174,3 +174,20 @@ async def test_empty_and_overlong_names_are_bad_user_input(owner: Person) -> Non
             "mutation($n: String!) { createPlaylist(name: $n) { id } }", {"n": name}
         )
         assert error_code(body) == "BAD_USER_INPUT"
+
+
+async def test_another_users_private_song_cannot_be_added_and_is_not_found(
+    owner: Person, stranger: Person, resources: Resources
+) -> None:
+    async with resources.sessionmaker() as session:
+        private = Song(name="Bootleg", duration_ms=5, owner_id=stranger.user_id)
+        public = Song(name="Shared", duration_ms=5, owner_id=stranger.user_id, is_public=True)
+        session.add_all([private, public])
+        await session.commit()
+    playlist = await create(owner)
+    body = await owner.client.execute(
+        ADD, {"playlist": playlist["id"], "songs": [gid("Track", private.id)], "version": 1}
+    )
+    assert error_code(body) == "NOT_FOUND"
+    await add(owner, playlist["id"], [gid("Track", public.id)], 1)
+    assert await names(owner, playlist["id"]) == ["Shared"]
