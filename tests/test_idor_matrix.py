@@ -20,6 +20,7 @@ from graphql import (
     GraphQLObjectType,
     get_named_type,
 )
+from sqlalchemy import insert
 from strawberry.relay import GlobalID
 
 from graphql_api.db import models
@@ -39,7 +40,9 @@ class Attempt:
     ``ids`` maps a variable to the kind of victim object whose global id it gets (a key
     of :attr:`Victim.ids`); ``own`` maps a variable to the attacker's own object of a kind.
     ``null_only``: the field answers null without an error (``node`` does, as for an
-    unknown id). ``control``: the victim's own run of it succeeds (so a refusal is about
+    unknown id). ``empty_ok``: a list may also answer an empty page. Strings
+    ``"victim:Kind"`` and ``"own:Kind"`` anywhere in ``variables`` become those ids.
+    ``control``: the victim's own run of it succeeds (so a refusal is about
     whose id it is, not a broken document); off where the owner is refused too.
     """
 
@@ -49,6 +52,8 @@ class Attempt:
     variables: Mapping[str, Any] = field(default_factory=dict)
     null_only: bool = False
     control: bool = True
+    empty_ok: bool = False
+    refused: tuple[str, ...] = REFUSED
 
     @property
     def subscription(self) -> bool:
@@ -82,7 +87,16 @@ def mutation(name: str, arguments: str, selection: str | None) -> str:
 
 
 # Each kind of Node a user can own privately; node(id:) of another user's is null.
-NODE_KINDS = ("User", "LibrarySnapshot", "Playlist", "PlaylistItem")
+NODE_KINDS = (
+    "User",
+    "LibrarySnapshot",
+    "Playlist",
+    "PlaylistItem",
+    "Song",
+    "Album",
+    "Artist",
+    "Genre",
+)
 
 MATRIX: dict[str, list[Attempt]] = {
     "Query.node": [Attempt(NODE, {"id": kind}, null_only=True) for kind in NODE_KINDS],
@@ -200,6 +214,157 @@ MATRIX: dict[str, list[Attempt]] = {
 }
 
 
+SONG = "id name"
+FILTERS = {"artistId": "Artist", "albumId": "Album", "genreId": "Genre", "songId": "Song"}
+# The filters each catalog list takes (others are BAD_USER_INPUT whatever the id).
+CATALOG_LISTS = {
+    "songs": ("artistId", "albumId", "genreId"),
+    "albums": ("artistId", "genreId", "songId"),
+    "artists": ("albumId", "genreId", "songId"),
+    "genres": (),
+}
+
+
+def _list_attempts(field_name: str) -> list[Attempt]:
+    """A catalog list filtered by each of the victim's private entries: refused, or empty.
+    (``genres`` takes no id filter: each is BAD_USER_INPUT, tried once.)"""
+    if not CATALOG_LISTS[field_name]:
+        return [
+            Attempt(
+                f"query($f: CatalogFilter) {{ {field_name}(filter: $f) {{ totalCount }} }}",
+                {},
+                variables={"f": {"artistId": "victim:Artist"}},
+                refused=("BAD_USER_INPUT",),
+                control=False,
+            )
+        ]
+    return [
+        Attempt(
+            f"query($f: CatalogFilter) {{ {field_name}(filter: $f) {{ totalCount "
+            "edges { node { id name } } } }",
+            {},
+            variables={"f": {key: f"victim:{kind}"}},
+            empty_ok=True,
+            control=False,
+        )
+        for key, kind in FILTERS.items()
+        if key in CATALOG_LISTS[field_name]
+    ]
+
+
+def _write(document: str, variables: dict[str, Any], control: bool = True) -> Attempt:
+    return Attempt(document, {}, variables=variables, control=control)
+
+
+CATALOG_MATRIX: dict[str, list[Attempt]] = {
+    **{f"Query.{name}": _list_attempts(name) for name in CATALOG_LISTS},
+    "Mutation.createSong": [
+        _write(
+            "mutation($in: SongInput!) { createSong(input: $in) { id } }",
+            {"in": {"name": "n", "genreIds": ["victim:Genre"]}},
+        )
+    ],
+    "Mutation.createAlbum": [
+        _write(
+            "mutation($in: AlbumInput!) { createAlbum(input: $in) { id } }",
+            {"in": {"name": "n", "artistIds": ["victim:Artist"]}},
+        ),
+        _write(
+            "mutation($in: AlbumInput!) { createAlbum(input: $in) { id } }",
+            {"in": {"name": "n", "genreIds": ["victim:Genre"]}},
+        ),
+    ],
+    "Mutation.createArtist": [
+        _write(
+            "mutation($in: ArtistInput!) { createArtist(input: $in) { id } }",
+            {"in": {"name": "n", "genreIds": ["victim:Genre"]}},
+        )
+    ],
+    **{
+        f"Mutation.update{kind}": [
+            _write(
+                f"mutation($id: ID!, $in: {kind}Input!) {{ update{kind}(id: $id, input: $in) "
+                "{ id name } }",
+                {"id": f"victim:{kind}", "in": {"name": "renamed"}},
+            )
+        ]
+        for kind in ("Song", "Album", "Artist", "Genre")
+    },
+    **{
+        f"Mutation.delete{kind}": [
+            _write(f"mutation($id: ID!) {{ delete{kind}(id: $id) }}", {"id": f"victim:{kind}"})
+        ]
+        for kind in ("Song", "Album", "Artist", "Genre")
+    },
+    "Mutation.setSongCredits": [
+        _write(
+            "mutation($s: ID!, $c: [CreditInput!]!) { setSongCredits(songId: $s, credits: $c) "
+            "{ id } }",
+            {"s": "victim:Song", "c": [{"artistId": "own:Artist", "role": "PERFORMER"}]},
+        ),
+        _write(
+            "mutation($s: ID!, $c: [CreditInput!]!) { setSongCredits(songId: $s, credits: $c) "
+            "{ id } }",
+            {"s": "own:Song", "c": [{"artistId": "victim:Artist", "role": "PERFORMER"}]},
+        ),
+    ],
+    "Mutation.setAlbumTracks": [
+        _write(
+            "mutation($a: ID!, $t: [AlbumTrackInput!]!) { setAlbumTracks(albumId: $a, "
+            "tracks: $t) { id } }",
+            {"a": "victim:Album", "t": [{"songId": "own:Song", "trackNumber": 1}]},
+        ),
+        _write(
+            "mutation($a: ID!, $t: [AlbumTrackInput!]!) { setAlbumTracks(albumId: $a, "
+            "tracks: $t) { id } }",
+            {"a": "own:Album", "t": [{"songId": "victim:Song", "trackNumber": 1}]},
+        ),
+    ],
+    "Mutation.addAlbumTrack": [
+        _write(
+            "mutation($a: ID!, $t: AlbumTrackInput!) { addAlbumTrack(albumId: $a, track: $t) "
+            "{ id } }",
+            {"a": "victim:Album", "t": {"songId": "own:Song", "trackNumber": 2}},
+        ),
+        _write(
+            "mutation($a: ID!, $t: AlbumTrackInput!) { addAlbumTrack(albumId: $a, track: $t) "
+            "{ id } }",
+            {"a": "own:Album", "t": {"songId": "victim:Song", "trackNumber": 2}},
+        ),
+    ],
+    "Mutation.removeAlbumTrack": [
+        _write(
+            "mutation($a: ID!) { removeAlbumTrack(albumId: $a, discNumber: 1, trackNumber: 1) "
+            "{ id } }",
+            {"a": "victim:Album"},
+        )
+    ],
+    "Mutation.followArtist": [
+        _write("mutation($id: ID!) { followArtist(id: $id) { id } }", {"id": "victim:Artist"})
+    ],
+    "Mutation.unfollowArtist": [
+        _write("mutation($id: ID!) { unfollowArtist(id: $id) { id } }", {"id": "victim:Artist"})
+    ],
+}
+for kind in ("Song", "Album", "Artist"):
+    for name in ("like", "unlike"):
+        MATRIX[f"Mutation.{name}"].append(
+            Attempt(mutation(name, "id: $id", LIKEABLE), {"id": kind})
+        )
+MATRIX["Mutation.addPlaylistItems"].append(
+    Attempt(
+        mutation(
+            "addPlaylistItems",
+            "playlistId: $p, songIds: $songs, expectedVersion: 1",
+            f"playlist {{ {PLAYLIST_FIELDS} }}",
+        ),
+        {"songs": "Songs"},
+        own={"p": "Playlist"},
+    )
+)
+MATRIX.update(CATALOG_MATRIX)
+
+
 def _takes_id(type_: GraphQLInputType, seen: frozenset[str] = frozenset()) -> bool:
     named = get_named_type(type_)
     if named.name == "ID":
@@ -264,9 +429,21 @@ async def make_party(resources: Resources, name: str) -> Party:
             models.User(display_name=f"{name}'s stranger"),
         )
         song = models.Song(name=f"{name}'s song", duration_ms=1000)
+        album = models.Album(name=f"{name}'s album")
+        artist = models.Artist(name=f"{name}'s artist")
+        genre = models.Genre(name=f"{name}'s genre")
         spotify_playlist = models.SpotifyPlaylist(spotify_id=f"sp-{name}")
-        session.add_all([user, member, stranger, song, spotify_playlist])
+        session.add(user)
         await session.flush()
+        for own in (song, album, artist, genre):
+            own.owner_id = user.id
+        session.add_all([member, stranger, song, album, artist, genre, spotify_playlist])
+        await session.flush()
+        await session.execute(
+            insert(models.album_tracks).values(
+                album_id=album.id, disc_number=1, track_number=1, song_id=song.id
+            )
+        )
         version = models.PlaylistVersion(
             playlist_id=spotify_playlist.id, spotify_snapshot_id="s1", name=name, complete=True
         )
@@ -308,14 +485,29 @@ async def make_party(resources: Resources, name: str) -> Party:
             "PlaylistItem": _gid("PlaylistItem", entry.id),
             "PlaylistItems": [_gid("PlaylistItem", entry.id)],
             "PlaylistVersion": _gid("PlaylistVersion", version.id),
-            "Songs": [_gid("Track", song.id)],
+            "Songs": [_gid("Song", song.id)],
+            "Song": _gid("Song", song.id),
+            "Album": _gid("Album", album.id),
+            "Artist": _gid("Artist", artist.id),
+            "Genre": _gid("Genre", genre.id),
         }
         await session.commit()
     return Party(user.id, ids)
 
 
+def _fill(value: Any, victim: Party, attacker: Party) -> Any:
+    if isinstance(value, str) and value.startswith(("victim:", "own:")):
+        whose, kind = value.split(":", 1)
+        return (victim if whose == "victim" else attacker).ids[kind]
+    if isinstance(value, dict):
+        return {key: _fill(item, victim, attacker) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_fill(item, victim, attacker) for item in value]
+    return value
+
+
 def _variables(attempt: Attempt, victim: Party, attacker: Party) -> dict[str, Any]:
-    values = dict(attempt.variables)
+    values: dict[str, Any] = _fill(dict(attempt.variables), victim, attacker)
     values.update({name: victim.ids[kind] for name, kind in attempt.ids.items()})
     values.update({name: attacker.ids[kind] for name, kind in attempt.own.items()})
     return values
@@ -362,14 +554,15 @@ async def test_another_users_ids_are_refused_everywhere(
             answer = await _answer(client, attempt, _variables(attempt, victim, attacker))
             codes = _refusal_codes(answer)
             leaked = SECRET in json.dumps(answer) or victim.ids["User"] in json.dumps(answer)
+            data = _root_data(answer)
             refused = (
-                codes == [] and _root_data(answer) is None
+                codes == [] and data is None
                 if attempt.null_only
-                else bool(codes) and set(codes) <= set(REFUSED) and _root_data(answer) is None
-            )
+                else bool(codes) and set(codes) <= set(attempt.refused) and data is None
+            ) or (attempt.empty_ok and codes == [] and data is not None and not data["edges"])
             if leaked or not refused:
-                failures.append((field_name, dict(attempt.ids), answer))
-    assert not failures, failures
+                failures.append((field_name, dict(attempt.ids), attempt.variables, answer))
+    assert not failures, "\n".join(map(str, failures))
 
 
 async def test_the_owner_of_those_ids_is_not_refused(

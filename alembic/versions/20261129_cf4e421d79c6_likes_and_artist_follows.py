@@ -1,7 +1,7 @@
-"""likes, artist follows and playlist follows (joins the catalog and playlists heads)
+"""likes, artist follows and playlist follows
 
 Revision ID: cf4e421d79c6
-Revises: c94c77c3e0ac, 1aedca558c52
+Revises: 1aedca558c52
 Create Date: 2026-11-29 09:55:29.146822
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import graphql_api.db.base
 
 revision: str = "cf4e421d79c6"
-down_revision: str | Sequence[str] | None = ("c94c77c3e0ac", "1aedca558c52")
+down_revision: str | Sequence[str] | None = "1aedca558c52"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graphql_api.catalog import visibility
 from graphql_api.db.models import Album, Artist, LikeTarget, Playlist, Song
 from graphql_api.errors import NotFound
 from graphql_api.playlists import access
@@ -42,9 +43,7 @@ def visible(target: LikeTarget, viewer_id: int) -> ColumnElement[bool]:
     ones listed to them (their members' and PUBLIC ones)."""
     if target is LikeTarget.PLAYLIST:
         return access.visible_to(viewer_id)
-    # TODO(catalog): graphql_api.catalog.visibility.visible once it lands on this branch.
-    model = MODELS[target]
-    return or_(model.owner_id.is_(None), model.is_public == true(), model.owner_id == viewer_id)
+    return visibility.visible(MODELS[target], viewer_id)
 
 
 async def visible_row(

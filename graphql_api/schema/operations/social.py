@@ -10,6 +10,7 @@ from graphql_api.errors import BadUserInput
 from graphql_api.kit.ids import decode_global_id, parse_db_int
 from graphql_api.resolvers import social
 from graphql_api.resolvers.context import Info
+from graphql_api.schema.types.artists import Artist
 from graphql_api.schema.types.likeable import Likeable, likeable_of, likeable_type_names
 from graphql_api.schema.types.playlists import Playlist
 
@@ -37,6 +38,18 @@ class SocialMutation:
     async def unlike(self, info: Info, id: GlobalID) -> Likeable:
         target, db_id = _target(id)
         return likeable_of(target, await social.unlike(info.context, target, db_id))
+
+    @strawberry.mutation(description="Follow an artist you may see (idempotent).")  # type: ignore[untyped-decorator]
+    async def follow_artist(self, info: Info, id: GlobalID) -> Artist:
+        row = await social.follow_artist(info.context, decode_global_id(id, "Artist"))
+        return Artist.from_row(row)
+
+    @strawberry.mutation(  # type: ignore[untyped-decorator]
+        description="Stop following an artist in Mixtape (a follow made on Spotify stays)."
+    )
+    async def unfollow_artist(self, info: Info, id: GlobalID) -> Artist:
+        row = await social.unfollow_artist(info.context, decode_global_id(id, "Artist"))
+        return Artist.from_row(row)
 
     @strawberry.mutation(  # type: ignore[untyped-decorator]
         description="Follow a playlist you may see: a member's, or a PUBLIC one (idempotent)."

@@ -11,8 +11,9 @@ from strawberry.relay import PageInfo
 
 from graphql_api.db.models import LikeTarget
 from graphql_api.kit.pagination import Page, connection
+from graphql_api.schema.types.artists import Artist
 from graphql_api.schema.types.likeable import Likeable, likeable_of
-from graphql_api.social.queries import Liked
+from graphql_api.social.queries import Followed, Liked
 from graphql_api.social.totals import LibraryTotals as Totals
 
 
@@ -44,6 +45,38 @@ class LikeConnection:
             page,
             lambda cursor, liked: LikeEdge(
                 cursor=cursor, liked_at=liked.liked_at, node=likeable_of(liked.target, liked.row)
+            ),
+        )
+
+
+@strawberry.type
+class FollowedArtistEdge:
+    cursor: str
+    node: Artist
+    on_spotify: bool = strawberry.field(
+        description="Followed on Spotify, as of your latest library snapshot."
+    )
+    followed_at: dt.datetime | None = strawberry.field(
+        description="When you followed it in Mixtape; null when only on Spotify."
+    )
+
+
+@strawberry.type(description="Artists you follow, on Spotify or in Mixtape, each once, by name.")
+class FollowedArtistConnection:
+    edges: list[FollowedArtistEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def from_page(cls, page: Page[Followed]) -> Self:
+        return connection(
+            cls,
+            page,
+            lambda cursor, followed: FollowedArtistEdge(
+                cursor=cursor,
+                node=Artist.from_row(followed.artist),
+                on_spotify=followed.on_spotify,
+                followed_at=followed.followed_at,
             ),
         )
 

@@ -22,7 +22,12 @@ from graphql_api.schema.types.listening import (
     PlayConnection,
 )
 from graphql_api.schema.types.paging import After, First
-from graphql_api.schema.types.social import LibraryTotals, LikeConnection, LikeType
+from graphql_api.schema.types.social import (
+    FollowedArtistConnection,
+    LibraryTotals,
+    LikeConnection,
+    LikeType,
+)
 from graphql_api.schema.types.spotify_link import SpotifyLink
 
 
@@ -115,6 +120,20 @@ class User(relay.Node):
         target = LikeTarget(type.value) if type is not None else None
         page = await social.user_likes(info.context, self.row.id, target, first=first, after=after)
         return LikeConnection.from_page(page)
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=(
+            "Artists the user follows, on Spotify (as of their latest library snapshot) or in "
+            "Mixtape, each once, by name; owner only."
+        )
+    )
+    async def followed_artists(
+        self, info: Info, first: First = None, after: After = None
+    ) -> FollowedArtistConnection:
+        page = await social.user_followed_artists(
+            info.context, self.row.id, first=first, after=after
+        )
+        return FollowedArtistConnection.from_page(page)
 
     @strawberry.field(description="The size of the user's library; owner only.")  # type: ignore[untyped-decorator]
     async def library_totals(self, info: Info) -> LibraryTotals | None:
