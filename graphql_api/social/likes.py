@@ -61,16 +61,6 @@ async def unlike(session: AsyncSession, user_id: int, target: LikeTarget, target
     return row
 
 
-async def forget_target(
-    session: AsyncSession, target: LikeTarget, target_ids: Sequence[int]
-) -> None:
-    """Delete the likes of targets being deleted (call it in the deleting transaction)."""
-    if target_ids:
-        await session.execute(
-            delete(Like).where(Like.target_type == target, Like.target_id.in_(target_ids))
-        )
-
-
 async def liked(session: AsyncSession, keys: Sequence[LikeKey]) -> list[bool]:
     """Whether each (user, target type, target id) like exists, in one statement."""
     if not keys:
