@@ -37,11 +37,22 @@ def spotify_track(
     }
 
 
-async def ingest(settings: Settings, tracks: list[dict[str, Any]]) -> None:
-    """Write Spotify tracks to the catalog the way a snapshot does."""
+def spotify_artist(n: int, genres: list[str]) -> dict[str, Any]:
+    """A full artist (as followed artists come), with Spotify's genres."""
+    return {"id": f"ar{n}", "name": f"Mirror Artist {n}", "genres": genres, "popularity": n}
+
+
+async def ingest(
+    settings: Settings,
+    tracks: list[dict[str, Any]],
+    artists: list[dict[str, Any]] = (),  # type: ignore[assignment]
+) -> None:
+    """Write Spotify tracks (and full artists) to the catalog the way a snapshot does."""
     engine = create_engine(settings.database_url)
     batch = CatalogBatch()
     batch.add_songs(tracks)
+    for artist in artists:
+        batch.add_full_artist(artist)
     async with create_sessionmaker(engine)() as session:
         await write_catalog(session, batch)
         await session.commit()

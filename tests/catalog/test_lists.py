@@ -7,7 +7,7 @@ from typing import Any
 
 from graphql_api.settings import Settings
 from tests.auth.conftest import error_code
-from tests.catalog.conftest import ingest, spotify_track
+from tests.catalog.conftest import ingest, spotify_artist, spotify_track
 from tests.library.test_statement_count import counting, selects
 from tests.support.graphql_client import GraphQLClient
 
@@ -30,6 +30,7 @@ async def _mirrors(settings: Settings) -> None:
             )
             for n in range(1, 13)
         ],
+        [spotify_artist(n, ["jazz", f"genre {n % 2}"]) for n in range(4)],
     )
 
 
@@ -56,6 +57,17 @@ async def test_sorted_pages_are_stable_under_ties(settings: Settings, ada: Graph
     # Ties (two songs per duration) come in descending id order: the tiebreak.
     ids = [node["id"] for node in whole["nodes"]]
     assert len(set(ids)) == 12
+
+
+async def test_keyset_pages_of_every_sort_match_the_whole_list(
+    settings: Settings, ada: GraphQLClient
+) -> None:
+    await _mirrors(settings)
+    for by in ("NAME", "RELEASE_DATE", "DURATION", "POPULARITY", "CREATED", "LIKES"):
+        for direction in ("ASC", "DESC"):
+            sort = {"by": by, "direction": direction}
+            whole = (await ada.query(SONGS, {"first": 50, "sort": sort}))["songs"]["nodes"]
+            assert await _all_pages(ada, 5, sort=sort) == [n["name"] for n in whole], sort
 
 
 async def test_filters_combine(settings: Settings, ada: GraphQLClient) -> None:
@@ -146,6 +158,8 @@ async def test_statements_per_songs_page_do_not_grow_with_its_size(
 
 
 RELATIONS = """query($first: Int!) {
+  songs(first: $first) { nodes { artists(first: 2) { nodes { genres(first: 2) { totalCount
+    nodes { artists(first: 2) { totalCount } } } } } } }
   albums(first: $first) { nodes { songs(first: 2) { totalCount } artists { totalCount }
     genres { totalCount } } }
   artists(first: $first) { nodes { songs(first: 2) { totalCount } albums { totalCount }
@@ -163,5 +177,36 @@ async def test_statements_per_page_of_every_connection_do_not_grow_with_its_size
         with counting() as statements:
             data = await ada.query(RELATIONS, {"first": first})
         assert len(data["albums"]["nodes"]) == len(data["artists"]["nodes"]) == first
+        assert len(data["genres"]["nodes"]) == min(first, 3)
+        # By name: "genre 0" and "genre 1" (two artists each), "jazz" (all four).
+        assert [g["artists"]["totalCount"] for g in data["genres"]["nodes"]] == [2, 2, 4][:first]
         counts[first] = selects(statements)
     assert counts[1] == counts[3], counts
+
+
+async def test_every_catalog_type_is_a_node_anonymous_viewers_see_mirrors(
+    settings: Settings, ada: GraphQLClient, gql: GraphQLClient
+) -> None:
+    await _mirrors(settings)
+    listed = await gql.query(
+        "query { songs(first: 1) { nodes { id } } albums(first: 1) { nodes { id } } "
+        "artists(first: 1) { nodes { id } } genres(first: 1) { nodes { id name } } }"
+    )
+    for kind, typename in (
+        ("songs", "Song"),
+        ("albums", "Album"),
+        ("artists", "Artist"),
+        ("genres", "Genre"),
+    ):
+        (node,) = listed[kind]["nodes"]
+        found = await gql.query(
+            "query($id: ID!) { node(id: $id) { __typename id } }", {"id": node["id"]}
+        )
+        assert found["node"] == {"__typename": typename, "id": node["id"]}
+    genre = await ada.query('mutation { createGenre(input: {name: "jazz"}) { id name source } }')
+    assert genre["createGenre"]["source"] == "MIXTAPE"
+    # Ada's private "jazz" is not Spotify's "jazz", and the anonymous viewer does not see it.
+    names = await gql.query('query { genres(filter: {text: "jazz"}) { totalCount } }')
+    assert names["genres"]["totalCount"] == 1
+    mine = await ada.query('query { genres(filter: {text: "jazz"}) { totalCount } }')
+    assert mine["genres"]["totalCount"] == 2
