@@ -90,7 +90,9 @@ def _discography(catalog: Catalog, artist_id: str) -> list[JSON]:
         else:
             continue
         releases.append({**simplified_album(album), "album_group": group})
-    releases.sort(key=lambda a: (_GROUPS.index(a["album_group"]), a.get("release_date") or ""))
+    # By group, newest first within each (as Spotify lists a discography).
+    releases.sort(key=lambda a: a.get("release_date") or "", reverse=True)
+    releases.sort(key=lambda a: _GROUPS.index(a["album_group"]))
     return releases
 
 

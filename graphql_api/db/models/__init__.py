@@ -30,6 +30,14 @@ from graphql_api.db.models.library import (
     SpotifyPlaylist,
 )
 from graphql_api.db.models.listening import NowPlaying, Play, Poller
+from graphql_api.db.models.releases import (
+    IngestStatus,
+    Release,
+    ReleaseArtist,
+    ReleaseFeed,
+    ReleaseIngest,
+    ReleaseSource,
+)
 from graphql_api.db.models.users import (
     SharingLevel,
     SnapshotSchedule,
@@ -44,6 +52,7 @@ __all__ = [
     "AuthSession",
     "FollowedArtist",
     "Genre",
+    "IngestStatus",
     "LibraryPlaylist",
     "LibrarySnapshot",
     "LoginAttempt",
@@ -55,6 +64,11 @@ __all__ = [
     "PlaylistVersion",
     "Poller",
     "RefreshToken",
+    "Release",
+    "ReleaseArtist",
+    "ReleaseFeed",
+    "ReleaseIngest",
+    "ReleaseSource",
     "SavedAlbum",
     "SavedTrack",
     "SharingLevel",
