@@ -1,7 +1,7 @@
 """releases
 
 Revision ID: 4c7420409caa
-Revises: 2c40c782c211
+Revises: c94c77c3e0ac
 Create Date: 2026-11-29 10:09:47.290638
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import graphql_api.db.base
 
 revision: str = '4c7420409caa'
-down_revision: str | Sequence[str] | None = '2c40c782c211'
+down_revision: str | Sequence[str] | None = 'c94c77c3e0ac'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
