@@ -26,7 +26,7 @@ from graphql_api.db.models import (
 )
 
 
-def interest(user_id: int | None = None) -> Select[tuple[int, int]]:
+def interest(user_id: int | None = None) -> Select[int, int]:
     """``(user_id, artist_id)`` pairs: each user's followed and saved artists (or one user's)."""
     followed = select(FollowedArtist.user_id, FollowedArtist.artist_id).where(
         FollowedArtist.until_version.is_(None)
@@ -49,7 +49,7 @@ def interest(user_id: int | None = None) -> Select[tuple[int, int]]:
     return select(pairs.c[0].label("user_id"), pairs.c[1].label("artist_id"))
 
 
-def artists_of(user_id: int) -> Select[tuple[int]]:
+def artists_of(user_id: int) -> Select[int]:
     """The ids of the artists ``user_id`` follows or saved music of."""
     pairs = interest(user_id).subquery()
     return select(pairs.c.artist_id)

@@ -20,6 +20,7 @@ from graphql_api.schema.operations.listening import (
     ListeningQuery,
     ListeningSubscription,
 )
+from graphql_api.schema.operations.releases import ReleasesQuery
 from graphql_api.schema.types.user import User
 
 
@@ -36,7 +37,7 @@ class CoreQuery:
 
 
 # Each domain adds its root classes here.
-QUERIES: tuple[type, ...] = (CoreQuery, ListeningQuery, LibraryQuery)
+QUERIES: tuple[type, ...] = (CoreQuery, ListeningQuery, LibraryQuery, ReleasesQuery)
 MUTATIONS: tuple[type, ...] = (AuthMutation, ListeningMutation, LibraryMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (ListeningSubscription, LibrarySubscription)
 

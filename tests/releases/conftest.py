@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from graphql_api.app import create_app
 from graphql_api.composition import open_app_resources
 from graphql_api.db.models import (
     Album,
@@ -24,6 +25,7 @@ from graphql_api.library.ingest import CatalogBatch
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings
 from spotify_emulator.testing import EmulatorHandle, run_emulator
+from tests.support.server import serve
 from tests.support.spotify import point_at_emulator, small_fixture
 
 NEW_RELEASES = 24
@@ -118,3 +120,20 @@ async def release_rows(resources: Resources) -> list[tuple[Any, ...]]:
             .order_by(Release.album_id, album_artists.c.position)
         )
         return [tuple(row) for row in rows]
+
+
+async def login(resources: Resources, user_id: int) -> str:
+    """An access token for ``user_id`` (a real session, as logging in makes)."""
+    from graphql_api.auth.sessions import start_session
+
+    async with resources.sessionmaker() as session:
+        issued = await start_session(session, resources.settings, user_id=user_id, method="test")
+        await session.commit()
+    return issued.access_token
+
+
+@pytest.fixture
+async def releases_app(releases_settings: Settings) -> AsyncIterator[str]:
+    """A real app on the releases settings."""
+    async with serve(create_app(releases_settings)) as url:
+        yield url

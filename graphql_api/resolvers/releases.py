@@ -1,0 +1,48 @@
+"""New releases for GraphQL: check the viewer, read the database (never Spotify)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from graphql_api.kit.pagination import Page
+from graphql_api.releases import queries
+from graphql_api.releases.queries import ArtistReleases, ReleaseFilter, ReleaseRow
+from graphql_api.resolvers.context import Context
+
+
+async def new_releases(
+    context: Context, chosen: ReleaseFilter, first: int | None, after: str | None
+) -> Page[ReleaseRow]:
+    """Releases matching ``chosen``, newest first (logged-in viewers)."""
+    context.require_viewer()
+    chosen.check()
+    async with context.read() as session:
+        return await queries.new_releases(session, chosen, first, after)
+
+
+async def artists_with_new_releases(context: Context, release_limit: int) -> list[ArtistReleases]:
+    """The artists behind the latest releases (what ``GET /api/artists/`` answers)."""
+    context.require_viewer()
+    queries.check_release_limit(release_limit)
+    async with context.read() as session:
+        return await queries.artists_with_new_releases(session, release_limit)
+
+
+async def releases_ingested_at(context: Context) -> dt.datetime | None:
+    """When the last successful ingest finished."""
+    context.require_viewer()
+    async with context.read() as session:
+        return await queries.releases_ingested_at(session)
+
+
+async def release_radar(
+    context: Context, user_id: int, first: int | None, after: str | None
+) -> tuple[Page[ReleaseRow], set[int]]:
+    """The user's release radar and which of its albums they saved; only the user sees it
+    (an empty page for anyone else)."""
+    if context.viewer_id != user_id:
+        return Page(edges=[], total=0, has_next=False), set()
+    async with context.read() as session:
+        page = await queries.release_radar(session, user_id, first, after)
+        saved = await queries.saved_among(session, user_id, [r.album.id for r in page.nodes])
+    return page, saved
