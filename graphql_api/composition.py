@@ -22,7 +22,7 @@ from graphql_api.library.jobs import snapshot_library
 from graphql_api.library.recovery import recovery_cron
 from graphql_api.library.schedule import snapshot_schedules
 from graphql_api.listening.loop import api_poller, worker_poller
-from graphql_api.releases.jobs import releases_cron
+from graphql_api.releases.jobs import ingest_releases, releases_cron
 from graphql_api.resources import Resources, open_resources
 from graphql_api.settings import Settings
 from graphql_api.spotify.invalidation import forget_changed_links
@@ -30,7 +30,7 @@ from graphql_api.spotify.invalidation import forget_changed_links
 
 def job_functions() -> dict[str, JobFunction]:
     """Every job function, keyed by the name it is enqueued under (arq and in-process)."""
-    functions: list[JobFunction] = [snapshot_library]
+    functions: list[JobFunction] = [snapshot_library, ingest_releases]
     return {function.__name__: function for function in functions}
 
 
