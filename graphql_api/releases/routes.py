@@ -17,7 +17,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from graphql_api.auth.requests import require_user
-from graphql_api.errors import BadUserInput
+from graphql_api.errors import BadUserInput, NotFound
+from graphql_api.releases.feed import feed_owner, render_feed
 from graphql_api.releases.queries import (
     ArtistReleases,
     ReleaseFilter,
@@ -139,4 +140,23 @@ def _etags(header: str | None) -> set[str]:
     return {tag.strip().removeprefix("W/") for tag in header.split(",")}
 
 
-routes = [Route("/api/artists/", list_artists, methods=["GET"])]
+async def release_feed(request: Request) -> Response:
+    """A user's release radar as Atom, for whoever holds the feed's secret URL."""
+    token = request.path_params["token"]
+    resources = app_state(request).resources
+    async with resources.reader() as session:
+        owner = await feed_owner(session, token)
+        if owner is None:
+            raise NotFound("No such feed.")
+        body = await render_feed(session, resources.settings, owner, token)
+    return Response(
+        body,
+        media_type="application/atom+xml",
+        headers={"cache-control": "private, max-age=300"},
+    )
+
+
+routes = [
+    Route("/api/artists/", list_artists, methods=["GET"]),
+    Route("/feeds/releases/{token}.atom", release_feed, methods=["GET"]),
+]

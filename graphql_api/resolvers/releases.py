@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from graphql_api.kit.pagination import Page
-from graphql_api.releases import queries
+from graphql_api.releases import feed, queries
 from graphql_api.releases.queries import ArtistReleases, ReleaseFilter, ReleaseRow
 from graphql_api.resolvers.context import Context
 
@@ -46,3 +46,18 @@ async def release_radar(
         page = await queries.release_radar(session, user_id, first, after)
         saved = await queries.saved_among(session, user_id, [r.album.id for r in page.nodes])
     return page, saved
+
+
+async def release_feed_url(context: Context, user_id: int) -> str | None:
+    """The user's Atom feed URL (only the user sees it; None before they made one)."""
+    if context.viewer_id != user_id:
+        return None
+    async with context.read() as session:
+        return await feed.current_feed_url(session, context.resources.settings, user_id)
+
+
+async def rotate_release_feed_url(context: Context) -> str:
+    """A new Atom feed URL for the viewer; the previous one stops working."""
+    viewer_id = context.require_viewer()
+    async with context.unit_of_work() as uow:
+        return await feed.rotate_feed(uow.session, context.resources.settings, viewer_id)

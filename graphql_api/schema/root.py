@@ -20,7 +20,7 @@ from graphql_api.schema.operations.listening import (
     ListeningQuery,
     ListeningSubscription,
 )
-from graphql_api.schema.operations.releases import ReleasesQuery
+from graphql_api.schema.operations.releases import ReleasesMutation, ReleasesQuery
 from graphql_api.schema.types.user import User
 
 
@@ -38,7 +38,7 @@ class CoreQuery:
 
 # Each domain adds its root classes here.
 QUERIES: tuple[type, ...] = (CoreQuery, ListeningQuery, LibraryQuery, ReleasesQuery)
-MUTATIONS: tuple[type, ...] = (AuthMutation, ListeningMutation, LibraryMutation)
+MUTATIONS: tuple[type, ...] = (AuthMutation, ListeningMutation, LibraryMutation, ReleasesMutation)
 SUBSCRIPTIONS: tuple[type, ...] = (ListeningSubscription, LibrarySubscription)
 
 Query = merge_types("Query", QUERIES)

@@ -90,6 +90,8 @@ class ReleaseFeed(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    # SHA-256 of the secret in the URL: a leaked database does not leak the feeds.
+    # The URL's secret is an HMAC of this under the server's secret key, so a leaked
+    # database alone does not give the feeds away; looked up by the secret's SHA-256.
+    nonce: Mapped[str] = mapped_column(String(64))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[CreatedAt]

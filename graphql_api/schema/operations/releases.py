@@ -44,3 +44,13 @@ class ReleasesQuery:
     @strawberry.field(description="When the last successful release ingest finished.")  # type: ignore[untyped-decorator]
     async def releases_ingested_at(self, info: Info) -> dt.datetime | None:
         return await releases.releases_ingested_at(info.context)
+
+
+@strawberry.type
+class ReleasesMutation:
+    @strawberry.mutation(  # type: ignore[untyped-decorator]
+        description="A new, unguessable URL of your release radar's Atom feed; the previous "
+        "one stops working."
+    )
+    async def rotate_release_feed_url(self, info: Info) -> str:
+        return await releases.rotate_release_feed_url(info.context)

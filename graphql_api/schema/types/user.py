@@ -101,6 +101,13 @@ class User(relay.Node):
         page, saved = await releases.release_radar(info.context, self.row.id, first, after)
         return ReleaseConnection.from_page(page, saved)
 
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The URL of the release radar's Atom feed, for feed readers (null until "
+        "`rotateReleaseFeedUrl` made one); only its owner sees it."
+    )
+    async def release_feed_url(self, info: Info) -> str | None:
+        return await releases.release_feed_url(info.context, self.row.id)
+
     # Library (resolvers/library_viewer.py): the user's own snapshots only.
     @strawberry.field(description="The latest successful snapshot of the user's library.")  # type: ignore[untyped-decorator]
     async def library(self, info: Info) -> LibrarySnapshot | None:
