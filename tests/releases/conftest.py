@@ -17,7 +17,6 @@ from graphql_api.db.models import (
     Release,
     ReleaseArtist,
     SavedAlbum,
-    User,
     album_artists,
 )
 from graphql_api.library.catalog import write_catalog
@@ -27,6 +26,10 @@ from graphql_api.settings import Settings
 from spotify_emulator.testing import EmulatorHandle, run_emulator
 from tests.support.server import serve
 from tests.support.spotify import point_at_emulator, small_fixture
+from tests.support.users import login, plain_user
+
+new_user = plain_user
+__all__ = ["login", "new_user"]
 
 NEW_RELEASES = 24
 
@@ -57,14 +60,6 @@ def releases_settings(settings: Settings, releases_emulator: EmulatorHandle) -> 
 async def releases_resources(releases_settings: Settings) -> AsyncIterator[Resources]:
     async with open_app_resources(releases_settings) as built:
         yield built
-
-
-async def new_user(resources: Resources, name: str) -> int:
-    async with resources.sessionmaker() as session:
-        user = User(display_name=name)
-        session.add(user)
-        await session.commit()
-        return user.id
 
 
 async def follow(resources: Resources, user_id: int, artists: Sequence[dict[str, Any]]) -> None:
@@ -120,16 +115,6 @@ async def release_rows(resources: Resources) -> list[tuple[Any, ...]]:
             .order_by(Release.album_id, album_artists.c.position)
         )
         return [tuple(row) for row in rows]
-
-
-async def login(resources: Resources, user_id: int) -> str:
-    """An access token for ``user_id`` (a real session, as logging in makes)."""
-    from graphql_api.auth.sessions import start_session
-
-    async with resources.sessionmaker() as session:
-        issued = await start_session(session, resources.settings, user_id=user_id, method="test")
-        await session.commit()
-    return issued.access_token
 
 
 @pytest.fixture
