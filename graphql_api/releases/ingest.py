@@ -20,6 +20,7 @@ from graphql_api.db.models import IngestStatus, ReleaseIngest, ReleaseSource
 from graphql_api.db.uow import unit_of_work
 from graphql_api.errors import MixtapeError
 from graphql_api.releases import spotify_calls
+from graphql_api.releases.events import announce
 from graphql_api.releases.interest import artists_to_check
 from graphql_api.releases.spotify_calls import CountingClient
 from graphql_api.releases.store import (
@@ -27,6 +28,7 @@ from graphql_api.releases.store import (
     mark_artists,
     record_albums,
     record_artist_details,
+    recorded_at,
 )
 from graphql_api.resources import Resources
 from graphql_api.spotify.errors import SpotifyForbidden
@@ -89,10 +91,14 @@ async def _new_releases(
     for market in markets:
         albums = await spotify_calls.new_releases(client, market, _report(progress, "new releases"))
         report.source = ReleaseSource.NEW_RELEASES
+        now = utcnow()
         async with unit_of_work(resources.sessionmaker) as uow:
             ids, added = await record_albums(
-                uow.session, albums, ReleaseSource.NEW_RELEASES, market=market, now=utcnow()
+                uow.session, albums, ReleaseSource.NEW_RELEASES, market=market, now=now
             )
+            if added:
+                fresh = await recorded_at(uow.session, ids.albums.values(), now)
+                announce(uow, resources.pubsub, fresh)
         report.albums_seen += len(albums)
         report.releases_added += added
         report.artist_ids.update(ids.artists.values())
@@ -114,11 +120,15 @@ async def _followed_artists(
     for done, (artist_id, spotify_id) in enumerate(due, start=1):
         albums = await spotify_calls.recent_albums(client, spotify_id, oldest)
         # Each artist commits on its own: a run cut short keeps what it checked.
+        checked_at = utcnow()
         async with unit_of_work(resources.sessionmaker) as uow:
             ids, added = await record_albums(
-                uow.session, albums, ReleaseSource.ARTIST_ALBUMS, now=utcnow()
+                uow.session, albums, ReleaseSource.ARTIST_ALBUMS, now=checked_at
             )
-            await mark_artists(uow.session, [artist_id], albums_checked_at=utcnow())
+            await mark_artists(uow.session, [artist_id], albums_checked_at=checked_at)
+            if added:
+                fresh = await recorded_at(uow.session, ids.albums.values(), checked_at)
+                announce(uow, resources.pubsub, fresh)
         report.albums_seen += len(albums)
         report.releases_added += added
         report.artist_ids.update(ids.artists.values())

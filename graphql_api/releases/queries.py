@@ -120,12 +120,15 @@ async def _page(
     statement: Select[Release, Album],
     first: int | None,
     after: str | None,
+    *,
+    counted: bool = True,
 ) -> Page[ReleaseRow]:
+    """A page newest first; ``counted=False`` skips counting the whole list (total -1)."""
     limit = check_first(first)
-    total = int(
-        await session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
-        or 0
-    )
+    total = -1
+    if counted:
+        whole = statement.order_by(None).subquery()
+        total = int(await session.scalar(select(func.count()).select_from(whole)) or 0)
     position = _after(after)
     if position is not None:
         sort, release_id = position
@@ -153,15 +156,30 @@ async def new_releases(
     return await _page(session, _releases(chosen.check()), first, after)
 
 
+def _radar(user_id: int) -> Select[Release, Album]:
+    theirs = select(album_artists.c.album_id).where(
+        album_artists.c.artist_id.in_(artists_of(user_id))
+    )
+    return _releases(ReleaseFilter()).where(Release.album_id.in_(theirs))
+
+
 async def release_radar(
     session: AsyncSession, user_id: int, first: int | None, after: str | None
 ) -> Page[ReleaseRow]:
     """Releases by the artists ``user_id`` follows or saved music of, newest first."""
-    theirs = select(album_artists.c.album_id).where(
-        album_artists.c.artist_id.in_(artists_of(user_id))
+    return await _page(session, _radar(user_id), first, after)
+
+
+async def radar_among(
+    session: AsyncSession, user_id: int, release_ids: Sequence[int]
+) -> list[ReleaseRow]:
+    """Which of ``release_ids`` are on the user's radar, newest first."""
+    statement = (
+        _radar(user_id)
+        .where(Release.id.in_(sorted(set(release_ids))))
+        .order_by(Release.release_sort.desc(), Release.id.desc())
     )
-    statement = _releases(ReleaseFilter()).where(Release.album_id.in_(theirs))
-    return await _page(session, statement, first, after)
+    return [ReleaseRow(release, album) for release, album in await session.execute(statement)]
 
 
 async def saved_among(session: AsyncSession, user_id: int, album_ids: Sequence[int]) -> set[int]:
@@ -192,10 +210,9 @@ async def artists_with_new_releases(
 ) -> list[ArtistReleases]:
     """The artists behind the latest ``release_limit`` releases, each with their releases
     among them, in the order of their newest one. Three statements whatever the limit."""
-    page = await new_releases(
-        session, chosen or ReleaseFilter(), check_release_limit(release_limit), None
-    )
-    rows = page.nodes
+    statement = _releases((chosen or ReleaseFilter()).check())
+    limit = check_release_limit(release_limit)
+    rows = (await _page(session, statement, limit, None, counted=False)).nodes
     credited = await credited_artists(session, album_artists, [r.album.id for r in rows])
     by_artist: dict[int, tuple[Artist, list[ReleaseRow]]] = {}
     for row in rows:

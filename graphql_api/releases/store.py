@@ -65,6 +65,22 @@ async def record_albums(
     return ids, added
 
 
+async def recorded_at(
+    session: AsyncSession, album_ids: Iterable[int], now: dt.datetime
+) -> list[int]:
+    """The ids of the releases of ``album_ids`` recorded at ``now`` (by this very write:
+    a release recorded before, or by another run, has another ``first_seen_at``)."""
+    wanted = sorted(set(album_ids))
+    if not wanted:
+        return []
+    rows = await session.scalars(
+        select(ReleaseRow.id).where(
+            ReleaseRow.album_id.in_(wanted), ReleaseRow.first_seen_at == now
+        )
+    )
+    return list(rows)
+
+
 async def artists_needing_details(
     session: AsyncSession, artist_ids: Iterable[int], *, older_than: dt.datetime, limit: int
 ) -> list[tuple[int, str]]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncGenerator
 
 from graphql_api.kit.pagination import Page
-from graphql_api.releases import feed, queries
+from graphql_api.releases import events, feed, queries
 from graphql_api.releases.queries import ArtistReleases, ReleaseFilter, ReleaseRow
 from graphql_api.resolvers.context import Context
 
@@ -61,3 +62,15 @@ async def rotate_release_feed_url(context: Context) -> str:
     viewer_id = context.require_viewer()
     async with context.unit_of_work() as uow:
         return await feed.rotate_feed(uow.session, context.resources.settings, viewer_id)
+
+
+async def radar_updates(context: Context) -> AsyncGenerator[tuple[ReleaseRow, bool], None]:
+    """Each new release on the viewer's radar as ingests record it, with whether they saved
+    its album. No session is held between events."""
+    viewer_id = context.require_viewer()
+    async for release_ids in events.announced(context.resources.pubsub):
+        async with context.read() as session:
+            rows = await queries.radar_among(session, viewer_id, release_ids)
+            saved = await queries.saved_among(session, viewer_id, [r.album.id for r in rows])
+        for row in rows:
+            yield row, row.album.id in saved

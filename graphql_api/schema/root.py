@@ -20,7 +20,11 @@ from graphql_api.schema.operations.listening import (
     ListeningQuery,
     ListeningSubscription,
 )
-from graphql_api.schema.operations.releases import ReleasesMutation, ReleasesQuery
+from graphql_api.schema.operations.releases import (
+    ReleasesMutation,
+    ReleasesQuery,
+    ReleasesSubscription,
+)
 from graphql_api.schema.types.user import User
 
 
@@ -39,7 +43,11 @@ class CoreQuery:
 # Each domain adds its root classes here.
 QUERIES: tuple[type, ...] = (CoreQuery, ListeningQuery, LibraryQuery, ReleasesQuery)
 MUTATIONS: tuple[type, ...] = (AuthMutation, ListeningMutation, LibraryMutation, ReleasesMutation)
-SUBSCRIPTIONS: tuple[type, ...] = (ListeningSubscription, LibrarySubscription)
+SUBSCRIPTIONS: tuple[type, ...] = (
+    ListeningSubscription,
+    LibrarySubscription,
+    ReleasesSubscription,
+)
 
 Query = merge_types("Query", QUERIES)
 Mutation = merge_types("Mutation", MUTATIONS) if MUTATIONS else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncGenerator
 
 import strawberry
 
@@ -13,6 +14,7 @@ from graphql_api.schema.types.paging import After, First
 from graphql_api.schema.types.releases import (
     ArtistWithReleases,
     NewReleaseFilter,
+    Release,
     ReleaseConnection,
 )
 
@@ -54,3 +56,14 @@ class ReleasesMutation:
     )
     async def rotate_release_feed_url(self, info: Info) -> str:
         return await releases.rotate_release_feed_url(info.context)
+
+
+@strawberry.type
+class ReleasesSubscription:
+    @strawberry.subscription(  # type: ignore[untyped-decorator]
+        description="Each new release by the artists you follow or saved music of, as Mixtape "
+        "ingests it."
+    )
+    async def new_releases(self, info: Info) -> AsyncGenerator[Release, None]:
+        async for row, saved in releases.radar_updates(info.context):
+            yield Release(row=row, saved=saved)
