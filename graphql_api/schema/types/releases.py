@@ -10,7 +10,8 @@ from strawberry.relay import PageInfo
 
 from graphql_api.kit.pagination import Page, connection
 from graphql_api.releases.queries import ArtistReleases, ReleaseFilter, ReleaseRow
-from graphql_api.schema.types.catalog import Album, Artist
+from graphql_api.schema.types.albums import Album
+from graphql_api.schema.types.artists import Artist
 
 
 @strawberry.type(description="An album Mixtape saw released.")
@@ -20,7 +21,7 @@ class Release:
 
     @strawberry.field
     def album(self) -> Album:
-        return Album(row=self.row.album)
+        return Album.from_row(self.row.album)
 
     @strawberry.field(description="When Mixtape first saw this release.")  # type: ignore[untyped-decorator]
     def first_seen_at(self) -> dt.datetime:
@@ -62,7 +63,11 @@ class ArtistWithReleases:
 
     @strawberry.field
     def artist(self) -> Artist:
-        return Artist(row=self.found.artist)
+        return Artist.from_row(self.found.artist)
+
+    @strawberry.field(description="The artist's genre names, sorted.")  # type: ignore[untyped-decorator]
+    def genres(self) -> list[str]:
+        return self.found.genres
 
     @strawberry.field
     def releases(self) -> list[Release]:
