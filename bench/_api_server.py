@@ -20,12 +20,17 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def api_process(env: dict[str, str], *uvicorn_args: str, cwd: str | None = None) -> Iterator[str]:
-    """Serve ``graphql_api.app:create_app`` with ``env`` added; yields its URL once it answers."""
+def api_process(
+    env: dict[str, str],
+    *uvicorn_args: str,
+    cwd: str | None = None,
+    app: str = "graphql_api.app:create_app",
+) -> Iterator[str]:
+    """Serve the app factory ``app`` with ``env`` added; yields its URL once it answers."""
     port = free_port()
     command = [
         sys.executable,
-        *("-m", "uvicorn", "graphql_api.app:create_app", "--factory", "--port", str(port)),
+        *("-m", "uvicorn", app, "--factory", "--port", str(port)),
         *uvicorn_args,
     ]
     server = subprocess.Popen(command, env=os.environ | env, cwd=cwd)

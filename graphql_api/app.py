@@ -27,6 +27,7 @@ from graphql_api.heap import frozen_heap
 from graphql_api.http_limits import HTTP_CODES
 from graphql_api.http_limits import error_response as graphql_error_response
 from graphql_api.library.routes import routes as library_routes
+from graphql_api.releases.routes import routes as releases_routes
 from graphql_api.schema import schema
 from graphql_api.settings import Settings, get_settings
 from graphql_api.spotify.demo import demo_spotify
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", readyz),
         *auth_routes,
         *library_routes,
+        *releases_routes,
         Mount(STATIC_PATH, app=static_files(), name="graphiql-static"),
     ]
     return Starlette(

@@ -134,3 +134,36 @@ def export(user: str, snapshot_id: int | None, out: Path) -> None:
     except MixtapeError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"Wrote {out} ({size:,} bytes).")
+
+
+@main.group()
+def releases() -> None:
+    """New releases (docs/releases.md)."""
+
+
+@releases.command("ingest")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+def releases_ingest(quiet: bool) -> None:
+    """Ingest new releases from Spotify now (what the hourly job does)."""
+    import asyncio
+    import contextlib
+    from collections.abc import AsyncIterator
+
+    from graphql_api.composition import open_app_resources
+    from graphql_api.releases.cli import ingest_with_progress, summary
+    from graphql_api.resources import Resources
+    from graphql_api.spotify.demo import demo_spotify
+
+    @contextlib.asynccontextmanager
+    async def resources() -> AsyncIterator[Resources]:
+        # Without Spotify credentials (outside production), the demo emulator, as `serve`.
+        async with (
+            demo_spotify(get_settings()) as effective,
+            open_app_resources(effective) as opened,
+        ):
+            yield opened
+
+    report = asyncio.run(ingest_with_progress(resources(), show=not quiet))
+    click.echo(summary(report))
+    if not report.succeeded:
+        raise click.ClickException(f"{report.error_message} ({report.error_code})")

@@ -22,6 +22,7 @@ from graphql_api.library.jobs import snapshot_library
 from graphql_api.library.recovery import recovery_cron
 from graphql_api.library.schedule import snapshot_schedules
 from graphql_api.listening.loop import api_poller, worker_poller
+from graphql_api.releases.jobs import ingest_releases, releases_cron
 from graphql_api.resources import Resources, open_resources
 from graphql_api.settings import Settings
 from graphql_api.spotify.invalidation import forget_changed_links
@@ -29,7 +30,7 @@ from graphql_api.spotify.invalidation import forget_changed_links
 
 def job_functions() -> dict[str, JobFunction]:
     """Every job function, keyed by the name it is enqueued under (arq and in-process)."""
-    functions: list[JobFunction] = [snapshot_library]
+    functions: list[JobFunction] = [snapshot_library, ingest_releases]
     return {function.__name__: function for function in functions}
 
 
@@ -40,6 +41,7 @@ def cron_jobs(settings: Settings) -> list[Any]:
         cron(snapshot_schedules, minute={0, 15, 30, 45}, second=0, unique=True),
         cron(prune_auth, minute={7}, second=0, unique=True),  # hourly
         recovery_cron(settings),
+        *releases_cron(settings),
     ]
 
 

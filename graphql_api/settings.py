@@ -128,6 +128,23 @@ class Settings(BaseSettings):
     snapshot_recovery_interval_s: int = Field(default=60, ge=1, le=3600)
     snapshot_max_attempts: int = Field(default=3, ge=1)
 
+    # New releases (graphql_api/releases/, docs/releases.md): the ingest runs every
+    # releases_interval_s (arq cron in the worker, in-process on the embedded default),
+    # reading /browse/new-releases once per market (none: the global list).
+    releases_enabled: bool = True
+    releases_interval_s: int = Field(default=3600, ge=60, le=86_400)
+    releases_markets: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # Artist details (genres, images, popularity) are fetched once and again only when
+    # older than this; at most this many artists per run.
+    releases_artist_max_age_s: int = Field(default=7 * 24 * 3600, ge=0)
+    releases_artist_details_per_run: int = Field(default=200, ge=0)
+    # The development-mode fallback (new releases refused): albums and singles released
+    # within the window by artists users follow or saved, checking at most this many
+    # artists per run (shared fairly between users), each again only after recheck_s.
+    releases_window_days: int = Field(default=28, ge=1, le=3650)
+    releases_fallback_artists_per_run: int = Field(default=50, ge=1, le=10_000)
+    releases_fallback_recheck_s: int = Field(default=24 * 3600, ge=0)
+
     # GraphQL hardening (graphql_api/schema/limits.py, docs/limits.md): every operation is
     # bounded before it is validated or executed, over HTTP and websockets alike.
     graphql_max_depth: int = 12
@@ -161,10 +178,19 @@ class Settings(BaseSettings):
                 "previous_secret_keys",
                 "auth_redirect_allowlist",
                 "trusted_proxies",
+                "releases_markets",
             ):
                 if key in data:
                     data[key] = _split_csv(data[key])
         return data
+
+    @field_validator("releases_markets")
+    @classmethod
+    def _markets_are_country_codes(cls, value: list[str]) -> list[str]:
+        for market in value:
+            if len(market) != 2 or not market.isascii() or not market.isalpha():
+                raise ValueError(f"not an ISO 3166-1 alpha-2 country code: {market!r}")
+        return [market.upper() for market in value]
 
     @field_validator("demo_state_path", mode="before")
     @classmethod

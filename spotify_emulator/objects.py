@@ -104,9 +104,26 @@ def playlist_owner(profile: JSON) -> JSON:
     return {**playlist_user(profile), "display_name": profile.get("display_name")}
 
 
+def playlist_content(content: Any) -> Any:
+    """A playlist item's track or episode with the `episode`/`track` flags Spotify adds.
+
+    Beyond the OpenAPI file, but strict clients (tekore's models) require them.
+    """
+    if not isinstance(content, dict) or content.get("type") not in ("track", "episode"):
+        return content
+    is_episode = content.get("type") == "episode"
+    return {**content, "episode": is_episode, "track": not is_episode}
+
+
 def normalize_playlist_item(item: JSON) -> JSON:
-    """A playlist item with both `item` and its legacy alias `track`, as Spotify sends."""
-    if "item" in item and "track" in item:
-        return item
-    content = item.get("item", item.get("track"))
-    return {**item, "item": content, "track": content}
+    """A playlist item as Spotify sends it: `item` with its legacy alias `track`, the
+    content's `episode`/`track` flags, and `primary_color`/`video_thumbnail` (both
+    outside the OpenAPI file, required by strict clients such as tekore)."""
+    content = playlist_content(item.get("item", item.get("track")))
+    return {
+        "primary_color": None,
+        "video_thumbnail": {"url": None},
+        **item,
+        "item": content,
+        "track": content,
+    }

@@ -129,6 +129,8 @@ class Player:
         return {
             "device": self.device,
             "shuffle_state": self.shuffle_state,
+            # Not in the OpenAPI file; Spotify sends it and strict clients (tekore) need it.
+            "smart_shuffle": False,
             "repeat_state": self.repeat_state,
             **self.currently_playing(),
         }

@@ -1,4 +1,4 @@
-"""`POST /api/token`: the authorization-code and refresh-token grants."""
+"""`POST /api/token`: the authorization-code, refresh-token and client-credentials grants."""
 
 from __future__ import annotations
 
@@ -115,6 +115,15 @@ def _refresh(form: FormData, state: EmulatorState, confidential: bool) -> tuple[
     return grant.user_id, TokenPair(access, refresh, grant.scope, config.token_ttl)
 
 
+def _client_credentials(state: EmulatorState, confidential: bool) -> TokenPair:
+    """An app token: no user, no scopes, no refresh token (Spotify's answer to the grant)."""
+    if not confidential:
+        # Only a client that proves its secret may act as the app.
+        raise OAuthError("invalid_client", "Invalid client", 401)
+    ttl = state.config.token_ttl
+    return TokenPair(state.tokens.new_app_token(ttl), None, "", ttl)
+
+
 async def token(request: Request) -> Response:
     """Exchange a code or a refresh token for an access token (OAuth-shaped errors)."""
     state = emulator_state(request)
@@ -126,9 +135,15 @@ async def token(request: Request) -> Response:
     grant_type = _field(form, "grant_type")
     if grant_type is None:
         raise OAuthError("invalid_request", "grant_type must be supplied")
-    if grant_type not in ("authorization_code", "refresh_token"):
+    if grant_type not in ("authorization_code", "refresh_token", "client_credentials"):
         raise OAuthError("unsupported_grant_type", "grant_type parameter is invalid")
     confidential = _client(request, form, state)
+    if grant_type == "client_credentials":
+        pair = _client_credentials(state, confidential)
+        state.stats.token_grants[grant_type] += 1
+        body = pair.as_response()
+        del body["scope"]  # Spotify's client-credentials answer carries no scope
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
     if grant_type == "authorization_code":
         user_id, pair = _authorization_code(form, state, confidential)
     else:

@@ -34,6 +34,10 @@ class AuthCode:
     expires_at: float
 
 
+# The `user_id` of an app token (client-credentials grant): it acts for no user.
+APP = ""
+
+
 @dataclass
 class AccessToken:
     user_id: str
@@ -171,6 +175,10 @@ class TokenStore:
         self.save()
         return token
 
+    def new_app_token(self, ttl: int) -> str:
+        """An access token of the app itself (client-credentials grant): catalog calls only."""
+        return self.new_access_token(APP, "", ttl)
+
     def new_refresh_token(self, user_id: str, scope: str, *, pkce: bool, expires_at: float) -> str:
         token = "AQ" + secrets.token_urlsafe(96)
         self.refresh[token] = RefreshToken(user_id, scope, pkce, expires_at)
@@ -208,7 +216,9 @@ class TokenStore:
     def user_of(self, token: str) -> str | None:
         """Whose token this is, even when expired (for per-user statistics)."""
         found = self.access.get(token)
-        return None if found is None else found.user_id
+        if found is None:
+            return None
+        return found.user_id if found.user_id != APP else "(app)"
 
     def revoke_user(self, user_id: str) -> None:
         """Forget every credential of `user_id`, as when the user removes the app."""

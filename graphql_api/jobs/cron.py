@@ -13,6 +13,9 @@ import logging
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
+from arq.cron import CronJob, cron
+from arq.typing import WorkerCoroutine
+
 from graphql_api.jobs.base import JobContext
 from graphql_api.taskgroups import in_background
 
@@ -32,6 +35,18 @@ async def _run_forever(ctx: JobContext, jobs: Sequence[Any]) -> None:
         except Exception:
             log.exception("cron job %s failed", upcoming.name)
         upcoming.calculate_next(upcoming.next_run + dt.timedelta(microseconds=1))
+
+
+def every(function: WorkerCoroutine, interval_s: int, *, minute: int = 0) -> CronJob:
+    """An arq ``CronJob`` running ``function`` about every ``interval_s`` (1 s to a day),
+    one run per tick however many workers (``unique``). Hourly or longer runs start at
+    ``minute`` past the hour, to keep apart from other hourly jobs."""
+    if interval_s < 60:
+        return cron(function, second=set(range(0, 60, interval_s)), unique=True)
+    if interval_s < 3600:
+        return cron(function, minute=set(range(0, 60, interval_s // 60)), second=0, unique=True)
+    hours = set(range(0, 24, min(24, interval_s // 3600)))
+    return cron(function, hour=hours, minute=minute % 60, second=0, unique=True)
 
 
 @contextlib.asynccontextmanager

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from arq.cron import CronJob, cron
+from arq.cron import CronJob
 from sqlalchemy import and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -22,6 +22,7 @@ from graphql_api.db.base import utcnow
 from graphql_api.db.models import LibrarySnapshot, SnapshotStatus
 from graphql_api.db.uow import UnitOfWork, unit_of_work
 from graphql_api.jobs.base import JobContext
+from graphql_api.jobs.cron import every
 from graphql_api.library.lease import lease_expiry
 from graphql_api.library.progress import publish_state
 from graphql_api.library.snapshots import ACTIVE, JOB_NAME, job_id_of
@@ -114,8 +115,4 @@ async def recover_snapshots(ctx: JobContext) -> int:
 
 def recovery_cron(settings: Settings) -> CronJob:
     """The arq ``CronJob`` running the sweep about every ``snapshot_recovery_interval_s``."""
-    interval = settings.snapshot_recovery_interval_s
-    if interval < 60:
-        return cron(recover_snapshots, second=set(range(0, 60, interval)), unique=True)
-    minutes = set(range(0, 60, max(1, interval // 60)))
-    return cron(recover_snapshots, minute=minutes, second=0, unique=True)
+    return every(recover_snapshots, settings.snapshot_recovery_interval_s)

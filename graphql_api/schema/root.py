@@ -26,6 +26,11 @@ from graphql_api.schema.operations.playlists import (
     PlaylistQuery,
     PlaylistSubscription,
 )
+from graphql_api.schema.operations.releases import (
+    ReleasesMutation,
+    ReleasesQuery,
+    ReleasesSubscription,
+)
 from graphql_api.schema.operations.social import SocialMutation
 from graphql_api.schema.types.user import User
 
@@ -49,6 +54,7 @@ QUERIES: tuple[type, ...] = (
     LibraryQuery,
     CatalogQuery,
     PlaylistQuery,
+    ReleasesQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AuthMutation,
@@ -57,11 +63,13 @@ MUTATIONS: tuple[type, ...] = (
     CatalogMutation,
     PlaylistMutation,
     SocialMutation,
+    ReleasesMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (
     ListeningSubscription,
     LibrarySubscription,
     PlaylistSubscription,
+    ReleasesSubscription,
 )
 
 Query = merge_types("Query", QUERIES)

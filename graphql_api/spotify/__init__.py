@@ -15,7 +15,8 @@ from redis.asyncio import Redis
 
 from graphql_api.events import PubSub
 from graphql_api.settings import Settings
-from graphql_api.spotify.budget import MemoryBudget, RedisBudget, RequestBudget
+from graphql_api.spotify.app_token import AppTokens
+from graphql_api.spotify.budget import MemoryBudget, Priority, RedisBudget, RequestBudget
 from graphql_api.spotify.client import SpotifyClient, TokenProvider
 from graphql_api.spotify.invalidation import LINKS_CHANNEL
 from graphql_api.spotify.tokens import TokenManager, TokenStore, UserTokens
@@ -32,6 +33,7 @@ class SpotifyServices:
     tokens: TokenManager
     budget: RequestBudget
     pubsub: PubSub
+    app_tokens: AppTokens
 
     @classmethod
     def build(
@@ -49,6 +51,7 @@ class SpotifyServices:
             tokens=TokenManager(http, settings, store, redis),
             budget=build_budget(settings, redis),
             pubsub=pubsub,
+            app_tokens=AppTokens(http, settings, redis),
         )
 
     def client_for(self, user_id: int) -> SpotifyClient:
@@ -58,6 +61,13 @@ class SpotifyServices:
     def client_with(self, tokens: TokenProvider) -> SpotifyClient:
         """A client calling Spotify with ``tokens`` (e.g. a token just obtained at login)."""
         return SpotifyClient(self.http, self.settings, tokens, self.budget)
+
+    def app_client(self, priority: Priority = Priority.BULK) -> SpotifyClient:
+        """A client calling Spotify as the app itself (client-credentials grant): catalog
+        look-ups only. Bulk priority by default: it serves background jobs."""
+        return SpotifyClient(
+            self.http, self.settings, self.app_tokens, self.budget, priority=priority
+        )
 
     async def link_changed(self, user_id: int) -> None:
         """Tell every process that ``user_id`` linked again, unlinked or was deleted, so

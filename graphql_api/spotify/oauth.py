@@ -145,6 +145,19 @@ async def refresh_tokens(
     return _token_set(body, previous_refresh_token=refresh_token)
 
 
+async def request_app_token(http: httpx.AsyncClient, settings: Settings) -> TokenSet:
+    """An app token (client-credentials grant): for catalog calls that act for no user.
+
+    Needs the client secret: a public client cannot act as the app.
+    """
+    if settings.spotify_client_secret is None:
+        raise SpotifyNotConfigured(
+            "Spotify app tokens need MIXTAPE_SPOTIFY_CLIENT_SECRET (client-credentials grant)"
+        )
+    body = await _token_request(http, settings, {"grant_type": "client_credentials"})
+    return _token_set(body, previous_refresh_token=None)
+
+
 async def _token_request(
     http: httpx.AsyncClient, settings: Settings, form: dict[str, str]
 ) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from starlette.requests import Request
 
 from spotify_emulator.errors import ApiError
 from spotify_emulator.state import EmulatorState, UserRecord
+from spotify_emulator.tokens import APP, AccessToken
 
 
 def emulator_state(request: Request) -> EmulatorState:
@@ -24,12 +25,8 @@ def bearer_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
-def current_user(request: Request, *any_of_scopes: str) -> UserRecord:
-    """The user behind the request's access token.
-
-    401 for a missing, unknown, revoked or expired token (Spotify's messages); 403 when
-    the token lacks every one of `any_of_scopes`.
-    """
+def _grant(request: Request) -> AccessToken:
+    """The live access token of the request: 401 (Spotify's messages) when it has none."""
     state = emulator_state(request)
     token = bearer_token(request.headers.get("authorization"))
     if token is None:
@@ -41,6 +38,28 @@ def current_user(request: Request, *any_of_scopes: str) -> UserRecord:
         if token in state.tokens.access:
             raise ApiError(401, "The access token expired")
         raise ApiError(401, "Invalid access token")
+    return grant
+
+
+def app_or_user(request: Request) -> UserRecord | None:
+    """For catalog look-ups, which an app token may make as well as a user's: the user,
+    or None for an app token (client-credentials grant). 401 as `current_user`."""
+    grant = _grant(request)
+    if grant.user_id == APP:
+        return None
+    return current_user(request)
+
+
+def current_user(request: Request, *any_of_scopes: str) -> UserRecord:
+    """The user behind the request's access token.
+
+    401 for a missing, unknown, revoked or expired token (Spotify's messages), and for an
+    app token, which acts for nobody; 403 when the token lacks every one of `any_of_scopes`.
+    """
+    state = emulator_state(request)
+    grant = _grant(request)
+    if grant.user_id == APP:
+        raise ApiError(401, "Unauthorized.")
     user = state.users.get(grant.user_id)
     if user is None:  # the user was removed from the fixture at run time
         raise ApiError(401, "Invalid access token")

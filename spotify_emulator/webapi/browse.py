@@ -1,4 +1,7 @@
-"""Catalog look-ups: new releases, artists, albums and tracks by id."""
+"""Catalog look-ups: new releases, artists, albums and tracks by id.
+
+A user's token and an app token (client-credentials grant) may both make them.
+"""
 
 from __future__ import annotations
 
@@ -12,21 +15,35 @@ from spotify_emulator.catalog import Catalog
 from spotify_emulator.errors import ApiError
 from spotify_emulator.objects import JSON, simplified_album
 from spotify_emulator.paging import offset_page
-from spotify_emulator.webapi.auth import current_user, emulator_state
+from spotify_emulator.webapi.auth import app_or_user, emulator_state
 from spotify_emulator.webapi.render import full_album, respond
 
 ARTIST_ALBUMS_MAX_LIMIT = 10
 ARTIST_ALBUMS_DEFAULT_LIMIT = 5
+SEVERAL_ARTISTS_MAX = 50
 _GROUPS = ("album", "single", "compilation", "appears_on")
 
 
 async def new_releases(request: Request) -> Response:
-    """Deprecated: a development-mode app gets 403."""
-    current_user(request)
+    """Deprecated: a development-mode app gets 403. `country` (an ISO 3166-1 alpha-2
+    code, as Spotify took before the parameter left the OpenAPI file) keeps the albums
+    available there."""
+    app_or_user(request)
     state = emulator_state(request)
     if state.config.dev_mode:
         raise ApiError(403, "Forbidden")
-    return respond(request, {"albums": offset_page(request, state.catalog.new_releases)})
+    albums = state.catalog.new_releases
+    country = request.query_params.get("country")
+    if country is not None:
+        if len(country) != 2 or not country.isascii() or not country.isalpha():
+            raise ApiError(400, "Invalid country code")
+        albums = [a for a in albums if _available_in(a, country.upper())]
+    return respond(request, {"albums": offset_page(request, albums)})
+
+
+def _available_in(album: JSON, country: str) -> bool:
+    markets = album.get("available_markets")
+    return not markets or country in markets
 
 
 def _by_id(index: Mapping[str, JSON], request: Request) -> JSON:
@@ -39,8 +56,23 @@ def _by_id(index: Mapping[str, JSON], request: Request) -> JSON:
 
 async def get_artist(request: Request) -> Response:
     """`GET /artists/{id}`."""
-    current_user(request)
+    app_or_user(request)
     return respond(request, _by_id(emulator_state(request).catalog.artists, request))
+
+
+async def several_artists(request: Request) -> Response:
+    """`GET /artists?ids=`: up to 50 artists, `null` for unknown ids; gone (403) for
+    development-mode apps."""
+    app_or_user(request)
+    state = emulator_state(request)
+    if state.config.dev_mode:
+        raise ApiError(403, "Forbidden")
+    ids = [i.strip() for i in request.query_params.get("ids", "").split(",") if i.strip()]
+    if not ids:
+        raise ApiError(400, "No ids provided")
+    if len(ids) > SEVERAL_ARTISTS_MAX:
+        raise ApiError(400, "Too many ids requested")
+    return respond(request, {"artists": [state.catalog.artists.get(i) for i in ids]})
 
 
 def _discography(catalog: Catalog, artist_id: str) -> list[JSON]:
@@ -58,13 +90,15 @@ def _discography(catalog: Catalog, artist_id: str) -> list[JSON]:
         else:
             continue
         releases.append({**simplified_album(album), "album_group": group})
-    releases.sort(key=lambda a: (_GROUPS.index(a["album_group"]), a.get("release_date") or ""))
+    # By group, newest first within each (as Spotify lists a discography).
+    releases.sort(key=lambda a: a.get("release_date") or "", reverse=True)
+    releases.sort(key=lambda a: _GROUPS.index(a["album_group"]))
     return releases
 
 
 async def artist_albums(request: Request) -> Response:
     """Offset-paged releases, filtered by `include_groups`; `limit` is at most 10."""
-    current_user(request)
+    app_or_user(request)
     catalog = emulator_state(request).catalog
     artist_id = request.path_params["id"]
     if artist_id not in catalog.artists:
@@ -87,7 +121,7 @@ async def artist_albums(request: Request) -> Response:
 
 async def get_album(request: Request) -> Response:
     """`GET /albums/{id}` with its first page of tracks."""
-    current_user(request)
+    app_or_user(request)
     album = full_album(request, emulator_state(request).catalog, request.path_params["id"])
     if album is None:
         raise ApiError(404, "Resource not found")
@@ -96,7 +130,7 @@ async def get_album(request: Request) -> Response:
 
 async def album_tracks(request: Request) -> Response:
     """The album's simplified tracks, offset-paged (where an album's `tracks.next` leads)."""
-    current_user(request)
+    app_or_user(request)
     found = emulator_state(request).catalog.album_with_tracks(request.path_params["id"])
     if found is None:
         raise ApiError(404, "Resource not found")
@@ -105,12 +139,13 @@ async def album_tracks(request: Request) -> Response:
 
 async def get_track(request: Request) -> Response:
     """`GET /tracks/{id}`."""
-    current_user(request)
+    app_or_user(request)
     return respond(request, _by_id(emulator_state(request).catalog.tracks, request))
 
 
 routes = [
     Route("/v1/browse/new-releases", new_releases, methods=["GET"]),
+    Route("/v1/artists", several_artists, methods=["GET"]),
     Route("/v1/artists/{id}", get_artist, methods=["GET"]),
     Route("/v1/artists/{id}/albums", artist_albums, methods=["GET"]),
     Route("/v1/albums/{id}", get_album, methods=["GET"]),

@@ -10,7 +10,12 @@ from starlette.routing import Route
 
 from spotify_emulator.catalog import PlaylistRecord
 from spotify_emulator.errors import ApiError
-from spotify_emulator.objects import JSON, playlist_owner, playlist_user
+from spotify_emulator.objects import (
+    JSON,
+    normalize_playlist_item,
+    playlist_owner,
+    playlist_user,
+)
 from spotify_emulator.paging import offset_page
 from spotify_emulator.state import UserRecord
 from spotify_emulator.webapi.auth import current_user, emulator_state
@@ -145,14 +150,14 @@ async def add_items(request: Request) -> Response:
         if content is None:
             raise ApiError(400, f"Invalid base62 id or unknown uri: {uri}")
         new_items.append(
-            {
-                "added_at": iso_now(),
-                "added_by": playlist_user(user.profile),
-                "is_local": False,
-                "primary_color": None,
-                "item": content,
-                "track": content,
-            }
+            normalize_playlist_item(
+                {
+                    "added_at": iso_now(),
+                    "added_by": playlist_user(user.profile),
+                    "is_local": False,
+                    "item": content,
+                }
+            )
         )
     record.items[position:position] = new_items
     record.touch()

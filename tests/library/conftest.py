@@ -18,6 +18,9 @@ from tests.support import databases
 from tests.support.graphql_client import GraphQLClient
 from tests.support.server import serve
 from tests.support.spotify import linked_user, point_at_emulator, small_fixture
+from tests.support.users import login
+
+__all__ = ["login"]  # imported from here by the library's tests
 
 
 @pytest.fixture
@@ -80,16 +83,6 @@ async def running_snapshot(resources: Resources, **values: Any) -> LibrarySnapsh
         session.add(snapshot)
         await session.commit()
     return snapshot
-
-
-async def login(resources: Resources, user_id: int) -> str:
-    """An access token for ``user_id`` (a real session, as logging in makes)."""
-    from graphql_api.auth.sessions import start_session
-
-    async with resources.sessionmaker() as session:
-        issued = await start_session(session, resources.settings, user_id=user_id, method="test")
-        await session.commit()
-    return issued.access_token
 
 
 @pytest.fixture

@@ -10,15 +10,16 @@ import pytest
 from strawberry.relay import GlobalID
 
 from graphql_api.app import create_app
-from graphql_api.auth.sessions import start_session
 from graphql_api.composition import open_app_resources
-from graphql_api.db.models import User
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings
 from spotify_emulator.testing import EmulatorHandle
 from tests.support.graphql_client import GraphQLClient
 from tests.support.server import serve
 from tests.support.spotify import point_at_emulator
+from tests.support.users import login, plain_user
+
+__all__ = ["login", "plain_user"]  # imported from here by the listening tests
 
 FAST_POLLING: dict[str, Any] = {
     "poll_enabled": True,
@@ -88,23 +89,6 @@ def listening_settings(settings: Settings) -> Settings:
 async def listening_resources(listening_settings: Settings) -> AsyncIterator[Resources]:
     async with open_app_resources(listening_settings) as built:
         yield built
-
-
-async def plain_user(resources: Resources, name: str) -> int:
-    """A Mixtape user without a Spotify link."""
-    async with resources.sessionmaker() as session:
-        user = User(display_name=name)
-        session.add(user)
-        await session.commit()
-        return user.id
-
-
-async def login(resources: Resources, user_id: int) -> str:
-    """An access token for ``user_id``."""
-    async with resources.sessionmaker() as session:
-        issued = await start_session(session, resources.settings, user_id=user_id, method="test")
-        await session.commit()
-    return issued.access_token
 
 
 def global_id(user_id: int) -> str:

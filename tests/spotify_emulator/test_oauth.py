@@ -136,7 +136,7 @@ async def test_bad_client_is_invalid_client(
 
 
 async def test_grant_type_and_request_errors(emulator: EmulatorHandle) -> None:
-    unsupported = await token(emulator, {"grant_type": "client_credentials"})
+    unsupported = await token(emulator, {"grant_type": "password"})
     assert unsupported.status_code == 400
     assert unsupported.json()["error"] == "unsupported_grant_type"
     missing = await token(emulator, {})

@@ -42,6 +42,14 @@ from graphql_api.db.models.playlists import (
     PlaylistVisibility,
 )
 from graphql_api.db.models.social import ArtistFollow, Like, LikeTarget, PlaylistFollow
+from graphql_api.db.models.releases import (
+    IngestStatus,
+    Release,
+    ReleaseArtist,
+    ReleaseFeed,
+    ReleaseIngest,
+    ReleaseSource,
+)
 from graphql_api.db.models.users import (
     SharingLevel,
     SnapshotSchedule,
@@ -58,6 +66,7 @@ __all__ = [
     "CreditRole",
     "FollowedArtist",
     "Genre",
+    "IngestStatus",
     "LibraryPlaylist",
     "LibrarySnapshot",
     "Like",
@@ -77,6 +86,11 @@ __all__ = [
     "PlaylistVisibility",
     "Poller",
     "RefreshToken",
+    "Release",
+    "ReleaseArtist",
+    "ReleaseFeed",
+    "ReleaseIngest",
+    "ReleaseSource",
     "SavedAlbum",
     "SavedTrack",
     "SharingLevel",

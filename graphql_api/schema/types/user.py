@@ -12,7 +12,7 @@ from strawberry import relay
 from graphql_api.db import models
 from graphql_api.db.models import LikeTarget
 from graphql_api.kit.pagination import Window
-from graphql_api.resolvers import library_viewer, listening_viewer, social, viewer
+from graphql_api.resolvers import library_viewer, listening_viewer, releases, social, viewer
 from graphql_api.resolvers.context import Info
 from graphql_api.schema.node import parse_int_id
 from graphql_api.schema.types.library import LibrarySnapshot, LibrarySnapshotConnection
@@ -22,6 +22,7 @@ from graphql_api.schema.types.listening import (
     PlayConnection,
 )
 from graphql_api.schema.types.paging import After, First
+from graphql_api.schema.types.releases import ReleaseConnection
 from graphql_api.schema.types.social import (
     FollowedArtistConnection,
     LibraryTotals,
@@ -95,6 +96,24 @@ class User(relay.Node):
     async def now_playing_poller(self, info: Info) -> NowPlayingPoller:
         health = await listening_viewer.poller_health(info.context, self.row.id)
         return NowPlayingPoller.from_health(health)
+
+    # New releases (resolvers/releases.py): the user's own radar only.
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="New releases by the artists the user follows or saved music of, newest "
+        "first, marking the albums they saved; only its owner sees it."
+    )
+    async def release_radar(
+        self, info: Info, first: First = None, after: After = None
+    ) -> ReleaseConnection:
+        page, saved = await releases.release_radar(info.context, self.row.id, first, after)
+        return ReleaseConnection.from_page(page, saved)
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The URL of the release radar's Atom feed, for feed readers (null until "
+        "`rotateReleaseFeedUrl` made one); only its owner sees it."
+    )
+    async def release_feed_url(self, info: Info) -> str | None:
+        return await releases.release_feed_url(info.context, self.row.id)
 
     # Library (resolvers/library_viewer.py): the user's own snapshots only.
     @strawberry.field(description="The latest successful snapshot of the user's library.")  # type: ignore[untyped-decorator]

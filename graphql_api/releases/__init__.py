@@ -1,0 +1,2 @@
+"""New releases: ingested from Spotify on a schedule, served from the database
+(``docs/releases.md``)."""
