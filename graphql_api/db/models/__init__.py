@@ -18,6 +18,11 @@ from graphql_api.db.models.catalog import (
     artist_genres,
     song_artists,
 )
+from graphql_api.db.models.history import (
+    HistoryImport,
+    HistoryImportFile,
+    HistoryImportStatus,
+)
 from graphql_api.db.models.library import (
     FollowedArtist,
     LibraryPlaylist,
@@ -44,6 +49,9 @@ __all__ = [
     "AuthSession",
     "FollowedArtist",
     "Genre",
+    "HistoryImport",
+    "HistoryImportFile",
+    "HistoryImportStatus",
     "LibraryPlaylist",
     "LibrarySnapshot",
     "LoginAttempt",

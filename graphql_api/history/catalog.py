@@ -1,0 +1,131 @@
+"""Songs for the export's entries: found in the catalog by URI, or made from its names.
+
+No Spotify call is made: a song missing from the catalog is created from what the file
+says (track name, its artist's name, its album's name, and a duration learned from plays
+that ran to the end). Its artist and album have no Spotify id in the export, so they are
+found among such name-only rows by name (an album by its name and artist) or created.
+When a library snapshot or the poller later sees the song, the catalog's usual upsert by
+URI fills in the real details.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from graphql_api.db.models import Album, Artist, Song, album_artists, song_artists
+from graphql_api.history.formats import Entry
+from graphql_api.library.bulk import chunks, table_of, upsert
+
+
+@dataclass(frozen=True, slots=True)
+class KnownSong:
+    id: int
+    duration_ms: int
+
+
+async def _artists_by_name(session: AsyncSession, names: set[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for chunk in chunks(sorted(names)):
+        rows = await session.execute(
+            select(Artist.name, Artist.id)
+            .where(Artist.spotify_id.is_(None), Artist.name.in_(chunk))
+            .order_by(Artist.id)
+        )
+        for name, artist_id in rows:
+            found.setdefault(str(name), int(artist_id))
+    missing = sorted(names - found.keys())
+    if missing:
+        created = await session.execute(
+            insert(Artist).returning(Artist.name, Artist.id), [{"name": n} for n in missing]
+        )
+        found.update({str(name): int(artist_id) for name, artist_id in created})
+    return found
+
+
+async def _albums_by_name(
+    session: AsyncSession, wanted: set[tuple[str, int | None]]
+) -> dict[tuple[str, int | None], int]:
+    """Name-only albums keyed by (name, first artist id), created when missing."""
+    found: dict[tuple[str, int | None], int] = {}
+    names = sorted({name for name, _ in wanted})
+    for chunk in chunks(names):
+        rows = await session.execute(
+            select(Album.name, album_artists.c.artist_id, Album.id)
+            .outerjoin(
+                album_artists,
+                (album_artists.c.album_id == Album.id) & (album_artists.c.position == 0),
+            )
+            .where(Album.spotify_id.is_(None), Album.name.in_(chunk))
+            .order_by(Album.id)
+        )
+        for name, artist_id, album_id in rows:
+            key = (str(name), int(artist_id) if artist_id is not None else None)
+            found.setdefault(key, int(album_id))
+    for key in sorted(wanted - found.keys(), key=lambda k: (k[0], k[1] or 0)):
+        album_id = await session.scalar(insert(Album).values(name=key[0]).returning(Album.id))
+        assert album_id is not None
+        if key[1] is not None:
+            await session.execute(
+                insert(album_artists).values(album_id=album_id, position=0, artist_id=key[1])
+            )
+        found[key] = int(album_id)
+    return found
+
+
+async def _existing(session: AsyncSession, uris: Sequence[str]) -> dict[str, KnownSong]:
+    known: dict[str, KnownSong] = {}
+    for chunk in chunks(uris):
+        rows = await session.execute(
+            select(Song.spotify_uri, Song.id, Song.duration_ms).where(Song.spotify_uri.in_(chunk))
+        )
+        known.update({str(uri): KnownSong(int(i), int(d or 0)) for uri, i, d in rows})
+    return known
+
+
+async def songs_for(
+    session: AsyncSession, entries: Sequence[Entry], durations: dict[str, int]
+) -> tuple[dict[str, KnownSong], int]:
+    """The song of every entry with a URI (created from the names when missing), and
+    how many songs were created."""
+    uris = sorted({e.uri for e in entries if e.uri})
+    known = await _existing(session, uris)
+    first: dict[str, Entry] = {}
+    for entry in entries:
+        if entry.uri and entry.uri not in known:
+            first.setdefault(entry.uri, entry)
+    if not first:
+        return known, 0
+    tracks = [e for e in first.values() if e.kind == "track"]
+    artists = await _artists_by_name(session, {e.artist_name for e in tracks if e.artist_name})
+    album_keys = {(e.album_name, artists.get(e.artist_name or "")) for e in tracks if e.album_name}
+    albums = await _albums_by_name(session, album_keys)
+    rows = [
+        {
+            "spotify_uri": uri,
+            "spotify_id": uri.rsplit(":", 1)[-1][:64],
+            "kind": entry.kind,
+            "name": entry.name or "",
+            "duration_ms": durations.get(uri, 0),
+            "explicit": False,
+            "is_local": False,
+            "album_id": (
+                albums.get((entry.album_name, artists.get(entry.artist_name or "")))
+                if entry.album_name
+                else None
+            ),
+        }
+        for uri, entry in first.items()
+    ]
+    created = await upsert(session, table_of(Song), rows, keys=["spotify_uri"])
+    known.update(await _existing(session, sorted(first)))
+    credits = [
+        {"song_id": known[uri].id, "position": 0, "artist_id": artists[entry.artist_name]}
+        for uri, entry in first.items()
+        if entry.kind == "track" and entry.artist_name in artists and uri in known
+    ]
+    await upsert(session, song_artists, credits, keys=["song_id", "position"])
+    return known, created
