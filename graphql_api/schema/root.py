@@ -10,6 +10,7 @@ from graphql_api.resolvers import viewer
 from graphql_api.resolvers.context import Info
 from graphql_api.schema.node import resolve_node
 from graphql_api.schema.operations.auth import AuthMutation
+from graphql_api.schema.operations.history import HistoryMutation, HistoryQuery
 from graphql_api.schema.operations.library import (
     LibraryMutation,
     LibraryQuery,
@@ -36,8 +37,13 @@ class CoreQuery:
 
 
 # Each domain adds its root classes here.
-QUERIES: tuple[type, ...] = (CoreQuery, ListeningQuery, LibraryQuery)
-MUTATIONS: tuple[type, ...] = (AuthMutation, ListeningMutation, LibraryMutation)
+QUERIES: tuple[type, ...] = (CoreQuery, ListeningQuery, LibraryQuery, HistoryQuery)
+MUTATIONS: tuple[type, ...] = (
+    AuthMutation,
+    ListeningMutation,
+    LibraryMutation,
+    HistoryMutation,
+)
 SUBSCRIPTIONS: tuple[type, ...] = (ListeningSubscription, LibrarySubscription)
 
 Query = merge_types("Query", QUERIES)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
+from graphql_api.auth.sessions import start_session
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import HistoryImport, Play, SpotifyAccount, User
 from graphql_api.db.uow import unit_of_work
@@ -13,6 +15,7 @@ from graphql_api.history.imports import create_import
 from graphql_api.history.runner import run_import
 from graphql_api.history.sources import list_sources
 from graphql_api.resources import Resources
+from graphql_api.settings import Settings
 
 
 async def new_user(resources: Resources, name: str = "Listener", spotify: str | None = None) -> int:
@@ -63,3 +66,24 @@ async def play_counts(resources: Resources, user_id: int) -> tuple[int, int]:
         )
         found = {bool(counted): int(n) for counted, n in rows}
     return found.get(True, 0), found.get(False, 0)
+
+
+@pytest.fixture
+def settings(database_url: str, redis_prefix: str, tmp_path: Path) -> Settings:
+    """The embedded default, with uploads kept in this test's own folder."""
+    return Settings(
+        database_url=database_url,
+        redis_url=None,
+        redis_prefix=redis_prefix,
+        poll_enabled=False,
+        demo_state_path=tmp_path / "spotify-emulator.json",
+        history_upload_dir=tmp_path / "uploads",
+        history_max_upload_bytes=4 * 1024 * 1024,
+    )
+
+
+async def token_for(resources: Resources, user_id: int) -> str:
+    async with resources.sessionmaker() as session:
+        issued = await start_session(session, resources.settings, user_id=user_id, method="test")
+        await session.commit()
+    return issued.access_token

@@ -186,3 +186,13 @@ def write_export(
             zipped.write(path, f"Spotify Extended Streaming History/{path.name}")
         zipped.writestr("Spotify Extended Streaming History/ReadMeFirst.pdf", b"%PDF")
     return [archive], expected
+
+
+def small_export_zip() -> bytes:
+    """A small export as the zip Spotify sends, in memory (for fuzzers)."""
+    import io
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        (archive,), _ = write_export(Path(folder), files=1, per_file=5, as_zip=True)
+        return io.BytesIO(archive.read_bytes()).getvalue()

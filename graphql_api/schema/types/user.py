@@ -11,9 +11,10 @@ from strawberry import relay
 
 from graphql_api.db import models
 from graphql_api.kit.pagination import Window
-from graphql_api.resolvers import library_viewer, listening_viewer, viewer
+from graphql_api.resolvers import history, library_viewer, listening_viewer, viewer
 from graphql_api.resolvers.context import Info
 from graphql_api.schema.node import parse_int_id
+from graphql_api.schema.types.history import HistoryImportConnection
 from graphql_api.schema.types.library import LibrarySnapshot, LibrarySnapshotConnection
 from graphql_api.schema.types.listening import (
     NowPlayingPoller,
@@ -102,6 +103,16 @@ class User(relay.Node):
         window = Window.of(first, after)
         rows, total = await library_viewer.library_snapshots(info.context, self.row.id, window)
         return LibrarySnapshotConnection.of(window, rows, total)
+
+    @strawberry.field(
+        description="The user's streaming-history imports, newest first (owner only)."
+    )  # type: ignore[untyped-decorator]
+    async def history_imports(
+        self, info: Info, first: First = None, after: After = None
+    ) -> HistoryImportConnection:
+        window = Window.of(first, after)
+        rows, total = await history.history_imports(info.context, self.row.id, window)
+        return HistoryImportConnection.of(window, rows, total)
 
     @classmethod
     def from_row(cls, row: models.User) -> Self:
