@@ -1,7 +1,7 @@
 """history imports and play details
 
 Revision ID: 0f33885ffaad
-Revises: 2c40c782c211
+Revises: c94c77c3e0ac
 Create Date: 2026-11-29 09:56:41.654195
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import graphql_api.db.base
 
 revision: str = "0f33885ffaad"
-down_revision: str | Sequence[str] | None = "2c40c782c211"
+down_revision: str | Sequence[str] | None = "c94c77c3e0ac"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

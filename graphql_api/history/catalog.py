@@ -3,7 +3,9 @@
 No Spotify call is made: a song missing from the catalog is created from what the file
 says (track name, its artist's name, its album's name, and a duration learned from plays
 that ran to the end). Its artist and album have no Spotify id in the export, so they are
-found among such name-only rows by name (an album by its name and artist) or created.
+found among such name-only rows by name (an album by its name and artist; never a user's
+own entries) or created, as catalog mirrors (no owner). The artist is the song's
+PERFORMER credit; the album lists it as disc 0 (the export has no track numbers).
 When a library snapshot or the poller later sees the song, the catalog's usual upsert by
 URI fills in the real details.
 """
@@ -16,7 +18,15 @@ from dataclasses import dataclass
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphql_api.db.models import Album, Artist, Song, album_artists, song_artists
+from graphql_api.db.models import (
+    Album,
+    Artist,
+    CreditRole,
+    Song,
+    album_artists,
+    album_tracks,
+    song_credits,
+)
 from graphql_api.history.formats import Entry
 from graphql_api.library.bulk import chunks, table_of, upsert
 
@@ -32,7 +42,7 @@ async def _artists_by_name(session: AsyncSession, names: set[str]) -> dict[str, 
     for chunk in chunks(sorted(names)):
         rows = await session.execute(
             select(Artist.name, Artist.id)
-            .where(Artist.spotify_id.is_(None), Artist.name.in_(chunk))
+            .where(Artist.spotify_id.is_(None), Artist.owner_id.is_(None), Artist.name.in_(chunk))
             .order_by(Artist.id)
         )
         for name, artist_id in rows:
@@ -59,7 +69,7 @@ async def _albums_by_name(
                 album_artists,
                 (album_artists.c.album_id == Album.id) & (album_artists.c.position == 0),
             )
-            .where(Album.spotify_id.is_(None), Album.name.in_(chunk))
+            .where(Album.spotify_id.is_(None), Album.owner_id.is_(None), Album.name.in_(chunk))
             .order_by(Album.id)
         )
         for name, artist_id, album_id in rows:
@@ -123,9 +133,27 @@ async def songs_for(
     created = await upsert(session, table_of(Song), rows, keys=["spotify_uri"])
     known.update(await _existing(session, sorted(first)))
     credits = [
-        {"song_id": known[uri].id, "position": 0, "artist_id": artists[entry.artist_name]}
+        {
+            "song_id": known[uri].id,
+            "role": CreditRole.PERFORMER.value,
+            "position": 0,
+            "artist_id": artists[entry.artist_name],
+        }
         for uri, entry in first.items()
-        if entry.kind == "track" and entry.artist_name in artists and uri in known
+        if entry.artist_name is not None and entry.artist_name in artists and uri in known
     ]
-    await upsert(session, song_artists, credits, keys=["song_id", "position"])
+    await upsert(session, song_credits, credits, keys=["song_id", "role", "position"])
+    # The export has no track numbers: disc 0 says so, and the song's id keeps the
+    # (album, disc, track) key unique.
+    tracks_of = [
+        {
+            "album_id": row["album_id"],
+            "disc_number": 0,
+            "track_number": known[uri].id,
+            "song_id": known[uri].id,
+        }
+        for uri, row in zip(first, rows, strict=True)
+        if row["album_id"] is not None and uri in known
+    ]
+    await upsert(session, album_tracks, tracks_of, keys=["album_id", "disc_number", "track_number"])
     return known, created
