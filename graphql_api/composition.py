@@ -44,8 +44,15 @@ def cron_jobs(settings: Settings) -> list[Any]:
     ]
 
 
+def register_song_usages() -> None:
+    """Tell the catalog which domains hold songs (``catalog/usage.py``), so that it never
+    imports them: their members may see an own song they hold, and deleting a used song is
+    a CONFLICT. Mixtape's playlists register here (``register_song_usage(SongUsage(...))``)."""
+
+
 def open_app_resources(settings: Settings) -> contextlib.AbstractAsyncContextManager[Resources]:
     """A process's resources, with the domains' job functions and token store wired in."""
+    register_song_usages()
     return open_resources(settings, job_functions=job_functions(), token_store=SqlTokenStore)
 
 

@@ -16,9 +16,11 @@ from graphql_api.kit.pagination import Page, Window, connection
 from graphql_api.library import browse
 from graphql_api.resolvers.context import Info
 from graphql_api.schema.node import parse_int_id
-from graphql_api.schema.types.catalog import Album, Artist
+from graphql_api.schema.types.albums import Album
+from graphql_api.schema.types.artists import ArtistConnection
 from graphql_api.schema.types.paging import After, First, LibraryFilter, LibrarySort, list_query
-from graphql_api.schema.types.tracks import Playlist, Track
+from graphql_api.schema.types.playlist_versions import PlaylistVersionConnection
+from graphql_api.schema.types.songs import Song
 
 Row = TypeVar("Row")
 
@@ -50,7 +52,7 @@ class SnapshotError:
 class SavedTrackEdge:
     cursor: str
     added_at: dt.datetime | None
-    node: Track
+    node: Song
 
 
 @strawberry.type
@@ -73,48 +75,6 @@ class SavedAlbumConnection:
     edges: list[SavedAlbumEdge]
     page_info: PageInfo
     total_count: int
-
-
-@strawberry.type
-class ArtistEdge:
-    cursor: str
-    node: Artist
-
-
-@strawberry.type
-class ArtistConnection:
-    edges: list[ArtistEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @classmethod
-    def of(cls, page: Page[models.Artist]) -> Self:
-        """The connection of a page of artist rows."""
-        return connection(
-            cls, page, lambda cursor, row: ArtistEdge(cursor=cursor, node=Artist(row=row))
-        )
-
-
-@strawberry.type
-class PlaylistEdge:
-    cursor: str
-    node: Playlist
-
-
-@strawberry.type
-class PlaylistConnection:
-    edges: list[PlaylistEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @classmethod
-    def of(cls, page: Page[models.PlaylistVersion], scope: tuple[int, int]) -> Self:
-        """The connection of a page of playlist versions, seen from snapshot ``scope``."""
-        return connection(
-            cls,
-            page,
-            lambda cursor, row: PlaylistEdge(cursor=cursor, node=Playlist(row=row, scope=scope)),
-        )
 
 
 @strawberry.type(name="LibrarySnapshot")
@@ -239,7 +199,9 @@ class LibrarySnapshot(relay.Node):
             SavedTrackConnection,
             Page.at(query.window, found.rows, found.total_count),
             lambda cursor, row: SavedTrackEdge(
-                cursor=cursor, added_at=row[0].added_at, node=Track(row=row[1], scope=self._scope)
+                cursor=cursor,
+                added_at=row[0].added_at,
+                node=Song.from_row(row[1], scope=self._scope),
             ),
             total_duration_ms=found.total_duration_ms,
         )
@@ -259,7 +221,7 @@ class LibrarySnapshot(relay.Node):
             SavedAlbumConnection,
             Page.at(query.window, found.rows, found.total_count),
             lambda cursor, row: SavedAlbumEdge(
-                cursor=cursor, added_at=row[0].added_at, node=Album(row=row[1])
+                cursor=cursor, added_at=row[0].added_at, node=Album.from_row(row[1])
             ),
         )
 
@@ -284,10 +246,10 @@ class LibrarySnapshot(relay.Node):
         after: After = None,
         filter: LibraryFilter | None = None,
         sort: LibrarySort | None = None,
-    ) -> PlaylistConnection:
+    ) -> PlaylistVersionConnection:
         query = list_query(first, after, filter, sort)
         found = await self._browse(info, browse.playlists, query)
-        return PlaylistConnection.of(
+        return PlaylistVersionConnection.of(
             Page.at(query.window, found.rows, found.total_count), self._scope
         )
 
