@@ -11,7 +11,13 @@ from strawberry import relay
 
 from graphql_api.db import models
 from graphql_api.kit.pagination import Window
-from graphql_api.resolvers import history, library_viewer, listening_viewer, viewer
+from graphql_api.resolvers import (
+    history,
+    history_stats,
+    library_viewer,
+    listening_viewer,
+    viewer,
+)
 from graphql_api.resolvers.context import Info
 from graphql_api.schema.node import parse_int_id
 from graphql_api.schema.types.history import HistoryImportConnection
@@ -21,6 +27,7 @@ from graphql_api.schema.types.listening import (
     NowPlayingSharing,
     PlayConnection,
 )
+from graphql_api.schema.types.listening_stats import ListeningStats, ListeningStatsRange
 from graphql_api.schema.types.paging import After, First
 from graphql_api.schema.types.spotify_link import SpotifyLink
 
@@ -113,6 +120,22 @@ class User(relay.Node):
         window = Window.of(first, after)
         rows, total = await history.history_imports(info.context, self.row.id, window)
         return HistoryImportConnection.of(window, rows, total)
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=(
+            "Listening statistics over `range` (default: all time), in `timezone` (an IANA "
+            "name); visible as what the user plays is (yourself, EVERYONE, or FOLLOWERS "
+            "and you follow them)."
+        )
+    )
+    async def listening_stats(
+        self, info: Info, range: ListeningStatsRange | None = None, timezone: str = "UTC"
+    ) -> ListeningStats:
+        span = range or ListeningStatsRange()
+        reader = await history_stats.listening_stats(
+            info.context, self.row.id, span.since, span.until, timezone
+        )
+        return ListeningStats(reader=reader)
 
     @classmethod
     def from_row(cls, row: models.User) -> Self:
