@@ -30,9 +30,9 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphql_api.db.models import Play
-from graphql_api.history.catalog import KnownSong, songs_for
+from graphql_api.history.catalog import KnownSong, insert_new, songs_for
 from graphql_api.history.formats import Entry
-from graphql_api.library.bulk import table_of, upsert
+from graphql_api.library.bulk import table_of
 from graphql_api.listening.counting import MAX_THRESHOLD_MS, threshold_ms
 from graphql_api.listening.history import dedupe_window
 
@@ -138,11 +138,11 @@ async def write_batch(
     result.plays_merged = len(merged)
     table = table_of(Play)
     keys = ["user_id", "song_id", "played_at"]
-    result.plays_added = await upsert(
+    result.plays_added = await insert_new(
         session, table, [_row(user_id, e, s, True) for e, s in new_counted], keys=keys
     )
     skips = [_row(user_id, e, s, False) for e, s, c in plays if not c]
-    result.skips_added = await upsert(session, table, skips, keys=keys)
+    result.skips_added = await insert_new(session, table, skips, keys=keys)
     return result
 
 
