@@ -23,23 +23,18 @@ from strawberry.relay import GlobalID
 
 from graphql_api.auth.requests import error_response, require_user
 from graphql_api.db.uow import unit_of_work
-from graphql_api.errors import BadUserInput, MixtapeError
+from graphql_api.errors import (
+    BadUserInput,
+    MixtapeError,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+)
 from graphql_api.history.imports import create_import
 from graphql_api.history.sources import ZIP_MAGIC, list_sources
 from graphql_api.state import app_state
 
 ZIP_TYPES = {"application/zip", "application/x-zip-compressed"}
 JSON_TYPES = {"application/json"}
-
-
-class PayloadTooLarge(MixtapeError):
-    code = "PAYLOAD_TOO_LARGE"
-    http_status = 413
-
-
-class UnsupportedMediaType(MixtapeError):
-    code = "UNSUPPORTED_MEDIA_TYPE"
-    http_status = 415
 
 
 def _file_name(request: Request, is_zip: bool) -> str:

@@ -14,7 +14,7 @@ from graphql_api.db import models
 from graphql_api.kit.pagination import Page, Window, connection
 from graphql_api.resolvers import history
 from graphql_api.resolvers.context import Info
-from graphql_api.schema.node import parse_int_id
+from graphql_api.schema.node import owned_rows
 
 HistoryImportStatus = strawberry.enum(models.HistoryImportStatus, name="HistoryImportStatus")
 
@@ -133,14 +133,8 @@ class HistoryImport(relay.Node):
     ) -> list[Self | None]:
         from graphql_api.history.imports import import_of
 
-        viewer = info.context.viewer_id
-        found: list[Self | None] = []
-        async with info.context.read() as session:
-            for node_id in node_ids:
-                db_id = parse_int_id(node_id)
-                row = await import_of(session, viewer, db_id) if viewer and db_id else None
-                found.append(cls.from_row(row) if row else None)
-        return found
+        rows = await owned_rows(info, node_ids, import_of)
+        return [cls.from_row(row) if row else None for row in rows]
 
 
 @strawberry.type
