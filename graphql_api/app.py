@@ -24,6 +24,7 @@ from graphql_api.graphiql import STATIC_PATH, static_files
 from graphql_api.graphql_view import MixtapeGraphQL
 from graphql_api.health import healthz, readyz
 from graphql_api.heap import frozen_heap
+from graphql_api.history.routes import routes as history_routes
 from graphql_api.http_limits import HTTP_CODES
 from graphql_api.http_limits import error_response as graphql_error_response
 from graphql_api.library.routes import routes as library_routes
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *auth_routes,
         *library_routes,
         *releases_routes,
+        *history_routes,
         Mount(STATIC_PATH, app=static_files(), name="graphiql-static"),
     ]
     return Starlette(

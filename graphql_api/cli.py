@@ -167,3 +167,44 @@ def releases_ingest(quiet: bool) -> None:
     click.echo(summary(report))
     if not report.succeeded:
         raise click.ClickException(f"{report.error_message} ({report.error_code})")
+
+
+@main.group()
+def history() -> None:
+    """Listening history from Spotify's extended streaming history export."""
+
+
+@history.command("import")
+@click.option(
+    "--user",
+    required=True,
+    help="The user: number, GraphQL User id, Spotify user id or email address.",
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def history_import(user: str, files: tuple[Path, ...]) -> None:
+    """Import FILES (the export's zip, its Streaming_History_Audio_*.json files, or a folder)."""
+    import asyncio
+
+    from graphql_api.composition import open_app_resources
+    from graphql_api.db.models import HistoryImport, HistoryImportStatus
+    from graphql_api.errors import MixtapeError
+    from graphql_api.history.cli_import import run_history_import
+
+    async def run() -> HistoryImport:
+        async with open_app_resources(get_settings()) as resources:
+            return await run_history_import(resources, user, list(files))
+
+    try:
+        row = asyncio.run(run())
+    except MixtapeError as error:
+        raise click.ClickException(error.message) from error
+    counts = (
+        f"{row.plays_added:,} plays added, {row.plays_merged:,} merged with recorded plays, "
+        f"{row.skips_added:,} skips, {row.entries_ignored:,} entries ignored"
+    )
+    if row.status is not HistoryImportStatus.SUCCEEDED:
+        raise click.ClickException(
+            f"Import {row.id} failed: {row.error_message} ({counts} before it). "
+            "Fix or remove the file and run the same command again: nothing is imported twice."
+        )
+    click.echo(f"Import {row.id} done: {counts}.")

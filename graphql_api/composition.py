@@ -16,6 +16,7 @@ from arq import cron
 
 from graphql_api.auth.prune import prune_auth
 from graphql_api.auth.spotify_accounts import SqlTokenStore
+from graphql_api.history.jobs import import_history
 from graphql_api.jobs import JobFunction
 from graphql_api.jobs.cron import in_process_cron
 from graphql_api.library.jobs import snapshot_library
@@ -30,7 +31,7 @@ from graphql_api.spotify.invalidation import forget_changed_links
 
 def job_functions() -> dict[str, JobFunction]:
     """Every job function, keyed by the name it is enqueued under (arq and in-process)."""
-    functions: list[JobFunction] = [snapshot_library, ingest_releases]
+    functions: list[JobFunction] = [snapshot_library, ingest_releases, import_history]
     return {function.__name__: function for function in functions}
 
 

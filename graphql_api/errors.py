@@ -58,6 +58,16 @@ class RateLimited(MixtapeError):
         self.retry_after = retry_after
 
 
+class PayloadTooLarge(MixtapeError):
+    code = "PAYLOAD_TOO_LARGE"
+    http_status = 413
+
+
+class UnsupportedMediaType(MixtapeError):
+    code = "UNSUPPORTED_MEDIA_TYPE"
+    http_status = 415
+
+
 class SpotifyRelinkRequired(MixtapeError):
     code = "SPOTIFY_RELINK_REQUIRED"
     http_status = 409

@@ -127,6 +127,12 @@ class Settings(BaseSettings):
     snapshot_lease_s: float = Field(default=120.0, gt=0)
     snapshot_recovery_interval_s: int = Field(default=60, ge=1, le=3600)
     snapshot_max_attempts: int = Field(default=3, ge=1)
+    # Streaming-history uploads (docs/history.md): where they wait for their import job
+    # (a directory the API and the workers share), and the largest upload accepted.
+    history_upload_dir: Path = Path("var/history-uploads")
+    history_max_upload_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
+    # A running import renews its lease as it writes; one silent this long may be resumed.
+    history_lease_s: float = Field(default=120.0, gt=0)
 
     # New releases (graphql_api/releases/, docs/releases.md): the ingest runs every
     # releases_interval_s (arq cron in the worker, in-process on the embedded default),

@@ -49,6 +49,8 @@ async def record_play(session: AsyncSession, user_id: int, play: NewPlay) -> boo
             and_(
                 Play.user_id == user_id,
                 Play.song_id == song_id,
+                # An imported skip is not a play: a real play may start beside it.
+                Play.counted.is_(True),
                 Play.played_at > play.played_at - window,
                 Play.played_at < play.played_at + window,
             )

@@ -61,7 +61,8 @@ async def listening_history(
     limit = check_first(first)
     if since is not None and until is not None and since >= until:
         raise BadUserInput("since must be before until.", argument="since")
-    conditions = [Play.user_id == user_id]
+    # Skips from an imported export (counted = false) are not listening history.
+    conditions = [Play.user_id == user_id, Play.counted.is_(True)]
     if since is not None:
         conditions.append(Play.played_at >= since)
     if until is not None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import inspect
-from typing import Annotated
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Annotated, TypeVar
 
 import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 from strawberry.relay.types import GlobalIDValueError
 
@@ -17,6 +19,25 @@ from graphql_api.resolvers.context import Info
 def parse_int_id(node_id: str) -> int | None:
     """The database id inside a node id, or None when it is not one of ours."""
     return parse_db_int(node_id)
+
+
+T = TypeVar("T")
+
+
+async def owned_rows(
+    info: Info,
+    node_ids: Iterable[str],
+    owned: Callable[[AsyncSession, int, int], Awaitable[T | None]],
+) -> list[T | None]:
+    """The rows ``node_ids`` name that belong to the viewer (``owned(session, viewer, id)``
+    says which), None for the others and for anonymous viewers."""
+    viewer = info.context.viewer_id
+    found: list[T | None] = []
+    async with info.context.read() as session:
+        for node_id in node_ids:
+            db_id = parse_int_id(node_id)
+            found.append(await owned(session, viewer, db_id) if viewer and db_id else None)
+    return found
 
 
 def _fetchable(node_type: type[relay.Node]) -> bool:

@@ -11,6 +11,7 @@ from graphql_api.resolvers.context import Info
 from graphql_api.schema.node import resolve_node
 from graphql_api.schema.operations.auth import AuthMutation
 from graphql_api.schema.operations.catalog import CatalogMutation, CatalogQuery
+from graphql_api.schema.operations.history import HistoryMutation, HistoryQuery
 from graphql_api.schema.operations.library import (
     LibraryMutation,
     LibraryQuery,
@@ -55,6 +56,7 @@ QUERIES: tuple[type, ...] = (
     CatalogQuery,
     PlaylistQuery,
     ReleasesQuery,
+    HistoryQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AuthMutation,
@@ -64,6 +66,7 @@ MUTATIONS: tuple[type, ...] = (
     PlaylistMutation,
     SocialMutation,
     ReleasesMutation,
+    HistoryMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (
     ListeningSubscription,

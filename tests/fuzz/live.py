@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import tempfile
 import threading
 from collections.abc import Coroutine
 from contextlib import AsyncExitStack
@@ -173,7 +174,12 @@ async def start_emulator(stack: AsyncExitStack) -> EmulatorHandle:
 def app_settings(database_url: str, emulator: EmulatorHandle, redis_prefix: str) -> Settings:
     """Embedded-default settings on ``database_url``, talking to ``emulator``."""
     base = Settings(
-        database_url=database_url, redis_url=None, redis_prefix=redis_prefix, poll_enabled=False
+        database_url=database_url,
+        redis_url=None,
+        redis_prefix=redis_prefix,
+        poll_enabled=False,
+        # History uploads the fuzzers send land in the temporary folder, not ./var/.
+        history_upload_dir=Path(tempfile.gettempdir()) / f"{redis_prefix}-history-uploads",
     )
     # No configured redirect URI: each app's callback is its own, on its own loopback port.
     return point_at_emulator(

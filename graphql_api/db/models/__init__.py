@@ -22,6 +22,11 @@ from graphql_api.db.models.catalog import (
     song_genres,
     song_performers,
 )
+from graphql_api.db.models.history import (
+    HistoryImport,
+    HistoryImportFile,
+    HistoryImportStatus,
+)
 from graphql_api.db.models.library import (
     FollowedArtist,
     LibraryPlaylist,
@@ -67,6 +72,9 @@ __all__ = [
     "FollowedArtist",
     "Genre",
     "IngestStatus",
+    "HistoryImport",
+    "HistoryImportFile",
+    "HistoryImportStatus",
     "LibraryPlaylist",
     "LibrarySnapshot",
     "Like",

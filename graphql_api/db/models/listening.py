@@ -5,7 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    true,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from graphql_api.db.base import Base, IntPK, utcnow
@@ -15,7 +25,11 @@ class Play(Base):
     """One recorded play of a song by a user."""
 
     __tablename__ = "plays"
-    __table_args__ = (UniqueConstraint("user_id", "song_id", "played_at"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "song_id", "played_at"),
+        # Statistics read one user's plays over a time range.
+        Index("ix_plays_user_id_played_at", "user_id", "played_at"),
+    )
 
     id: Mapped[IntPK]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -24,6 +38,17 @@ class Play(Base):
     ms_played: Mapped[int | None] = mapped_column(Integer)
     context_uri: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(16), default="poller")
+    # False: a start the export lists that did not reach the play-counting rule (a
+    # skip); only counted plays are listening history. The poller records counted only.
+    counted: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # What the extended streaming history says about the play (NULL when not imported).
+    reason_start: Mapped[str | None] = mapped_column(String(32))
+    reason_end: Mapped[str | None] = mapped_column(String(32))
+    shuffle: Mapped[bool | None] = mapped_column(Boolean)
+    skipped: Mapped[bool | None] = mapped_column(Boolean)
+    offline: Mapped[bool | None] = mapped_column(Boolean)
+    platform: Mapped[str | None] = mapped_column(Text)
+    conn_country: Mapped[str | None] = mapped_column(String(8))
 
 
 class NowPlaying(Base):

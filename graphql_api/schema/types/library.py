@@ -15,7 +15,7 @@ from graphql_api.db import models
 from graphql_api.kit.pagination import Page, Window, connection
 from graphql_api.library import browse
 from graphql_api.resolvers.context import Info
-from graphql_api.schema.node import parse_int_id
+from graphql_api.schema.node import owned_rows
 from graphql_api.schema.types.albums import Album
 from graphql_api.schema.types.artists import ArtistConnection
 from graphql_api.schema.types.paging import After, First, LibraryFilter, LibrarySort, list_query
@@ -94,14 +94,8 @@ class LibrarySnapshot(relay.Node):
     ) -> list[Self | None]:
         from graphql_api.library.snapshots import snapshot_of
 
-        viewer = info.context.viewer_id
-        found: list[Self | None] = []
-        async with info.context.read() as session:
-            for node_id in node_ids:
-                db_id = parse_int_id(node_id)
-                row = await snapshot_of(session, viewer, db_id) if viewer and db_id else None
-                found.append(cls.from_row(row) if row else None)
-        return found
+        rows = await owned_rows(info, node_ids, snapshot_of)
+        return [cls.from_row(row) if row else None for row in rows]
 
     @property
     def _scope(self) -> tuple[int, int]:

@@ -89,7 +89,12 @@ class NowPlayingPoller:
 class Play:
     played_at: dt.datetime = strawberry.field(description="When the play started.")
     ms_played: int | None
-    source: str = strawberry.field(description="poller, or history (filled from Spotify).")
+    source: str = strawberry.field(
+        description=(
+            "poller, history (filled from Spotify's recently played), or import (from the "
+            "extended streaming history export)."
+        )
+    )
     context_uri: str | None
     item: PlayingItem
 

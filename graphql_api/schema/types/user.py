@@ -12,15 +12,25 @@ from strawberry import relay
 from graphql_api.db import models
 from graphql_api.db.models import LikeTarget
 from graphql_api.kit.pagination import Window
-from graphql_api.resolvers import library_viewer, listening_viewer, releases, social, viewer
+from graphql_api.resolvers import (
+    history,
+    history_stats,
+    library_viewer,
+    listening_viewer,
+    releases,
+    social,
+    viewer,
+)
 from graphql_api.resolvers.context import Info
 from graphql_api.schema.node import parse_int_id
+from graphql_api.schema.types.history import HistoryImportConnection
 from graphql_api.schema.types.library import LibrarySnapshot, LibrarySnapshotConnection
 from graphql_api.schema.types.listening import (
     NowPlayingPoller,
     NowPlayingSharing,
     PlayConnection,
 )
+from graphql_api.schema.types.listening_stats import ListeningStats, ListeningStatsRange
 from graphql_api.schema.types.paging import After, First
 from graphql_api.schema.types.releases import ReleaseConnection
 from graphql_api.schema.types.social import (
@@ -158,6 +168,32 @@ class User(relay.Node):
     async def library_totals(self, info: Info) -> LibraryTotals | None:
         found = await social.library_totals(info.context, self.row.id)
         return LibraryTotals.of(found) if found is not None else None
+
+    @strawberry.field(
+        description="The user's streaming-history imports, newest first (owner only)."
+    )  # type: ignore[untyped-decorator]
+    async def history_imports(
+        self, info: Info, first: First = None, after: After = None
+    ) -> HistoryImportConnection:
+        window = Window.of(first, after)
+        rows, total = await history.history_imports(info.context, self.row.id, window)
+        return HistoryImportConnection.of(window, rows, total)
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description=(
+            "Listening statistics over `range` (default: all time), in `timezone` (an IANA "
+            "name); visible as what the user plays is (yourself, EVERYONE, or FOLLOWERS "
+            "and you follow them)."
+        )
+    )
+    async def listening_stats(
+        self, info: Info, range: ListeningStatsRange | None = None, timezone: str = "UTC"
+    ) -> ListeningStats:
+        span = range or ListeningStatsRange()
+        reader = await history_stats.listening_stats(
+            info.context, self.row.id, span.since, span.until, timezone
+        )
+        return ListeningStats(reader=reader)
 
     @classmethod
     def from_row(cls, row: models.User) -> Self:

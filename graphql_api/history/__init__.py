@@ -1,0 +1,1 @@
+"""Listening history from Spotify's privacy export, and statistics over listening history."""
