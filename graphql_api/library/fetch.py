@@ -3,16 +3,17 @@
 Every call goes through the user's ``SpotifyClient`` (token refresh, the app-wide
 request budget, 429 handling) and the client's paging (``graphql_api.spotify.paging``);
 what this adds is one limit on calls in flight across the whole job, however many
-collections and playlists are being read at once.
+collections and playlists are being read at once. The limit adapts (``AdaptiveLimit``):
+it halves when Spotify answers 429 and grows back to ``concurrency`` while it answers.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from graphql_api.library.ingest import Json
+from graphql_api.spotify.concurrency import AdaptiveLimit
 from graphql_api.spotify.paging import Progress, fetch_cursor_pages, fetch_offset_pages
 
 PAGE_SIZE = 50
@@ -39,15 +40,17 @@ def _counting(on_items: OnItems) -> Progress:
 class LibraryReader:
     """Fetches one user's library with a shared limit on calls in flight."""
 
-    def __init__(self, client: Getter, concurrency: int) -> None:
+    def __init__(
+        self, client: Getter, concurrency: int, slots: AdaptiveLimit | None = None
+    ) -> None:
         self.client = client
         self.concurrency = max(1, concurrency)
-        self._slots = asyncio.Semaphore(self.concurrency)
+        self.slots = slots or AdaptiveLimit(self.concurrency)
         self.requests = 0
 
     async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         """One call, once a slot of the job's limit is free."""
-        async with self._slots:
+        async with self.slots:
             self.requests += 1
             return await self.client.get(path, params)
 

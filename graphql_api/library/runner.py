@@ -48,6 +48,7 @@ from graphql_api.library.progress import ProgressReporter, publish_state
 from graphql_api.library.retry import in_transaction
 from graphql_api.resources import Resources
 from graphql_api.spotify.budget import Priority
+from graphql_api.spotify.concurrency import AdaptiveLimit
 from graphql_api.spotify.errors import SpotifyForbidden, SpotifyNotFound
 from graphql_api.taskgroups import run_all
 
@@ -107,8 +108,10 @@ async def _run(
     progress: ProgressReporter,
 ) -> None:
     # Bulk: the snapshot's paging leaves headroom in the shared budget for people and polling.
-    client = resources.spotify.client_for(snapshot.user_id).with_priority(Priority.BULK)
-    reader = LibraryReader(client, resources.settings.snapshot_concurrency)
+    # Fewer calls in flight while Spotify answers 429, back up to the setting while it answers.
+    slots = AdaptiveLimit(resources.settings.snapshot_concurrency)
+    client = resources.spotify.client_for(snapshot.user_id).with_priority(Priority.BULK, slots)
+    reader = LibraryReader(client, resources.settings.snapshot_concurrency, slots)
     fetched = await _fetch_lists(reader, progress)
     refs = await in_transaction(
         resources.sessionmaker,
