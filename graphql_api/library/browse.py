@@ -30,7 +30,7 @@ from graphql_api.db.models import (
     Song,
     album_artists,
     artist_genres,
-    song_artists,
+    song_performers,
 )
 from graphql_api.kit.ids import MAX_DB_INT
 from graphql_api.kit.pagination import Window, paginate
@@ -140,12 +140,12 @@ async def saved_tracks(
             or_(
                 Song.name.ilike(pattern, escape="\\"),
                 Album.name.ilike(pattern, escape="\\"),
-                _artist_matches(song_artists, Song.id, pattern),
+                _artist_matches(song_performers, Song.id, pattern),
             )
         )
     column = {
         SortKey.NAME: Song.name,
-        SortKey.ARTIST: _first_artist_name(song_artists, Song.id),
+        SortKey.ARTIST: _first_artist_name(song_performers, Song.id),
         SortKey.DURATION: Song.duration_ms,
         SortKey.RELEASE_DATE: Album.release_date,
     }.get(query.sort, SavedTrack.added_at)

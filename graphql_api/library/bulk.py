@@ -47,13 +47,15 @@ async def upsert(
     keys: Sequence[str],
     update: Sequence[str] = (),
     touch: str | None = None,
+    index_where: Any = None,
 ) -> int:
     """Insert ``rows``; on a conflict over ``keys`` update the ``update`` columns.
 
     A conflicting row is only rewritten when one of the ``update`` columns differs, so
     upserting an unchanged catalog writes nothing (``touch`` names a timestamp column
-    set along with a real change). Rows are sorted by key first: concurrent upserts
-    then lock rows in the same order and cannot deadlock each other.
+    set along with a real change; ``index_where`` names a partial unique index's
+    predicate when ``keys`` are unique only under it). Rows are sorted by key first:
+    concurrent upserts then lock rows in the same order and cannot deadlock each other.
     Returns the number of rows written.
     """
     if not rows:
@@ -69,13 +71,16 @@ async def upsert(
                 values[touch] = excluded[touch]
             statement = statement.on_conflict_do_update(
                 index_elements=list(keys),
+                index_where=index_where,
                 set_=values,
                 where=or_(
                     *(table.c[column].is_distinct_from(excluded[column]) for column in update)
                 ),
             )
         else:
-            statement = statement.on_conflict_do_nothing(index_elements=list(keys))
+            statement = statement.on_conflict_do_nothing(
+                index_elements=list(keys), index_where=index_where
+            )
         result = await session.execute(statement)
         written += max(0, getattr(result, "rowcount", 0) or 0)
     return written

@@ -12,12 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from graphql_api.db.models import (
     Album,
     Artist,
+    CreditRole,
     Genre,
     Song,
     album_artists,
     album_genres,
+    album_tracks,
     artist_genres,
-    song_artists,
+    song_credits,
 )
 from graphql_api.library.bulk import chunks, table_of, upsert
 from graphql_api.library.ingest import CatalogBatch
@@ -43,6 +45,7 @@ _ALBUM_COLUMNS = (
     "album_type",
     "release_date",
     "release_date_precision",
+    "release_year",
     "total_tracks",
     "image_url",
 )
@@ -61,12 +64,19 @@ class CatalogIds:
 async def ids_by_key(
     session: AsyncSession, table: Table, key: str, values: Iterable[str]
 ) -> dict[str, int]:
-    """``{key value: id}`` for the rows of ``table`` whose ``key`` is among ``values``."""
+    """``{key value: id}`` for the Spotify rows of ``table`` whose ``key`` is among ``values``.
+
+    Own catalog entries (with an owner) are never matched: a user's genre named like
+    one of Spotify's is not Spotify's.
+    """
     wanted = sorted(set(values))
     found: dict[str, int] = {}
     column: Column[Any] = table.c[key]
+    mirrors = [table.c.owner_id.is_(None)] if "owner_id" in table.c else []
     for chunk in chunks(wanted):
-        result = await session.execute(select(column, table.c.id).where(column.in_(chunk)))
+        result = await session.execute(
+            select(column, table.c.id).where(column.in_(chunk), *mirrors)
+        )
         found.update({str(k): int(i) for k, i in result})
     return found
 
@@ -78,7 +88,13 @@ async def _write_genres(
     if not names:
         return 0
     genres = table_of(Genre)
-    written = await upsert(session, genres, [{"name": n} for n in names], keys=["name"])
+    written = await upsert(
+        session,
+        genres,
+        [{"name": n} for n in names],
+        keys=["name"],
+        index_where=genres.c.owner_id.is_(None),
+    )
     genre_ids = await ids_by_key(session, genres, "name", names)
     owner_column = next(c.name for c in table.primary_key.columns if c.name != "genre_id")
     rows = [
@@ -161,15 +177,55 @@ async def write_catalog(session: AsyncSession, batch: CatalogBatch) -> CatalogId
         touch="updated_at",
     )
     ids.songs = await ids_by_key(session, table_of(Song), "spotify_uri", batch.songs)
-    ids.written += await _upsert_links(
-        session, song_artists, "song_id", batch.song_artists, ids.songs, ids.artists
-    )
+    ids.written += await _write_credits(session, batch.song_artists, ids.songs, ids.artists)
+    ids.written += await _write_album_tracks(session, songs, ids.songs)
     ids.written += await _upsert_links(
         session, album_artists, "album_id", batch.album_artists, ids.albums, ids.artists
     )
     ids.written += await _write_genres(session, batch.artist_genres, ids.artists, artist_genres)
     ids.written += await _write_genres(session, batch.album_genres, ids.albums, album_genres)
     return ids
+
+
+async def _write_credits(
+    session: AsyncSession,
+    links: dict[str, list[str]],
+    songs: dict[str, int],
+    artists: dict[str, int],
+) -> int:
+    """Spotify's track artists, as the song's PERFORMER credits in order."""
+    rows = [
+        {**row, "role": CreditRole.PERFORMER.value}
+        for row in _link_rows("song_id", links, songs, artists)
+    ]
+    return await upsert(
+        session, song_credits, rows, keys=["song_id", "role", "position"], update=["artist_id"]
+    )
+
+
+async def _write_album_tracks(
+    session: AsyncSession, songs: list[dict[str, Any]], ids: dict[str, int]
+) -> int:
+    """Each song's slot on its album; a slot Spotify now fills with another song moves to it."""
+    slots: dict[tuple[int, int, int], int] = {}
+    for row in songs:
+        album_id, track_number = row.get("album_id"), row.get("track_number")
+        song_id = ids.get(row["spotify_uri"])
+        if album_id is None or not isinstance(track_number, int) or song_id is None:
+            continue
+        disc = row.get("disc_number")
+        slots[(album_id, disc if isinstance(disc, int) else 1, track_number)] = song_id
+    rows = [
+        {"album_id": a, "disc_number": d, "track_number": t, "song_id": s}
+        for (a, d, t), s in slots.items()
+    ]
+    return await upsert(
+        session,
+        album_tracks,
+        rows,
+        keys=["album_id", "disc_number", "track_number"],
+        update=["song_id"],
+    )
 
 
 async def _upsert_links(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Table, select
+from sqlalchemy import FromClause, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphql_api.db.models import Artist, Genre, artist_genres
@@ -12,7 +12,7 @@ from graphql_api.library.bulk import chunks
 
 
 async def credited_artists(
-    session: AsyncSession, link: Table, ids: Iterable[int]
+    session: AsyncSession, link: FromClause, ids: Iterable[int]
 ) -> dict[int, list[Artist]]:
     """For each owner id (a song or an album, per ``link``), its artists in credit order.
 

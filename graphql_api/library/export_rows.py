@@ -23,7 +23,7 @@ from graphql_api.db.models import (
     SavedTrack,
     Song,
     album_artists,
-    song_artists,
+    song_performers,
 )
 from graphql_api.library.credits import artist_genre_names, credited_artists
 from graphql_api.library.memberships import visible_at
@@ -101,7 +101,7 @@ async def track_records(session: AsyncSession, song_ids: set[int]) -> dict[int, 
     album_ids = {s.album_id for s in songs if s.album_id is not None}
     albums = list(await session.scalars(select(Album).where(Album.id.in_(album_ids))))
     album_by_id = await album_records(session, albums)
-    artists = await credited_artists(session, song_artists, song_ids)
+    artists = await credited_artists(session, song_performers, song_ids)
     return {
         s.id: {
             "uri": s.spotify_uri,

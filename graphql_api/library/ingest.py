@@ -34,6 +34,13 @@ def parse_time(value: object) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
+def release_year(release_date: object) -> int | None:
+    """The year of Spotify's ``release_date`` ("1999", "1999-03", "1999-03-31"); "0000" is none."""
+    if not isinstance(release_date, str) or not release_date[:4].isdigit():
+        return None
+    return int(release_date[:4]) or None
+
+
 def song_kind(track: Json) -> str:
     if track.get("is_local"):
         return "local"
@@ -115,6 +122,7 @@ class CatalogBatch:
             "album_type": album.get("album_type"),
             "release_date": (album.get("release_date") or None),
             "release_date_precision": album.get("release_date_precision"),
+            "release_year": release_year(album.get("release_date")),
             "total_tracks": total if isinstance(total, int) else None,
             "image_url": image_url_of(album),
             "updated_at": self.now,

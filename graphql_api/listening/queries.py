@@ -16,7 +16,7 @@ from graphql_api.db.models import (
     Song,
     SpotifyAccount,
     User,
-    song_artists,
+    song_performers,
 )
 from graphql_api.errors import BadUserInput
 from graphql_api.kit.pagination import Page, check_first, cursor_int, decode_cursor, encode_cursor
@@ -37,10 +37,10 @@ class PlayRecord:
 
 async def _artist_names(session: AsyncSession, song_ids: list[int]) -> dict[int, list[str]]:
     rows = await session.execute(
-        select(song_artists.c.song_id, Artist.name)
-        .join(Artist, Artist.id == song_artists.c.artist_id)
-        .where(song_artists.c.song_id.in_(song_ids))
-        .order_by(song_artists.c.song_id, song_artists.c.position)
+        select(song_performers.c.song_id, Artist.name)
+        .join(Artist, Artist.id == song_performers.c.artist_id)
+        .where(song_performers.c.song_id.in_(song_ids))
+        .order_by(song_performers.c.song_id, song_performers.c.position)
     )
     names: dict[int, list[str]] = {}
     for song_id, name in rows:

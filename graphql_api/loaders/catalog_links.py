@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Table
+from sqlalchemy import FromClause
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from graphql_api.db.models import Artist
@@ -12,7 +12,7 @@ from graphql_api.library.credits import artist_genre_names, credited_artists
 
 
 async def load_credited_artists(
-    sessionmaker: async_sessionmaker[AsyncSession], link: Table, ids: Sequence[int]
+    sessionmaker: async_sessionmaker[AsyncSession], link: FromClause, ids: Sequence[int]
 ) -> list[list[Artist]]:
     """For each owner id (a song or an album, per ``link``), its artists in credit order."""
     async with sessionmaker() as session:

@@ -13,7 +13,7 @@ from graphql_api.db.models import (
     Song,
     SpotifyPlaylist,
     album_artists,
-    song_artists,
+    song_performers,
 )
 from graphql_api.library.browse import Page
 from graphql_api.loaders.catalog_links import load_artist_genres, load_credited_artists
@@ -40,7 +40,7 @@ class LibraryLoaders:
             lambda ids: load_by_id(sessionmaker, PlaylistVersion, ids)
         )
         self.song_artists: DataLoader[int, list[Artist]] = DataLoader(
-            lambda ids: load_credited_artists(sessionmaker, song_artists, ids)
+            lambda ids: load_credited_artists(sessionmaker, song_performers, ids)
         )
         self.album_artists: DataLoader[int, list[Artist]] = DataLoader(
             lambda ids: load_credited_artists(sessionmaker, album_artists, ids)

@@ -10,12 +10,15 @@ from sqlalchemy.engine import Connection
 from graphql_api.db import migrations
 from graphql_api.db.base import Base
 from graphql_api.db.engine import create_engine
+from graphql_api.db.search_ddl import include_name
 from graphql_api.settings import Settings
 from tests.support.databases import in_thread
 
 
 def _diff(connection: Connection) -> list[object]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "include_name": include_name}
+    )
     return list(compare_metadata(context, Base.metadata))
 
 

@@ -25,9 +25,9 @@ from graphql_api.db.models import (
 )
 
 TABLES = (
-    "songs", "albums", "artists", "genres", "song_artists", "album_artists", "artist_genres",
-    "album_genres", "saved_tracks", "saved_albums", "followed_artists", "spotify_playlists",
-    "playlist_versions", "playlist_items", "library_playlists",
+    "songs", "albums", "artists", "genres", "song_credits", "album_tracks", "album_artists",
+    "artist_genres", "album_genres", "saved_tracks", "saved_albums", "followed_artists",
+    "spotify_playlists", "playlist_versions", "playlist_items", "library_playlists",
 )  # fmt: skip
 
 

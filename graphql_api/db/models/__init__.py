@@ -11,12 +11,16 @@ from graphql_api.db.models.auth import (
 from graphql_api.db.models.catalog import (
     Album,
     Artist,
+    CreditRole,
     Genre,
     Song,
     album_artists,
     album_genres,
+    album_tracks,
     artist_genres,
-    song_artists,
+    song_credits,
+    song_genres,
+    song_performers,
 )
 from graphql_api.db.models.library import (
     FollowedArtist,
@@ -42,6 +46,7 @@ __all__ = [
     "Album",
     "Artist",
     "AuthSession",
+    "CreditRole",
     "FollowedArtist",
     "Genre",
     "LibraryPlaylist",
@@ -68,6 +73,9 @@ __all__ = [
     "UserFollow",
     "album_artists",
     "album_genres",
+    "album_tracks",
     "artist_genres",
-    "song_artists",
+    "song_credits",
+    "song_genres",
+    "song_performers",
 ]
