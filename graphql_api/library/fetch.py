@@ -14,7 +14,13 @@ from typing import Any, Protocol
 
 from graphql_api.library.ingest import Json
 from graphql_api.spotify.concurrency import AdaptiveLimit
-from graphql_api.spotify.paging import Progress, fetch_cursor_pages, fetch_offset_pages
+from graphql_api.spotify.paging import (
+    OnPage,
+    Progress,
+    fetch_offset_pages,
+    stream_cursor_pages,
+    stream_offset_pages,
+)
 
 PAGE_SIZE = 50
 OnItems = Callable[[int], Awaitable[None]]
@@ -72,14 +78,29 @@ class LibraryReader:
             first=first,
         )
 
-    async def followed_artists(self, on_items: OnItems) -> list[Json]:
-        """Followed artists: a cursor-paged list wrapped in ``"artists"``."""
-        artists = await fetch_cursor_pages(
+    async def stream(
+        self, path: str, on_page: OnPage, on_items: OnItems, first: Json | None = None
+    ) -> int:
+        """Hand each page of an offset-paged list to ``on_page(offset, items)`` as it
+        arrives (``first`` if already fetched); returns the number of items."""
+        return await stream_offset_pages(
+            self,
+            path,
+            on_page,
+            page_size=PAGE_SIZE,
+            concurrency=self.concurrency,
+            progress=_counting(on_items),
+            first=first,
+        )
+
+    async def stream_followed_artists(self, on_page: OnPage, on_items: OnItems) -> int:
+        """Followed artists (a cursor-paged list wrapped in ``"artists"``), page by page."""
+        return await stream_cursor_pages(
             self,
             "me/following",
+            on_page,
             {"type": "artist"},
             page_size=PAGE_SIZE,
             wrapper="artists",
             progress=_counting(on_items),
         )
-        return [artist for artist in artists if isinstance(artist, dict)]
