@@ -89,12 +89,14 @@ async def run_snapshot(resources: Resources, snapshot_id: int) -> SnapshotStatus
         attempt = claim(resources.settings, snapshot, utcnow())
         spotify_user_id = account.spotify_user_id if account else None
     await publish_state(resources, snapshot)
-    progress = ProgressReporter(resources, snapshot)
+    # SQLite has one writer: the job's own writes go one at a time, fetches overlap them.
+    writing = asyncio.Lock()
+    progress = ProgressReporter(resources, snapshot, writing)
     try:
         async with heartbeat(resources, snapshot_id, attempt):
             if spotify_user_id is None:
                 raise SpotifyRelinkRequired("Link your Spotify account to save your library.")
-            await _run(resources, snapshot, attempt, spotify_user_id, progress)
+            await _run(resources, snapshot, attempt, spotify_user_id, progress, writing)
     except LeaseLost:
         log.warning("snapshot %s: attempt %s was taken over; stopping", snapshot_id, attempt)
     except MixtapeError as error:
@@ -113,14 +115,13 @@ async def _run(
     attempt: int,
     spotify_user_id: str,
     progress: ProgressReporter,
+    writing: asyncio.Lock,
 ) -> None:
     # Bulk: the snapshot's paging leaves headroom in the shared budget for people and polling.
     # Fewer calls in flight while Spotify answers 429, back up to the setting while it answers.
     slots = AdaptiveLimit(resources.settings.snapshot_concurrency)
     client = resources.spotify.client_for(snapshot.user_id).with_priority(Priority.BULK, slots)
     reader = LibraryReader(client, resources.settings.snapshot_concurrency, slots)
-    # SQLite has one writer: the job's own writes go one at a time, fetches overlap them.
-    writing = asyncio.Lock()
     fetched = await _fetch_lists(resources, reader, progress, writing)
     refs = await in_transaction(
         resources.sessionmaker,
