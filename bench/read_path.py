@@ -2,7 +2,7 @@
 and genres, over HTTP, against one ``mixtape serve`` process (uvicorn in a subprocess)
 and, on PostgreSQL, against the same JSON from raw asyncpg + orjson (``_raw_app.py``).
 
-    .venv/bin/python bench/read_path.py [--tracks 2000] [--seconds 10] [--connections 32]
+    .venv/bin/python bench/read_path.py [--tracks 2000] [--seconds 10] [--connections 16]
                                         [--engine sqlite postgresql]
 
 The library is saved once by the real snapshot job (emulator in this process, no
@@ -72,7 +72,16 @@ def _wrk(url: str, token: str, query: str, seconds: float, connections: int) -> 
         auth = json.dumps(f"Bearer {token}")
         lua = WRK_SCRIPT.replace('os.getenv("BENCH_AUTH")', auth)
         script.write(lua.replace('os.getenv("BENCH_BODY")', body))
-    command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:.0f}s", "--latency", "-s"]
+    command = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds:.0f}s",
+        "--timeout",
+        "10s",
+        "--latency",
+    ]
+    command.append("-s")
     out = subprocess.run([*command, script.name, url], capture_output=True, text=True).stdout
     os.unlink(script.name)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
@@ -157,7 +166,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tracks", type=int, default=2_000)
     parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--engine", nargs="+", choices=ENGINES, default=list(ENGINES))
     args = parser.parse_args()
     if shutil.which("wrk") is None:
