@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 
@@ -20,8 +20,14 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def api_process(env: dict[str, str], *uvicorn_args: str, cwd: str | None = None) -> Iterator[str]:
-    """Serve ``graphql_api.app:create_app`` with ``env`` added; yields its URL once it answers."""
+def api_process(
+    env: dict[str, str],
+    *uvicorn_args: str,
+    cwd: str | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> Iterator[str]:
+    """Serve ``graphql_api.app:create_app`` with ``env`` added; yields its URL once it answers
+    (``on_start`` is handed the server's process id)."""
     port = free_port()
     command = [
         sys.executable,
@@ -29,6 +35,8 @@ def api_process(env: dict[str, str], *uvicorn_args: str, cwd: str | None = None)
         *uvicorn_args,
     ]
     server = subprocess.Popen(command, env=os.environ | env, cwd=cwd)
+    if on_start is not None:
+        on_start(server.pid)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(400):

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import httpx
+import orjson
 
 from graphql_api.settings import Settings
 from graphql_api.spotify.budget import Priority, RequestBudget
@@ -231,7 +232,8 @@ def _json_or_none(method: str, url: str, response: httpx.Response) -> Any:
     if response.status_code == 204 or not response.content.strip():
         return None
     try:
-        return response.json()
+        # orjson: the snapshot job decodes every page; json.loads was a tenth of its time.
+        return orjson.loads(response.content)
     except ValueError:
         raise SpotifyUnavailable(
             f"Spotify's answer to {method} {_route(url)} was not JSON ({response.status_code})"
