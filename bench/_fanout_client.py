@@ -21,7 +21,12 @@ SUBSCRIPTION = "subscription { nowPlaying { change item { name } } }"
 
 
 async def _subscriber(url: str, token: str) -> ClientConnection:
-    ws = await connect(url, subprotocols=["graphql-transport-ws"], max_queue=None)  # type: ignore[list-item]
+    ws = await connect(
+        url,
+        subprotocols=["graphql-transport-ws"],
+        max_queue=None,
+        open_timeout=120,  # type: ignore[list-item]
+    )
     init = {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
     await ws.send(json.dumps(init))
     assert json.loads(await ws.recv())["type"] == "connection_ack"

@@ -78,7 +78,7 @@ def _message(user_id: int, k: int) -> dict[str, object]:
     """The message the poller publishes for a track change (its own event class), the
     publish time carried in the item's name."""
     name = f"bench-{k}@{time.time()!r}"
-    item = PlayingItem(uri=f"spotify:track:{k}", name=name, duration_ms=200_000)
+    item = PlayingItem(uri=f"spotify:track:{k}", kind="track", name=name, duration_ms=200_000)
     playback = Playback(observed_at=utcnow(), item=item, is_playing=True, progress_ms=0)
     return NowPlayingEvent(user_id, playback, Change.TRACK_CHANGED).as_message()
 
@@ -169,6 +169,27 @@ async def _link_users(settings: Settings, emulator: EmulatorHandle, ids: list[st
         await session.commit()
 
 
+def fast_poll_settings(database_url: str, emulator: EmulatorHandle, budget: int) -> Settings:
+    """Polling intervals near zero, on the emulator, with a fixed budget of ``budget``."""
+    return Settings(
+        database_url=database_url,
+        spotify_client_id="mixtape-dev",
+        spotify_client_secret=SecretStr("mixtape-dev-secret"),
+        spotify_accounts_url=emulator.url,
+        spotify_api_url=emulator.api_url,
+        spotify_requests_per_30s=budget,
+        spotify_requests_per_30s_min=budget,
+        spotify_requests_per_30s_max=budget,
+        poll_playing_seconds=0.01,
+        poll_paused_seconds=0.01,
+        poll_idle_seconds=0.01,
+        poll_min_seconds=0.01,
+        poll_tick_seconds=0.01,
+        poll_gap_seconds=3600,
+        poll_concurrency=20,
+    )
+
+
 async def throughput(
     database_url: str, users: int, seconds: float, budget: int
 ) -> dict[str, float]:
@@ -182,21 +203,7 @@ async def throughput(
         seed=2,
     )
     async with run_emulator(fixture) as emulator:
-        settings = Settings(
-            database_url=database_url,
-            spotify_client_id="mixtape-dev",
-            spotify_client_secret=SecretStr("mixtape-dev-secret"),
-            spotify_accounts_url=emulator.url,
-            spotify_api_url=emulator.api_url,
-            spotify_requests_per_30s=budget,
-            poll_playing_seconds=0.01,
-            poll_paused_seconds=0.01,
-            poll_idle_seconds=0.01,
-            poll_min_seconds=0.01,
-            poll_tick_seconds=0.01,
-            poll_gap_seconds=3600,
-            poll_concurrency=20,
-        )
+        settings = fast_poll_settings(database_url, emulator, budget)
         ids = [user["profile"]["id"] for user in fixture["users"]]
         await _link_users(settings, emulator, ids)
         await emulator.reset_stats()

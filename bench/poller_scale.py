@@ -18,13 +18,11 @@ import time
 from typing import Any
 
 from _databases import ENGINES, fresh_database  # bench/_databases.py
-from fanout import _link_users  # bench/fanout.py
-from pydantic import SecretStr
+from fanout import _link_users, fast_poll_settings  # bench/fanout.py
 from sqlalchemy import event
 
 from graphql_api.composition import open_app_resources
 from graphql_api.listening.loop import PollerLoop
-from graphql_api.settings import Settings
 from spotify_emulator.generator import generate_fixture
 from spotify_emulator.testing import run_emulator
 
@@ -42,21 +40,7 @@ async def measure(engine: str, users: int, active: int, seconds: float) -> dict[
     for user in fixture["users"][active:]:
         user["player"] = None
     async with fresh_database(engine) as database_url, run_emulator(fixture) as emulator:
-        settings = Settings(
-            database_url=database_url,
-            spotify_client_id="mixtape-dev",
-            spotify_client_secret=SecretStr("mixtape-dev-secret"),
-            spotify_accounts_url=emulator.url,
-            spotify_api_url=emulator.api_url,
-            spotify_requests_per_30s=1_000_000,
-            poll_playing_seconds=0.01,
-            poll_paused_seconds=0.01,
-            poll_idle_seconds=0.01,
-            poll_min_seconds=0.01,
-            poll_tick_seconds=0.01,
-            poll_gap_seconds=3600,
-            poll_concurrency=20,
-        )
+        settings = fast_poll_settings(database_url, emulator, 1_000_000)
         ids = [user["profile"]["id"] for user in fixture["users"]]
         linking = time.perf_counter()
         await _link_users(settings, emulator, ids)

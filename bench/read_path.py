@@ -129,6 +129,19 @@ def _raw_app(database_url: str, user_id: int, version: int) -> Iterator[str]:
         server.wait(10)
 
 
+def _check(url: str, token: str) -> None:
+    """One request first: a benchmark of error answers would measure nothing."""
+    import httpx
+
+    response = httpx.post(
+        url, json={"query": SAVED_TRACKS}, headers={"authorization": f"Bearer {token}"},
+        timeout=60,
+    )  # fmt: skip
+    edges = (response.json().get("data") or {}).get("viewer", {}).get("library", {})
+    if response.status_code != 200 or not edges:
+        sys.exit(f"savedTracks answered {response.status_code}: {response.text[:500]}")
+
+
 def _line(label: str, r: dict[str, Any], base: dict[str, Any] | None = None) -> str:
     ratio = f", {r['rps'] / base['rps']:.2f}x the raw app" if base else ""
     errors = f", {r['errors']} non-2xx" if r["errors"] else ""
@@ -151,6 +164,7 @@ async def _one_engine(engine: str, args: argparse.Namespace) -> None:
             print(_line(f"[{engine}] raw asyncpg + orjson savedTracks(first: 50)", raw), flush=True)
         serve_args = ("--log-level", "warning", "--no-access-log")
         with api_process(env, *serve_args) as url:
+            _check(url + "/graphql", token)
             for label, query in (
                 ("{ __typename }", TYPENAME),
                 ("savedTracks(first: 50)", SAVED_TRACKS),

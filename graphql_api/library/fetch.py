@@ -17,7 +17,6 @@ from graphql_api.spotify.concurrency import AdaptiveLimit
 from graphql_api.spotify.paging import (
     OnPage,
     Progress,
-    fetch_offset_pages,
     stream_cursor_pages,
     stream_offset_pages,
 )
@@ -63,20 +62,6 @@ class LibraryReader:
     async def first_page(self, path: str) -> Json:
         page = await self.get(path, {"limit": PAGE_SIZE, "offset": 0})
         return page if isinstance(page, dict) else {}
-
-    async def offset_items(
-        self, path: str, on_items: OnItems, first: Json | None = None
-    ) -> list[Json]:
-        """All items of an offset-paged list, in order, nulls kept where Spotify has them
-        (``first`` if already fetched)."""
-        return await fetch_offset_pages(
-            self,
-            path,
-            page_size=PAGE_SIZE,
-            concurrency=self.concurrency,
-            progress=_counting(on_items),
-            first=first,
-        )
 
     async def stream(
         self, path: str, on_page: OnPage, on_items: OnItems, first: Json | None = None
