@@ -8,7 +8,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 
@@ -25,8 +25,10 @@ def api_process(
     *uvicorn_args: str,
     cwd: str | None = None,
     app: str = "graphql_api.app:create_app",
+    on_start: Callable[[int], None] | None = None,
 ) -> Iterator[str]:
-    """Serve the app factory ``app`` with ``env`` added; yields its URL once it answers."""
+    """Serve the app factory ``app`` with ``env`` added; yields its URL once it answers
+    (``on_start`` is handed the server's process id)."""
     port = free_port()
     command = [
         sys.executable,
@@ -34,6 +36,8 @@ def api_process(
         *uvicorn_args,
     ]
     server = subprocess.Popen(command, env=os.environ | env, cwd=cwd)
+    if on_start is not None:
+        on_start(server.pid)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(400):

@@ -1,12 +1,17 @@
 """Benchmark: now-playing fan-out to N websocket subscribers, and poller throughput.
 
-    .venv/bin/python bench/fanout.py [--subscribers 100 1000] [--events 20]
-                                     [--users 200] [--seconds 40] [--budget 300]
+    .venv/bin/python bench/fanout.py [--subscribers 1000 10000] [--processes 4]
+                                     [--events 10] [--users 200] [--seconds 40]
+                                     [--budget 300]
 
 1. Fan-out: one API process (uvicorn in a subprocess, Redis pub/sub, polling off) and
-   N graphql-transport-ws subscribers to one user's ``nowPlaying`` in this process. The
-   benchmark publishes events on the user's channel (as a worker's poller does) and
-   measures publish-to-receipt latency at every subscriber: p50 / p99 / max. Needs Redis
+   N graphql-transport-ws ``nowPlaying`` subscribers spread over ``--processes`` client
+   processes (``_fanout_client.py``), in two shapes: many users with 4 subscribers each
+   (one channel per user), and one user with all N. The benchmark publishes, on every
+   user's channel, the message the poller publishes on a track change (its own
+   ``NowPlayingEvent``, through ``RedisPubSub``), a fixed interval apart, and each client
+   measures publish-to-receipt latency (wall clock, one machine): p50 / p99 / max; and
+   the server's RSS growth per idle subscription. Needs Redis
    (``MIXTAPE_TEST_REDIS_URL``, default redis://127.0.0.1:6379/0).
 2. Poller throughput: U linked users on the emulator, all playing, polling intervals near
    zero, for a few seconds: users polled per second, against the app-wide request budget
@@ -21,15 +26,16 @@ import asyncio
 import contextlib
 import json
 import os
+import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from _api_server import api_process  # bench/_api_server.py (this script's directory)
 from pydantic import SecretStr
 from redis.asyncio import Redis
-from websockets.asyncio.client import ClientConnection, connect
 
 from graphql_api.auth.sessions import start_session
 from graphql_api.auth.spotify_accounts import save_link
@@ -38,15 +44,16 @@ from graphql_api.db.base import utcnow
 from graphql_api.db.migrations import upgrade
 from graphql_api.db.models import User
 from graphql_api.events import RedisPubSub
-from graphql_api.listening.events import channel
+from graphql_api.listening.changes import Change
+from graphql_api.listening.events import NowPlayingEvent, channel
 from graphql_api.listening.loop import PollerLoop
+from graphql_api.listening.playback import Playback, PlayingItem
 from graphql_api.settings import Settings
 from graphql_api.spotify.oauth import TokenSet
 from spotify_emulator.generator import generate_fixture
 from spotify_emulator.testing import EmulatorHandle, run_emulator
 
 REDIS_URL = os.environ.get("MIXTAPE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-SUBSCRIPTION = "subscription { nowPlaying { change item { name } } }"
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -54,81 +61,88 @@ def _pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def _viewer_token(settings: Settings) -> tuple[int, str]:
+async def _viewer_tokens(settings: Settings, count: int) -> list[tuple[int, str]]:
     async with open_app_resources(settings) as resources, resources.sessionmaker() as session:
-        user = User(display_name="Bench")
-        session.add(user)
-        await session.flush()
-        issued = await start_session(session, settings, user_id=user.id, method="bench")
+        found = []
+        for _ in range(count):
+            user = User(display_name="Bench")
+            session.add(user)
+            await session.flush()
+            issued = await start_session(session, settings, user_id=user.id, method="bench")
+            found.append((user.id, issued.access_token))
         await session.commit()
-        return user.id, issued.access_token
+        return found
 
 
-async def _subscriber(url: str, token: str, ready: asyncio.Event) -> ClientConnection:
-    ws = await connect(url, subprotocols=["graphql-transport-ws"], max_queue=None)  # type: ignore[list-item]
-    await ws.send(
-        json.dumps({"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}})
-    )
-    assert json.loads(await ws.recv())["type"] == "connection_ack"
-    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTION}}))
-    first = json.loads(await ws.recv())
-    assert first["type"] == "next", first
-    return ws
+def _message(user_id: int, k: int) -> dict[str, object]:
+    """The message the poller publishes for a track change (its own event class), the
+    publish time carried in the item's name."""
+    name = f"bench-{k}@{time.time()!r}"
+    item = PlayingItem(uri=f"spotify:track:{k}", kind="track", name=name, duration_ms=200_000)
+    playback = Playback(observed_at=utcnow(), item=item, is_playing=True, progress_ms=0)
+    return NowPlayingEvent(user_id, playback, Change.TRACK_CHANGED).as_message()
 
 
-async def _receive(
-    ws: ClientConnection, events: int, sent: dict[str, float], out: list[float]
-) -> None:
-    got = 0
-    while got < events:
-        message = json.loads(await ws.recv())
-        if message.get("type") != "next":
-            continue
-        name = message["payload"]["data"]["nowPlaying"]["item"]["name"]
-        out.append(time.perf_counter() - sent[name])
-        got += 1
+def _rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
 
 
-async def fanout(settings: Settings, base_url: str, n: int, events: int) -> dict[str, float]:
-    user_id, token = await _viewer_token(settings)
+async def fanout(
+    settings: Settings, base_url: str, server_pid: int, n: int, per_user: int, events: int,
+    processes: int,
+) -> dict[str, float]:  # fmt: skip
+    """N subscribers in ``processes`` client processes, ``per_user`` per user's channel."""
+    users = await _viewer_tokens(settings, max(1, n // per_user))
     ws_url = base_url.replace("http", "ws", 1) + "/graphql"
-    sockets: list[ClientConnection] = []
-    for start in range(0, n, 100):  # connect in waves: the server's accept backlog is finite
-        batch = [
-            _subscriber(ws_url, token, asyncio.Event()) for _ in range(start, min(n, start + 100))
-        ]
-        sockets += await asyncio.gather(*batch)
+    wanted = [(token, per_user if n >= per_user else n) for _, token in users]
+    rss_before = _rss_kib(server_pid)
+    clients = []
+    for p in range(processes):
+        share = wanted[p::processes]
+        if not share:
+            continue
+        args = [f"{token}:{count}" for token, count in share]
+        clients.append(
+            await asyncio.create_subprocess_exec(
+                sys.executable,
+                str(Path(__file__).parent / "_fanout_client.py"),
+                ws_url,
+                str(events),
+                *args,
+                stdout=asyncio.subprocess.PIPE,
+            )
+        )
+    for client in clients:
+        assert client.stdout is not None
+        assert (await client.stdout.readline()).strip() == b"ready"
+    await asyncio.sleep(1)
+    rss_per_sub = (_rss_kib(server_pid) - rss_before) / n
     redis = Redis.from_url(REDIS_URL)
     pubsub = RedisPubSub(redis, settings.redis_prefix)
-    sent: dict[str, float] = {}
-    latencies: list[float] = []
-    readers = [asyncio.create_task(_receive(ws, events, sent, latencies)) for ws in sockets]
+    # Events a fixed interval apart (longer than one fan-out takes): latency, not queueing.
+    interval = max(0.5, n / 5_000)
     try:
         for k in range(events):
-            name = f"bench-{k}"
-            message = {
-                "userId": user_id,
-                "change": "TRACK_CHANGED",
-                "observedAt": utcnow().isoformat(),
-                "item": {"uri": f"spotify:track:{name}", "name": name, "durationMs": 200_000},
-                "isPlaying": True,
-                "progressMs": 0,
-            }
-            sent[name] = time.perf_counter()
-            await pubsub.publish(channel(user_id), message)
-            # Wait for everyone before the next event: latency, not queueing, is measured.
-            while len(latencies) < (k + 1) * n:  # noqa: ASYNC110 - a poll is simplest here
-                await asyncio.sleep(0.001)
-        await asyncio.gather(*readers)
+            await asyncio.gather(
+                *(pubsub.publish(channel(user_id), _message(user_id, k)) for user_id, _ in users)
+            )
+            await asyncio.sleep(interval)
+        latencies: list[float] = []
+        for client in clients:
+            out, _ = await client.communicate()
+            latencies += json.loads(out.decode().strip().splitlines()[-1])
     finally:
-        for ws in sockets:
-            await ws.close()
         await redis.aclose()
     return {
         "p50_ms": _pct(latencies, 0.50) * 1000,
         "p99_ms": _pct(latencies, 0.99) * 1000,
         "max_ms": max(latencies) * 1000,
         "samples": len(latencies),
+        "rss_kib_per_subscription": rss_per_sub,
+        "users": len(users),
     }
 
 
@@ -155,6 +169,27 @@ async def _link_users(settings: Settings, emulator: EmulatorHandle, ids: list[st
         await session.commit()
 
 
+def fast_poll_settings(database_url: str, emulator: EmulatorHandle, budget: int) -> Settings:
+    """Polling intervals near zero, on the emulator, with a fixed budget of ``budget``."""
+    return Settings(
+        database_url=database_url,
+        spotify_client_id="mixtape-dev",
+        spotify_client_secret=SecretStr("mixtape-dev-secret"),
+        spotify_accounts_url=emulator.url,
+        spotify_api_url=emulator.api_url,
+        spotify_requests_per_30s=budget,
+        spotify_requests_per_30s_min=budget,
+        spotify_requests_per_30s_max=budget,
+        poll_playing_seconds=0.01,
+        poll_paused_seconds=0.01,
+        poll_idle_seconds=0.01,
+        poll_min_seconds=0.01,
+        poll_tick_seconds=0.01,
+        poll_gap_seconds=3600,
+        poll_concurrency=20,
+    )
+
+
 async def throughput(
     database_url: str, users: int, seconds: float, budget: int
 ) -> dict[str, float]:
@@ -168,21 +203,7 @@ async def throughput(
         seed=2,
     )
     async with run_emulator(fixture) as emulator:
-        settings = Settings(
-            database_url=database_url,
-            spotify_client_id="mixtape-dev",
-            spotify_client_secret=SecretStr("mixtape-dev-secret"),
-            spotify_accounts_url=emulator.url,
-            spotify_api_url=emulator.api_url,
-            spotify_requests_per_30s=budget,
-            poll_playing_seconds=0.01,
-            poll_paused_seconds=0.01,
-            poll_idle_seconds=0.01,
-            poll_min_seconds=0.01,
-            poll_tick_seconds=0.01,
-            poll_gap_seconds=3600,
-            poll_concurrency=20,
-        )
+        settings = fast_poll_settings(database_url, emulator, budget)
         ids = [user["profile"]["id"] for user in fixture["users"]]
         await _link_users(settings, emulator, ids)
         await emulator.reset_stats()
@@ -203,7 +224,9 @@ async def throughput(
     }
 
 
-def fanout_api(database_url: str, prefix: str) -> contextlib.AbstractContextManager[str]:
+def fanout_api(
+    database_url: str, prefix: str, on_start: Callable[[int], None]
+) -> contextlib.AbstractContextManager[str]:
     env = {
         "MIXTAPE_DATABASE_URL": database_url,
         "MIXTAPE_REDIS_URL": REDIS_URL,
@@ -213,13 +236,14 @@ def fanout_api(database_url: str, prefix: str) -> contextlib.AbstractContextMana
         "MIXTAPE_SPOTIFY_CLIENT_SECRET": "bench",
         "MIXTAPE_LOG_LEVEL": "WARNING",
     }
-    return api_process(env, "--log-level", "warning", "--ws-max-queue", "1024")
+    return api_process(env, "--log-level", "warning", "--ws-max-queue", "1024", on_start=on_start)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--subscribers", type=int, nargs="+", default=[100, 1000])
-    parser.add_argument("--events", type=int, default=20)
+    parser.add_argument("--subscribers", type=int, nargs="+", default=[1000, 10_000])
+    parser.add_argument("--processes", type=int, default=4)
+    parser.add_argument("--events", type=int, default=10)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=40.0)
     parser.add_argument("--budget", type=int, default=300)
@@ -228,15 +252,22 @@ def main() -> None:
         database_url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
         settings = Settings(database_url=database_url, redis_prefix=f"bench-{uuid.uuid4().hex[:8]}")
         upgrade(settings)
-        with fanout_api(database_url, settings.redis_prefix) as url:
+        pid: list[int] = []
+        with fanout_api(database_url, settings.redis_prefix, pid.append) as url:
             for n in args.subscribers:
-                result = asyncio.run(fanout(settings, url, n, args.events))
-                print(
-                    f"fan-out N={n:>5}: publish-to-receipt p50 {result['p50_ms']:.1f} ms, "
-                    f"p99 {result['p99_ms']:.1f} ms, max {result['max_ms']:.1f} ms "
-                    f"({int(result['samples'])} receipts)",
-                    flush=True,
-                )
+                for per_user, shape in ((4, "4 per user"), (n, "one user")):
+                    result = asyncio.run(
+                        fanout(settings, url, pid[0], n, per_user, args.events, args.processes)
+                    )
+                    print(
+                        f"fan-out N={n:>5} ({shape}, {int(result['users'])} channels, "
+                        f"{args.processes} client processes): publish-to-receipt p50 "
+                        f"{result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, max "
+                        f"{result['max_ms']:.1f} ms ({int(result['samples'])} receipts); "
+                        f"server RSS per idle subscription "
+                        f"{result['rss_kib_per_subscription']:.1f} KiB",
+                        flush=True,
+                    )
         for budget in (args.budget, 1_000_000):
             db = f"sqlite+aiosqlite:///{Path(tmp) / f'poll-{budget}.db'}"
             upgrade(Settings(database_url=db))

@@ -7,6 +7,7 @@ import contextlib
 import json
 from typing import Any
 
+import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -162,6 +163,15 @@ class MixtapeGraphQL(GraphQL[Context, None]):
             headers = {"www-authenticate": "Bearer"}
             response = JSONResponse(body, status_code=401, headers=headers)
         await response(scope, receive, send)
+
+    def encode_json(self, data: object) -> str | bytes:
+        # orjson: several times faster than json.dumps on a page of 50 nested nodes (the
+        # read path's serialization; docs/performance.md). Anything it refuses (an
+        # integer beyond 64 bits in an extension) goes through the standard library.
+        try:
+            return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
+        except TypeError:
+            return json.dumps(data, separators=(",", ":"))
 
     def decode_json(self, data: str | bytes) -> object:
         # Bytes that are not UTF-8, integers beyond Python's 4,300 digits and nesting beyond

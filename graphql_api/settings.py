@@ -61,7 +61,14 @@ class Settings(BaseSettings):
     # (every process together) of requests per rolling 30 seconds; retries of 5xx and
     # timeouts with capped exponential backoff; refresh tokens this early before expiry.
     spotify_max_retry_after: float = 30.0
-    spotify_requests_per_30s: int = 300
+    # The budget adapts (AIMD, graphql_api/spotify/budget.py): it starts at
+    # spotify_requests_per_30s, grows by spotify_budget_increase slots per answered call
+    # while the window is at least half full, halves on a 429, and stays within min..max.
+    # min = max = the start makes it a fixed limit.
+    spotify_requests_per_30s: int = Field(default=300, ge=1)
+    spotify_requests_per_30s_min: int = Field(default=30, ge=1)
+    spotify_requests_per_30s_max: int = Field(default=10_000, ge=1)
+    spotify_budget_increase: float = Field(default=1.0, ge=0)
     # Bulk calls (a library snapshot's paging) take budget slots only while the window is
     # below this share of it: the rest is headroom for interactive calls and polling.
     spotify_bulk_share: float = Field(default=0.7, gt=0, le=1)

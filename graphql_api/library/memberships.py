@@ -56,28 +56,26 @@ async def write_memberships(
     key: str,
     user_id: int,
     version: int,
-    present: Mapping[int, Mapping[str, Any]],
+    present: Mapping[int, object],
     *,
-    compare: str | None = None,
+    column: str,
+    compare: bool = False,
 ) -> int:
     """Make ``user_id``'s open rows of ``model`` equal ``present`` as of ``version``.
 
-    ``present`` maps each key (a song, album, artist or playlist-version id) to the
-    row's other columns. ``compare`` names a column whose change means the item left
-    and came back (a track saved again has a new ``added_at``). Returns rows written.
+    ``present`` maps each key (a song, album, artist or playlist-version id) to the value
+    of the row's one other column, ``column``. With ``compare``, a change of that value
+    means the item left and came back (a track saved again has a new ``added_at``).
+    Rows are built and written a chunk at a time. Returns rows written.
     """
     key_column: InstrumentedAttribute[int] = getattr(model, key)
-    columns = [key_column] + ([getattr(model, compare)] if compare else [])
+    columns = [key_column] + ([getattr(model, column)] if compare else [])
     result = await session.execute(
         select(*columns).where(model.user_id == user_id, model.until_version.is_(None))
     )
     current: dict[int, object] = {row[0]: (row[1] if compare else None) for row in result}
     gone = [k for k in current if k not in present]
-    changed = [
-        k
-        for k in current
-        if k in present and compare and not _same(current[k], present[k][compare])
-    ]
+    changed = [k for k in current if k in present and compare and not _same(current[k], present[k])]
     closing = gone + changed
     for chunk in chunks(closing):
         await session.execute(
@@ -86,12 +84,16 @@ async def write_memberships(
             .values(until_version=version)
         )
     reopened = set(changed)
-    rows = [
-        {"user_id": user_id, "first_version": version, key: k, **extra}
-        for k, extra in present.items()
-        if k not in current or k in reopened
-    ]
-    written = await upsert(session, table_of(model), rows, keys=["user_id", "first_version", key])
+    joining = sorted(k for k in present if k not in current or k in reopened)
+    written = 0
+    for chunk in chunks(joining, 4):
+        rows = [
+            {"user_id": user_id, "first_version": version, key: k, column: present[k]}
+            for k in chunk
+        ]
+        written += await upsert(
+            session, table_of(model), rows, keys=["user_id", "first_version", key]
+        )
     return written + len(closing)
 
 

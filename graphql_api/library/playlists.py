@@ -127,14 +127,18 @@ async def mark_unreadable(session: AsyncSession, version_id: int, reason: str) -
     )
 
 
-async def store_items(session: AsyncSession, version_id: int, items: list[Json]) -> int:
-    """Write all ``items`` of a version (catalog first) and mark it complete."""
-    batch = CatalogBatch()
-    uris = batch.add_songs(
+async def store_item_batch(
+    session: AsyncSession, version_id: int, batch: list[tuple[int, Any]]
+) -> int:
+    """Write ``(position, item)`` pairs of a version (catalog first). Idempotent: a
+    version's items are fixed by its ``snapshot_id``, so a position written twice (a
+    version redone after an interrupted attempt) keeps its row."""
+    catalog = CatalogBatch()
+    uris = catalog.add_songs(
         (item.get("item") or item.get("track")) if isinstance(item, dict) else None
-        for item in items
+        for _, item in batch
     )
-    ids = await write_catalog(session, batch)
+    ids = await write_catalog(session, catalog)
     rows = [
         {
             "version_id": version_id,
@@ -145,12 +149,16 @@ async def store_items(session: AsyncSession, version_id: int, items: list[Json])
             if isinstance(item, dict)
             else None,
         }
-        for position, (item, uri) in enumerate(zip(items, uris, strict=True))
+        for (position, item), uri in zip(batch, uris, strict=True)
     ]
     written = await upsert(session, table_of(PlaylistItem), rows, keys=["version_id", "position"])
+    return ids.written + written
+
+
+async def complete_version(session: AsyncSession, version_id: int, items_total: int) -> None:
+    """Every item of the version is stored: it is never fetched again."""
     await session.execute(
         update(PlaylistVersion)
         .where(PlaylistVersion.id == version_id)
-        .values(complete=True, items_total=len(items))
+        .values(complete=True, items_total=items_total)
     )
-    return ids.written + written

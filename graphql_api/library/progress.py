@@ -12,6 +12,7 @@ value reached).
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -60,9 +61,17 @@ async def publish_state(resources: Resources, snapshot: LibrarySnapshot) -> None
 class ProgressReporter:
     """Counts done / total per phase for one snapshot."""
 
-    def __init__(self, resources: Resources, snapshot: LibrarySnapshot) -> None:
+    def __init__(
+        self,
+        resources: Resources,
+        snapshot: LibrarySnapshot,
+        writing: asyncio.Lock | None = None,
+    ) -> None:
         self.resources = resources
         self.snapshot = snapshot
+        # The job's writes take turns (SQLite has one writer): progress waits for its turn
+        # rather than for the database's busy timeout.
+        self.writing = writing or asyncio.Lock()
         self.phase: str | None = None
         self.done = 0
         self.total = 0
@@ -97,7 +106,7 @@ class ProgressReporter:
             # Progress is a sign of life: it renews the running job's lease too.
             "lease_until": lease_expiry(self.resources.settings),
         }
-        async with self.resources.sessionmaker() as session:
+        async with self.writing, self.resources.sessionmaker() as session:
             await session.execute(
                 update(LibrarySnapshot)
                 .where(

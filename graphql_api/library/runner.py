@@ -3,21 +3,26 @@
 Order of work, chosen so that a job killed at any moment and run again gives the
 same snapshot and no duplicate rows:
 
-1. Fetch saved tracks, saved albums, followed artists and the list of playlists.
+1. Fetch saved tracks, saved albums, followed artists and the list of playlists,
+   writing their catalog rows batch by batch as the pages arrive (``stream.py``: the
+   job's memory does not grow with the library); keep only ids for the memberships.
 2. Store each playlist's current version (shared, keyed by Spotify ``snapshot_id``).
-3. Fetch and store the items of versions not yet complete, one transaction each:
-   a complete version is never fetched again, an incomplete one is redone whole.
-4. In ONE transaction: upsert the catalog, undo any earlier attempt at version *N*,
-   write the membership changes, and mark the snapshot SUCCEEDED. Readers only ever
-   look at SUCCEEDED versions, so nobody sees half a snapshot.
+3. Fetch and store the items of versions not yet complete, batch by batch, then mark
+   the version complete: a complete version is never fetched again, an incomplete one
+   is redone whole (its item rows are keyed by position, so that writes nothing twice).
+4. In ONE transaction: undo any earlier attempt at version *N*, write the membership
+   changes, and mark the snapshot SUCCEEDED. Readers only ever look at SUCCEEDED
+   versions, so nobody sees half a snapshot.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import functools
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,21 +38,23 @@ from graphql_api.db.models import (
 )
 from graphql_api.db.uow import unit_of_work
 from graphql_api.errors import MixtapeError, RateLimited, SpotifyRelinkRequired
-from graphql_api.library.catalog import write_catalog
 from graphql_api.library.fetch import LibraryReader
-from graphql_api.library.ingest import CatalogBatch, Json, parse_time
+from graphql_api.library.ingest import Json
 from graphql_api.library.lease import claim, claimable, heartbeat, still_owned
 from graphql_api.library.memberships import undo_version, write_memberships
 from graphql_api.library.playlists import (
     PlaylistRef,
+    complete_version,
     mark_unreadable,
-    store_items,
+    store_item_batch,
     store_playlist_versions,
 )
 from graphql_api.library.progress import ProgressReporter, publish_state
 from graphql_api.library.retry import in_transaction
+from graphql_api.library.stream import Collected, PageSink
 from graphql_api.resources import Resources
 from graphql_api.spotify.budget import Priority
+from graphql_api.spotify.concurrency import AdaptiveLimit
 from graphql_api.spotify.errors import SpotifyForbidden, SpotifyNotFound
 from graphql_api.taskgroups import run_all
 
@@ -57,10 +64,11 @@ TERMINAL = (SnapshotStatus.SUCCEEDED, SnapshotStatus.FAILED)
 
 @dataclass
 class Fetched:
-    saved_tracks: list[Json] = field(default_factory=list)
-    saved_albums: list[Json] = field(default_factory=list)
-    followed_artists: list[Json] = field(default_factory=list)
+    """What step 4 needs: ids (not Spotify's JSON, except the list of playlists) and counts."""
+
+    collected: Collected = field(default_factory=Collected)
     playlists: list[Json] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
 
 
 class LeaseLost(Exception):
@@ -81,12 +89,14 @@ async def run_snapshot(resources: Resources, snapshot_id: int) -> SnapshotStatus
         attempt = claim(resources.settings, snapshot, utcnow())
         spotify_user_id = account.spotify_user_id if account else None
     await publish_state(resources, snapshot)
-    progress = ProgressReporter(resources, snapshot)
+    # SQLite has one writer: the job's own writes go one at a time, fetches overlap them.
+    writing = asyncio.Lock()
+    progress = ProgressReporter(resources, snapshot, writing)
     try:
         async with heartbeat(resources, snapshot_id, attempt):
             if spotify_user_id is None:
                 raise SpotifyRelinkRequired("Link your Spotify account to save your library.")
-            await _run(resources, snapshot, attempt, spotify_user_id, progress)
+            await _run(resources, snapshot, attempt, spotify_user_id, progress, writing)
     except LeaseLost:
         log.warning("snapshot %s: attempt %s was taken over; stopping", snapshot_id, attempt)
     except MixtapeError as error:
@@ -105,16 +115,21 @@ async def _run(
     attempt: int,
     spotify_user_id: str,
     progress: ProgressReporter,
+    writing: asyncio.Lock,
 ) -> None:
     # Bulk: the snapshot's paging leaves headroom in the shared budget for people and polling.
-    client = resources.spotify.client_for(snapshot.user_id).with_priority(Priority.BULK)
-    reader = LibraryReader(client, resources.settings.snapshot_concurrency)
-    fetched = await _fetch_lists(reader, progress)
+    # Fewer calls in flight while Spotify answers 429, back up to the setting while it answers.
+    slots = AdaptiveLimit(resources.settings.snapshot_concurrency)
+    client = resources.spotify.client_for(snapshot.user_id).with_priority(Priority.BULK, slots)
+    reader = LibraryReader(client, resources.settings.snapshot_concurrency, slots)
+    fetched = await _fetch_lists(resources, reader, progress, writing)
     refs = await in_transaction(
         resources.sessionmaker,
         lambda uow: store_playlist_versions(uow.session, fetched.playlists, spotify_user_id),
     )
-    await _fetch_items(resources, reader, [r for r in refs if r.needs_items], progress)
+    fetched.counts["playlists"] = len(refs)
+    fetched.playlists = []
+    await _fetch_items(resources, reader, [r for r in refs if r.needs_items], progress, writing)
     await progress.start("writing", 1)
     row = await in_transaction(
         resources.sessionmaker, lambda uow: _finish(uow.session, snapshot, attempt, fetched, refs)
@@ -144,14 +159,16 @@ async def _finish(
     row.progress_fraction = 1.0
     row.finished_at = utcnow()
     row.error_code = row.error_message = None
-    row.saved_tracks_count = len(fetched.saved_tracks)
-    row.saved_albums_count = len(fetched.saved_albums)
-    row.followed_artists_count = len(fetched.followed_artists)
+    row.saved_tracks_count = fetched.counts["tracks"]
+    row.saved_albums_count = fetched.counts["albums"]
+    row.followed_artists_count = fetched.counts["artists"]
     row.playlists_count = len(refs)
     return row
 
 
-async def _fetch_lists(reader: LibraryReader, progress: ProgressReporter) -> Fetched:
+async def _fetch_lists(
+    resources: Resources, reader: LibraryReader, progress: ProgressReporter, writing: asyncio.Lock
+) -> Fetched:
     fetched = Fetched()
     firsts = await run_all(
         reader.first_page("me/tracks"),
@@ -160,77 +177,82 @@ async def _fetch_lists(reader: LibraryReader, progress: ProgressReporter) -> Fet
     )
     total = sum(int(f.get("total") or 0) for f in firsts)
     await progress.start("library", total)
-    lists = await run_all(
-        reader.offset_items("me/tracks", progress.advance, firsts[0]),
-        reader.offset_items("me/albums", progress.advance, firsts[1]),
-        reader.offset_items("me/playlists", progress.advance, firsts[2]),
-        reader.followed_artists(progress.advance),
+    write = functools.partial(in_transaction, resources.sessionmaker)
+    collected = fetched.collected
+    tracks = PageSink(write, writing, collected.saved_tracks)
+    albums = PageSink(write, writing, collected.saved_albums)
+    artists = PageSink(write, writing, collected.followed_artists)
+    playlists: dict[int, Any] = {}
+
+    async def keep_playlists(offset: int, items: list[Any]) -> None:
+        playlists.update((offset + n, item) for n, item in enumerate(items))
+
+    await run_all(
+        reader.stream("me/tracks", tracks, progress.advance, firsts[0]),
+        reader.stream("me/albums", albums, progress.advance, firsts[1]),
+        reader.stream("me/playlists", keep_playlists, progress.advance, firsts[2]),
+        reader.stream_followed_artists(artists, progress.advance),
     )
-    fetched.saved_tracks, fetched.saved_albums, fetched.playlists, fetched.followed_artists = lists
-    fetched.playlists = [p for p in fetched.playlists if isinstance(p, dict) and p.get("id")]
+    for sink in (tracks, albums, artists):
+        await sink.flush()
+    fetched.counts = {"tracks": tracks.count, "albums": albums.count, "artists": artists.count}
+    fetched.playlists = [
+        p for _, p in sorted(playlists.items()) if isinstance(p, dict) and p.get("id")
+    ]
     return fetched
 
 
 async def _fetch_items(
-    resources: Resources, reader: LibraryReader, refs: list[PlaylistRef], progress: ProgressReporter
+    resources: Resources,
+    reader: LibraryReader,
+    refs: list[PlaylistRef],
+    progress: ProgressReporter,
+    writing: asyncio.Lock,
 ) -> None:
     await progress.start("playlist_items", sum(r.items_total for r in refs))
-    # SQLite has one writer: the job's own writes go one at a time, fetches overlap them.
-    writing = asyncio.Lock()
+    write = functools.partial(in_transaction, resources.sessionmaker)
+    # Playlists are read a few at a time: each holds a sink's buffer while it is read.
+    at_once = asyncio.Semaphore(reader.concurrency)
 
     async def one(ref: PlaylistRef) -> None:
         path = f"playlists/{ref.spotify_id}/items"
-        try:
-            items = await reader.offset_items(path, progress.advance)
-        except (SpotifyForbidden, SpotifyNotFound) as error:
-            reason = error.message
-            async with writing:
-                await in_transaction(
-                    resources.sessionmaker,
-                    lambda uow: mark_unreadable(uow.session, ref.version_id, reason),
-                )
-            return
+        sink = PageSink(write, writing, functools.partial(_store_batch, ref.version_id))
+        async with at_once:
+            try:
+                count = await reader.stream(path, sink, progress.advance)
+            except (SpotifyForbidden, SpotifyNotFound) as error:
+                reason = error.message
+                async with writing:
+                    await write(lambda uow: mark_unreadable(uow.session, ref.version_id, reason))
+                return
+            await sink.flush()
         async with writing:
-            await in_transaction(
-                resources.sessionmaker, lambda uow: store_items(uow.session, ref.version_id, items)
-            )
+            await write(lambda uow: complete_version(uow.session, ref.version_id, count))
 
     # One playlist failing fails the snapshot: the others stop fetching and writing.
     await run_all(*(one(ref) for ref in refs))
 
 
+async def _store_batch(version_id: int, session: AsyncSession, batch: list[Any]) -> None:
+    await store_item_batch(session, version_id, batch)
+
+
 async def _write_version(
     session: AsyncSession, snapshot: LibrarySnapshot, fetched: Fetched, refs: list[PlaylistRef]
 ) -> None:
-    batch = CatalogBatch()
-    track_uris = [batch.add_song(s.get("track")) for s in fetched.saved_tracks]
-    album_ids = [batch.add_album(s.get("album"), full=True) for s in fetched.saved_albums]
-    artist_ids = [batch.add_full_artist(a) for a in fetched.followed_artists]
-    ids = await write_catalog(session, batch)
     user_id, version = snapshot.user_id, snapshot.version
     await undo_version(session, user_id, version)
-    tracks = {
-        ids.songs[uri]: {"added_at": parse_time(s.get("added_at"))}
-        for s, uri in zip(fetched.saved_tracks, track_uris, strict=True)
-        if uri in ids.songs
-    }
-    albums = {
-        ids.albums[a]: {"added_at": parse_time(s.get("added_at"))}
-        for s, a in zip(fetched.saved_albums, album_ids, strict=True)
-        if a in ids.albums
-    }
-    artists = {
-        ids.artists[a]: {"position": n} for n, a in enumerate(artist_ids) if a in ids.artists
-    }
-    playlists = {ref.version_id: {"position": n} for n, ref in enumerate(refs)}
-    await write_memberships(
-        session, SavedTrack, "song_id", user_id, version, tracks, compare="added_at"
+    collected = fetched.collected
+    playlists = {ref.version_id: n for n, ref in enumerate(refs)}
+    write = functools.partial(write_memberships, session)
+    await write(
+        SavedTrack, "song_id", user_id, version, collected.tracks, column="added_at", compare=True
     )
-    await write_memberships(
-        session, SavedAlbum, "album_id", user_id, version, albums, compare="added_at"
+    await write(
+        SavedAlbum, "album_id", user_id, version, collected.albums, column="added_at", compare=True
     )
-    await write_memberships(session, FollowedArtist, "artist_id", user_id, version, artists)
-    await write_memberships(session, LibraryPlaylist, "version_id", user_id, version, playlists)
+    await write(FollowedArtist, "artist_id", user_id, version, collected.artists, column="position")
+    await write(LibraryPlaylist, "version_id", user_id, version, playlists, column="position")
 
 
 async def _fail(

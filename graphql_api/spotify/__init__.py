@@ -16,9 +16,10 @@ from redis.asyncio import Redis
 from graphql_api.events import PubSub
 from graphql_api.settings import Settings
 from graphql_api.spotify.app_token import AppTokens
-from graphql_api.spotify.budget import MemoryBudget, Priority, RedisBudget, RequestBudget
+from graphql_api.spotify.budget import Aimd, MemoryBudget, Priority, RequestBudget
 from graphql_api.spotify.client import SpotifyClient, TokenProvider
 from graphql_api.spotify.invalidation import LINKS_CHANNEL
+from graphql_api.spotify.redis_budget import RedisBudget
 from graphql_api.spotify.tokens import TokenManager, TokenStore, UserTokens
 
 __all__ = ["SpotifyClient", "SpotifyServices", "TokenStore", "build_budget"]
@@ -80,6 +81,9 @@ class SpotifyServices:
 def build_budget(settings: Settings, redis: Redis | None) -> RequestBudget:
     """The app-wide request budget: in Redis when configured, else in this process."""
     limit, bulk_share = settings.spotify_requests_per_30s, settings.spotify_bulk_share
+    floor = min(limit, settings.spotify_requests_per_30s_min)
+    ceiling = max(limit, settings.spotify_requests_per_30s_max)
+    aimd = Aimd(limit, floor, ceiling, increase=settings.spotify_budget_increase)
     if redis is not None:
-        return RedisBudget(redis, settings.redis_prefix, limit, bulk_share=bulk_share)
-    return MemoryBudget(limit, bulk_share=bulk_share)
+        return RedisBudget(redis, settings.redis_prefix, limit, bulk_share=bulk_share, aimd=aimd)
+    return MemoryBudget(limit, bulk_share=bulk_share, aimd=aimd)

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import httpx
+import orjson
 
 from graphql_api.settings import Settings
 from graphql_api.spotify.budget import Priority, RequestBudget
@@ -46,6 +47,14 @@ class TokenProvider(Protocol):
 
     async def refresh(self, rejected: str) -> str:
         """A new token after Spotify rejected ``rejected`` with 401."""
+
+
+class RateObserver(Protocol):
+    """Told of every answer: whether Spotify throttled it (e.g. ``AdaptiveLimit``)."""
+
+    def answered(self) -> None: ...
+
+    def throttled(self) -> None: ...
 
 
 class StaticToken:
@@ -75,6 +84,7 @@ class SpotifyClient:
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         priority: Priority = Priority.INTERACTIVE,
+        observer: RateObserver | None = None,
     ) -> None:
         self.http = http
         self.settings = settings
@@ -82,13 +92,22 @@ class SpotifyClient:
         self.budget = budget
         self._sleep = sleep
         self.priority = priority
+        self.observer = observer
         self.api_url = settings.spotify_api_url.rstrip("/")
 
-    def with_priority(self, priority: Priority) -> SpotifyClient:
+    def with_priority(
+        self, priority: Priority, observer: RateObserver | None = None
+    ) -> SpotifyClient:
         """The same client, its calls taking budget slots at ``priority``
-        (``Priority.BULK`` for a snapshot's paging)."""
+        (``Priority.BULK`` for a snapshot's paging), its answers told to ``observer``."""
         return SpotifyClient(
-            self.http, self.settings, self.tokens, self.budget, sleep=self._sleep, priority=priority
+            self.http,
+            self.settings,
+            self.tokens,
+            self.budget,
+            sleep=self._sleep,
+            priority=priority,
+            observer=observer or self.observer,
         )
 
     async def get(self, path: str, params: dict[str, Any] | None = None) -> Any:
@@ -166,6 +185,10 @@ class SpotifyClient:
                 await self._backoff(failures)
                 continue
             status = response.status_code
+            if status != 429:
+                await self.budget.succeeded()
+                if self.observer is not None:
+                    self.observer.answered()
             if status < 300:
                 return _json_or_none(method, url, response)
             if status == 401 and not refreshed:
@@ -174,6 +197,8 @@ class SpotifyClient:
                 continue
             if status == 429:
                 wait = _retry_after(response)
+                if self.observer is not None:
+                    self.observer.throttled()
                 if wait > settings.spotify_max_retry_after:
                     await self.budget.pause(wait)
                     raise RateLimited(
@@ -207,7 +232,8 @@ def _json_or_none(method: str, url: str, response: httpx.Response) -> Any:
     if response.status_code == 204 or not response.content.strip():
         return None
     try:
-        return response.json()
+        # orjson: the snapshot job decodes every page; json.loads was a tenth of its time.
+        return orjson.loads(response.content)
     except ValueError:
         raise SpotifyUnavailable(
             f"Spotify's answer to {method} {_route(url)} was not JSON ({response.status_code})"

@@ -143,10 +143,9 @@ async def test_failed_playlist_stops_its_siblings_fetches_and_writes(
 async def test_snapshot_saturating_its_bulk_share_leaves_room_for_an_interactive_call(
     library_settings: Settings, library_emulator: EmulatorHandle
 ) -> None:
-    # 20 calls per (long) window, snapshots may fill 10: fewer than this library needs.
-    settings = library_settings.model_copy(
-        update={"spotify_requests_per_30s": 20, "spotify_bulk_share": 0.5}
-    )
+    # 20 calls per (long) window, fixed, snapshots may fill 10: fewer than this library needs.
+    fixed = {f"spotify_requests_per_30s{end}": 20 for end in ("", "_min", "_max")}
+    settings = library_settings.model_copy(update={**fixed, "spotify_bulk_share": 0.5})
     async with open_app_resources(settings) as resources:
         user_id = await linked_user(resources, library_emulator, "alice")
         snapshot_id = await new_snapshot(resources, user_id)

@@ -9,7 +9,14 @@ import pytest
 from redis.asyncio import Redis
 
 from graphql_api.errors import RateLimited
-from graphql_api.spotify.budget import MemoryBudget, Priority, RedisBudget, RequestBudget, bulk_cap
+from graphql_api.spotify.budget import (
+    Aimd,
+    MemoryBudget,
+    Priority,
+    RequestBudget,
+    bulk_cap,
+)
+from graphql_api.spotify.redis_budget import RedisBudget
 
 # Long enough that no slot can free up while a test looks (slow machines included).
 WINDOW_S = 30.0
@@ -156,3 +163,83 @@ async def test_bulk_cap_is_at_least_one_slot_and_at_most_the_limit() -> None:
     assert bulk_cap(10, 0.01) == 1
     assert bulk_cap(10, 1.0) == 10
     assert bulk_cap(10, 0.7) == 7
+
+
+@pytest.fixture(params=["memory", pytest.param("redis", marks=pytest.mark.redis)])
+async def adaptive(
+    request: pytest.FixtureRequest, redis_prefix: str
+) -> AsyncIterator[tuple[RequestBudget, RequestBudget]]:
+    """Two views of one adaptive budget (10 to start, 4..16, one slot per success): the
+    same object in memory, two processes' objects over Redis."""
+    aimd = Aimd(10, 4, 16, increase=1.0, decrease=0.5, cooldown_s=WINDOW_S)
+    if request.param == "memory":
+        budget = MemoryBudget(10, window_s=WINDOW_S, aimd=aimd)
+        yield budget, budget
+        return
+    url = request.getfixturevalue("redis_url")
+    first, second = Redis.from_url(url), Redis.from_url(url)
+    try:
+        yield (
+            RedisBudget(first, redis_prefix, 10, window_s=WINDOW_S, aimd=aimd),
+            RedisBudget(second, redis_prefix, 10, window_s=WINDOW_S, aimd=aimd),
+        )
+    finally:
+        await first.aclose()
+        await second.aclose()
+
+
+async def _answered(budget: RequestBudget, calls: int) -> None:
+    for _ in range(calls):
+        await budget.acquire()
+        await budget.succeeded()
+
+
+async def test_an_adaptive_budget_grows_by_one_slot_per_answer_once_half_full(
+    adaptive: tuple[RequestBudget, RequestBudget],
+) -> None:
+    one, two = adaptive
+    await _answered(one, 1)  # 1 of 10 in the window: no growth
+    for _ in range(4):  # (a shared budget hears of answers with the next acquire)
+        await one.acquire()
+    assert await two.current_limit() == 10
+    await one.succeeded()  # answered with 5 of 10 in the window
+    await one.acquire()
+    assert await two.current_limit() == 11
+
+
+async def test_an_adaptive_budget_never_grows_past_its_ceiling(
+    adaptive: tuple[RequestBudget, RequestBudget],
+) -> None:
+    one, two = adaptive
+    await _answered(one, 15)
+    await one.acquire()
+    assert await two.current_limit() == 16
+    assert await _blocked(two)
+
+
+async def test_a_429_halves_the_shared_limit_once_per_burst_and_never_below_the_floor(
+    adaptive: tuple[RequestBudget, RequestBudget],
+) -> None:
+    one, two = adaptive
+    await one.pause(0.01)
+    await two.pause(0.01)  # the same burst (within the cooldown): no second halving
+    assert await one.current_limit() == 5
+    assert await two.current_limit() == 5
+    await asyncio.sleep(0.05)
+    for _ in range(5):
+        await asyncio.wait_for(two.acquire(), 10)
+    assert await _blocked(one)
+
+
+async def test_a_fixed_budget_ignores_answers_and_429s() -> None:
+    budget = MemoryBudget(limit=10, window_s=WINDOW_S)
+    await _answered(budget, 10)
+    await budget.pause(0.001)
+    assert await budget.current_limit() == 10
+
+
+async def test_an_adaptive_floor_stops_the_halving() -> None:
+    budget = MemoryBudget(10, window_s=WINDOW_S, aimd=Aimd(10, 4, 16, cooldown_s=0))
+    for _ in range(3):
+        await budget.pause(0.001)
+    assert await budget.current_limit() == 4

@@ -46,7 +46,6 @@ from graphql_api.db.models.playlists import (
     PlaylistRole,
     PlaylistVisibility,
 )
-from graphql_api.db.models.social import ArtistFollow, Like, LikeTarget, PlaylistFollow
 from graphql_api.db.models.releases import (
     IngestStatus,
     Release,
@@ -55,6 +54,7 @@ from graphql_api.db.models.releases import (
     ReleaseIngest,
     ReleaseSource,
 )
+from graphql_api.db.models.social import ArtistFollow, Like, LikeTarget, PlaylistFollow
 from graphql_api.db.models.users import (
     SharingLevel,
     SnapshotSchedule,
@@ -71,10 +71,10 @@ __all__ = [
     "CreditRole",
     "FollowedArtist",
     "Genre",
-    "IngestStatus",
     "HistoryImport",
     "HistoryImportFile",
     "HistoryImportStatus",
+    "IngestStatus",
     "LibraryPlaylist",
     "LibrarySnapshot",
     "Like",
