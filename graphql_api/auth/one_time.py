@@ -10,9 +10,15 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from graphql_api.auth.secrets import token_hash
 from graphql_api.db.base import utcnow
-from graphql_api.db.models import LoginCode, OAuthState, SpotifyLinkCode
+from graphql_api.db.models import (
+    IdentityLinkCode,
+    LoginCode,
+    OAuthState,
+    OidcState,
+    SpotifyLinkCode,
+)
 
-OneTime = TypeVar("OneTime", OAuthState, LoginCode, SpotifyLinkCode)
+OneTime = TypeVar("OneTime", OAuthState, OidcState, LoginCode, SpotifyLinkCode, IdentityLinkCode)
 
 
 async def spend_once(

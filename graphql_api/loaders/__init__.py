@@ -10,8 +10,9 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
-from graphql_api.db.models import User
+from graphql_api.db.models import Identity, User
 from graphql_api.loaders.follows import load_follows
+from graphql_api.loaders.identities import load_identities
 from graphql_api.loaders.library import LibraryLoaders
 from graphql_api.loaders.users import load_users
 
@@ -22,6 +23,10 @@ class Loaders:
             lambda ids: load_users(sessionmaker, ids)
         )
         self.library = LibraryLoaders(sessionmaker)
+        # A user's OpenID Connect identities.
+        self.identities: DataLoader[int, list[Identity]] = DataLoader(
+            lambda ids: load_identities(sessionmaker, ids)
+        )
         # (follower, followee) -> whether that follow exists.
         self.follows: DataLoader[tuple[int, int], bool] = DataLoader(
             lambda pairs: load_follows(sessionmaker, pairs)

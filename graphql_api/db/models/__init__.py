@@ -2,9 +2,11 @@
 
 from graphql_api.db.models.auth import (
     AuthSession,
+    IdentityLinkCode,
     LoginAttempt,
     LoginCode,
     OAuthState,
+    OidcState,
     RefreshToken,
     SpotifyLinkCode,
 )
@@ -31,6 +33,7 @@ from graphql_api.db.models.library import (
 )
 from graphql_api.db.models.listening import NowPlaying, Play, Poller
 from graphql_api.db.models.users import (
+    Identity,
     SharingLevel,
     SnapshotSchedule,
     SpotifyAccount,
@@ -44,12 +47,15 @@ __all__ = [
     "AuthSession",
     "FollowedArtist",
     "Genre",
+    "Identity",
+    "IdentityLinkCode",
     "LibraryPlaylist",
     "LibrarySnapshot",
     "LoginAttempt",
     "LoginCode",
     "NowPlaying",
     "OAuthState",
+    "OidcState",
     "Play",
     "PlaylistItem",
     "PlaylistVersion",

@@ -1,0 +1,66 @@
+"""How a login callback (Spotify's or an OpenID provider's) answers the browser.
+
+With ``redirect_to``: a redirect there carrying a one-time login code (or a link code, or
+an error). Without: GraphiQL with a login code in the fragment (demo mode or
+``MIXTAPE_AUTH_LOGIN_LANDS_ON_GRAPHIQL``), else a JSON session. No token travels in a URL.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from strawberry.relay import to_base64
+
+from graphql_api.auth.login_codes import issue_login_code
+from graphql_api.auth.sessions import start_session
+from graphql_api.settings import Settings
+
+
+async def logged_in(
+    session: AsyncSession,
+    settings: Settings,
+    *,
+    redirect_to: str | None,
+    user_id: int,
+    graphiql: str,
+    method: str,
+) -> Response:
+    """The answer to a successful login: a login code (for ``redirect_to``, or for GraphiQL
+    at ``graphiql`` to trade itself) or a session."""
+    if redirect_to is not None:
+        login_code = await issue_login_code(session, settings, user_id=user_id, method=method)
+        return redirect_with(redirect_to, login_code=login_code)
+    if settings.auth_login_lands_on_graphiql:
+        # In the fragment, which browsers never send anywhere; the page spends it at once.
+        login_code = await issue_login_code(session, settings, user_id=user_id, method=method)
+        return RedirectResponse(
+            f"{graphiql}#{urlencode({'login_code': login_code})}",
+            status_code=302,
+            headers={"cache-control": "no-store", "referrer-policy": "no-referrer"},
+        )
+    issued = await start_session(session, settings, user_id=user_id, method=method)
+    return json_answer(
+        {
+            "accessToken": issued.access_token,
+            "refreshToken": issued.refresh_token,
+            "expiresAt": issued.expires_at.isoformat(),
+            "user": {"id": to_base64("User", user_id)},
+        }
+    )
+
+
+def json_answer(body: dict[str, object]) -> JSONResponse:
+    return JSONResponse(body, headers={"cache-control": "no-store"})
+
+
+def redirect_with(target: str, **params: str) -> RedirectResponse:
+    """A redirect to ``target`` with ``params`` added to its query."""
+    parts = urlsplit(target)
+    query = urlencode([*parse_qsl(parts.query, keep_blank_values=True), *params.items()])
+    return RedirectResponse(
+        urlunsplit(parts._replace(query=query)),
+        status_code=302,
+        headers={"cache-control": "no-store", "referrer-policy": "no-referrer"},
+    )
