@@ -16,6 +16,7 @@
 //                    `claims` merged in (e.g. another `aud`); `unpublished_key: true` signs it
 //                    with a key the JWKS never shows
 //   /_admin/down     {"down": true}: every other request answers 503 until {"down": false}
+//   /_admin/reset    up again, nothing tampered
 import http from 'node:http';
 import { Provider } from 'oidc-provider';
 import { exportJWK, generateKeyPair, importJWK, SignJWT } from 'jose';
@@ -122,6 +123,9 @@ async function admin(req, res, path) {
     tamper = body;
   } else if (path === '/_admin/down') {
     down = Boolean(body.down);
+  } else if (path === '/_admin/reset') {
+    down = false;
+    tamper = null;
   } else {
     res.writeHead(404).end();
     return;
