@@ -22,7 +22,7 @@ from joserfc.errors import (
 
 from graphql_api.oidc.errors import OidcAuthFailed
 from graphql_api.oidc.keys import KeyCache
-from graphql_api.oidc.metadata import ProviderMetadata
+from graphql_api.oidc.metadata import SIGNING_ALGORITHMS, ProviderMetadata
 
 MAX_SUBJECT = 255
 
@@ -58,7 +58,11 @@ async def verify_id_token(
     """The claims of ``token`` once every check passed; OIDC_AUTH_FAILED otherwise."""
     header = _header(token)
     algorithm = header.get("alg")
-    if not isinstance(algorithm, str) or algorithm not in metadata.signing_algorithms:
+    if (
+        not isinstance(algorithm, str)
+        or algorithm not in metadata.signing_algorithms
+        or algorithm not in SIGNING_ALGORITHMS
+    ):
         raise _invalid(f"The ID token's algorithm {algorithm!r} is not accepted.")
     kid = header.get("kid")
     key_set = await keys.key_set_with(kid if isinstance(kid, str) else None)

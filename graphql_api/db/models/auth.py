@@ -23,7 +23,7 @@ class AuthSession(Base):
 
     id: Mapped[IntPK]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    # How the session began: "password", "spotify", "login_code".
+    # How the session began: "password", "spotify", "oidc".
     method: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[CreatedAt]
     last_refreshed_at: Mapped[dt.datetime | None]
