@@ -12,16 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphql_api.auth import identities
-from graphql_api.auth.one_time import spend_once
+from graphql_api.auth.one_time import invalid_link_code, link_code_refusal, spend_once
 from graphql_api.auth.outcome import Outcome
 from graphql_api.auth.secrets import new_token, token_hash
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import Identity, IdentityLinkCode
-from graphql_api.errors import BadUserInput
 from graphql_api.oidc import IdClaims
 from graphql_api.settings import Settings
 
@@ -60,41 +58,15 @@ async def complete(session: AsyncSession, *, user_id: int, code: str) -> Outcome
     """
     row = await spend_once(session, IdentityLinkCode, IdentityLinkCode.code_hash, code)
     if row is None:
-        return Outcome.fail(await _why_not_spendable(session, user_id, code))
+        return Outcome.fail(
+            await link_code_refusal(session, IdentityLinkCode, user_id, code, again="linkIdentity")
+        )
     if row.user_id != user_id:
         log.warning(
             "an identity link code of user %s was presented by user %s; burnt",
             row.user_id,
             user_id,
         )
-        return Outcome.fail(_invalid())
+        return Outcome.fail(invalid_link_code())
     linked = await identities.attach(session, user_id, row.provider, row.subject, row.email)
     return Outcome.ok(linked)
-
-
-async def _why_not_spendable(session: AsyncSession, user_id: int, code: str) -> BadUserInput:
-    # Only the owner learns more than "invalid": nobody else may probe codes.
-    row = await session.scalar(
-        select(IdentityLinkCode).where(
-            IdentityLinkCode.code_hash == token_hash(code), IdentityLinkCode.user_id == user_id
-        )
-    )
-    if row is None:
-        return _invalid()
-    if row.used_at is not None:
-        return BadUserInput(
-            "This link code was already used; run linkIdentity again.",
-            field="code",
-            reason="LINK_CODE_USED",
-        )
-    return BadUserInput(
-        "This link code has expired; run linkIdentity again.",
-        field="code",
-        reason="LINK_CODE_EXPIRED",
-    )
-
-
-def _invalid() -> BadUserInput:
-    return BadUserInput(
-        "This link code is not valid for your account.", field="code", reason="LINK_CODE_INVALID"
-    )

@@ -12,18 +12,19 @@ creates or changes an account.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
+from functools import partial
 
-from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from graphql_api.auth import identities, identity_link, oidc_login, rate_limit
-from graphql_api.auth.login_answer import json_answer, logged_in, redirect_with
+from graphql_api.auth.login_answer import callback_refused, link_code_answer, log_in
 from graphql_api.auth.oidc_login import BROWSER_COOKIE, COOKIE_PATH, PendingSignIn
 from graphql_api.auth.requests import error_response
 from graphql_api.db.uow import unit_of_work
-from graphql_api.errors import BadUserInput, Conflict, Forbidden, MixtapeError
+from graphql_api.errors import BadUserInput, Forbidden, MixtapeError
 from graphql_api.oidc import IdClaims
 from graphql_api.resources import Resources
 from graphql_api.state import app_state
@@ -129,38 +130,22 @@ async def login_callback(request: Request) -> Response:
         return await _log_in(resources, pending, claims, graphiql)
     except MixtapeError as error:
         log.info("OpenID Connect callback refused: %s (%s)", error.code, error.message)
-        if pending.redirect_to is not None:
-            return redirect_with(
-                pending.redirect_to, error=error.code, error_description=error.message
-            )
-        return error_response(error)
+        return callback_refused(pending.redirect_to, error)
 
 
-async def _log_in(
+def _log_in(
     resources: Resources, pending: PendingSignIn, claims: IdClaims, graphiql: str
-) -> Response:
-    try:
-        return await _log_in_once(resources, pending, claims, graphiql)
-    except (IntegrityError, Conflict):
-        # Another first sign-in of this identity created its account first (the unique
-        # (provider, subject)); once more finds that account and logs into it.
-        log.info("a concurrent first sign-in created this identity first; logging into it")
-        return await _log_in_once(resources, pending, claims, graphiql)
-
-
-async def _log_in_once(
-    resources: Resources, pending: PendingSignIn, claims: IdClaims, graphiql: str
-) -> Response:
-    async with unit_of_work(resources.sessionmaker) as uow:
-        user_id = await identities.log_in(uow.session, resources.settings, pending.provider, claims)
-        return await logged_in(
-            uow.session,
-            resources.settings,
-            redirect_to=pending.redirect_to,
-            user_id=user_id,
-            graphiql=graphiql,
-            method="oidc",
-        )
+) -> Awaitable[Response]:
+    return log_in(
+        resources.sessionmaker,
+        resources.settings,
+        partial(
+            identities.log_in, settings=resources.settings, provider=pending.provider, claims=claims
+        ),
+        redirect_to=pending.redirect_to,
+        graphiql=graphiql,
+        method="oidc",
+    )
 
 
 async def _hold_link(
@@ -174,9 +159,7 @@ async def _hold_link(
             provider=pending.provider,
             claims=claims,
         )
-    if pending.redirect_to is not None:
-        return redirect_with(pending.redirect_to, link_code=code)
-    return json_answer({"linkCode": code, "expiresAt": expires_at.isoformat()})
+    return link_code_answer(pending.redirect_to, code, expires_at)
 
 
 routes = [

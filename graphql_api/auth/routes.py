@@ -11,14 +11,15 @@ account that started the link can spend (``completeSpotifyLink``, see ``spotify_
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
+from functools import partial
 
-from sqlalchemy.exc import IntegrityError
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from graphql_api.auth import rate_limit, spotify_link, spotify_login
-from graphql_api.auth.login_answer import json_answer, logged_in, redirect_with
+from graphql_api.auth.login_answer import callback_refused, link_code_answer, log_in
 from graphql_api.auth.requests import error_response
 from graphql_api.auth.spotify_login import (
     CALLBACK_ROUTE,
@@ -27,7 +28,7 @@ from graphql_api.auth.spotify_login import (
     callback_uri,
 )
 from graphql_api.db.uow import unit_of_work
-from graphql_api.errors import BadUserInput, Conflict, Forbidden, MixtapeError
+from graphql_api.errors import BadUserInput, Forbidden, MixtapeError
 from graphql_api.resources import Resources
 from graphql_api.state import app_state
 
@@ -96,42 +97,22 @@ async def login_callback(request: Request) -> Response:
             response = await _log_in(resources, pending, identity, graphiql)
     except MixtapeError as error:
         log.info("Spotify callback refused: %s (%s)", error.code, error.message)
-        if pending.redirect_to is not None:
-            return redirect_with(
-                pending.redirect_to, error=error.code, error_description=error.message
-            )
-        return error_response(error)
+        return callback_refused(pending.redirect_to, error)
     return response
 
 
-async def _log_in(
+def _log_in(
     resources: Resources, pending: PendingLogin, identity: SpotifyIdentity, graphiql: str
-) -> Response:
+) -> Awaitable[Response]:
     """Log the Spotify identity in; answer with a login code or a session."""
-    try:
-        return await _log_in_once(resources, pending, identity, graphiql)
-    except (IntegrityError, Conflict):
-        # Another first login of this Spotify account committed its new user first. The
-        # loser fails on the unique spotify_user_id (PostgreSQL) or, when its transaction
-        # saw the winner's row by then, as CONFLICT (SQLite). Once more, which now finds
-        # that user and logs into it.
-        log.info("a concurrent first login created this Spotify user first; logging into it")
-        return await _log_in_once(resources, pending, identity, graphiql)
-
-
-async def _log_in_once(
-    resources: Resources, pending: PendingLogin, identity: SpotifyIdentity, graphiql: str
-) -> Response:
-    async with unit_of_work(resources.sessionmaker) as uow:
-        user_id = await spotify_login.complete(uow.session, resources.settings, identity)
-        return await logged_in(
-            uow.session,
-            resources.settings,
-            redirect_to=pending.redirect_to,
-            user_id=user_id,
-            graphiql=graphiql,
-            method="spotify",
-        )
+    return log_in(
+        resources.sessionmaker,
+        resources.settings,
+        partial(spotify_login.complete, settings=resources.settings, identity=identity),
+        redirect_to=pending.redirect_to,
+        graphiql=graphiql,
+        method="spotify",
+    )
 
 
 async def _hold_link(
@@ -142,9 +123,7 @@ async def _hold_link(
         code, expires_at = await spotify_link.hold(
             uow.session, resources.settings, user_id=user_id, identity=identity
         )
-    if pending.redirect_to is not None:
-        return redirect_with(pending.redirect_to, link_code=code)
-    return json_answer({"linkCode": code, "expiresAt": expires_at.isoformat()})
+    return link_code_answer(pending.redirect_to, code, expires_at)
 
 
 routes = [

@@ -9,13 +9,13 @@ import datetime as dt
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import func, select
 from strawberry.relay import to_base64
 
 from graphql_api.app import create_app
 from graphql_api.auth.spotify_accounts import save_link
 from graphql_api.db.base import utcnow
-from graphql_api.db.models import AuthSession, Identity, IdentityLinkCode, User
+from graphql_api.db.models import AuthSession, Identity, IdentityLinkCode, OidcState, User
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings
 from graphql_api.spotify.oauth import TokenSet
@@ -226,3 +226,27 @@ async def test_a_user_with_an_identity_may_unlink_spotify(
         await db.commit()
     unlinked = await me.query("mutation { unlinkSpotify { spotify { linked } } }")
     assert unlinked["unlinkSpotify"]["spotify"]["linked"] is False
+
+
+async def test_identity_fields_after_logout_in_the_same_operation_are_unauthenticated(
+    http: httpx.AsyncClient, oidc_app: str, ogql: GraphQLClient, resources: Resources
+) -> None:
+    me = await signed_in(http, oidc_app, ogql, "alice")
+    [identity] = await identities(me)
+    body = await me.execute(
+        'mutation($id: ID!) { logout linkIdentity(provider: "test")'
+        " unlinkIdentity(id: $id) { id } }",
+        {"id": identity["id"]},
+    )
+    assert sorted((e["path"][0], e["extensions"]["code"]) for e in body["errors"]) == [
+        ("linkIdentity", "UNAUTHENTICATED"),
+        ("unlinkIdentity", "UNAUTHENTICATED"),
+    ]
+    assert await count(resources, Identity) == 1
+    async with resources.sessionmaker() as db:
+        linking = await db.scalar(
+            select(func.count())
+            .select_from(OidcState)
+            .where(OidcState.linking_user_id.is_not(None))
+        )
+    assert linking == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import httpx
@@ -226,3 +227,17 @@ async def test_a_provider_down_at_the_start_is_a_503(
     answer = await start(http, oidc_app)
     assert answer.status_code == 503, answer.text
     assert error_of(answer)["code"] == "SERVICE_UNAVAILABLE"
+
+
+async def test_two_first_sign_ins_of_one_identity_at_once_log_into_one_account(
+    http: httpx.AsyncClient, oidc_app: str, resources: Resources
+) -> None:
+    callbacks = []
+    for _ in range(2):
+        started = await start(http, oidc_app)
+        callbacks.append(await at_provider(http, started.headers["location"], "alice", oidc_app))
+    answers = await asyncio.gather(*(http.get(callback) for callback in callbacks))
+    assert [answer.status_code for answer in answers] == [200, 200], [a.text for a in answers]
+    assert len({answer.json()["user"]["id"] for answer in answers}) == 1
+    assert await count(resources, User) == 1
+    assert await count(resources, Identity) == 1
