@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphql_api.auth.identities import lock_user, other_ways_in
+from graphql_api.auth.identities import can_unlink_spotify, lock_user
 from graphql_api.db.models import SpotifyAccount, User
 from graphql_api.errors import Forbidden, NotFound
 
@@ -17,7 +17,7 @@ async def unlink_spotify(session: AsyncSession, user_id: int) -> bool:
     the link: unlinking would lock them out (they can delete the account instead).
     """
     user = await lock_user(session, user_id)
-    if not await other_ways_in(session, user):
+    if not await can_unlink_spotify(session, user):
         raise Forbidden(
             "This account logs in with Spotify only; unlinking would lock you out.",
             reason="SPOTIFY_ONLY_ACCOUNT",

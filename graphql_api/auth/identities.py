@@ -79,20 +79,22 @@ async def lock_user(session: AsyncSession, user_id: int) -> User:
     return user
 
 
-async def other_ways_in(
-    session: AsyncSession, user: User, *, without_identity: int | None = None
-) -> bool:
-    """Whether ``user`` can still log in without the given identity (or without Spotify,
-    when ``without_identity`` is None and the caller is unlinking Spotify)."""
+async def can_unlink_spotify(session: AsyncSession, user: User) -> bool:
+    """Whether ``user`` still logs in without Spotify: a password or an identity."""
     if user.password_hash is not None:
         return True
-    identities = select(func.count()).where(Identity.user_id == user.id)
-    if without_identity is not None:
-        identities = identities.where(Identity.id != without_identity)
-        spotify = await session.get(SpotifyAccount, user.id)
-        if spotify is not None:
-            return True
-    return bool(await session.scalar(identities))
+    return bool(await session.scalar(select(func.count()).where(Identity.user_id == user.id)))
+
+
+async def can_unlink_identity(session: AsyncSession, user: User, identity_id: int) -> bool:
+    """Whether ``user`` still logs in without that identity: a password, a Spotify link
+    or another identity."""
+    if user.password_hash is not None:
+        return True
+    if await session.get(SpotifyAccount, user.id) is not None:
+        return True
+    others = select(func.count()).where(Identity.user_id == user.id, Identity.id != identity_id)
+    return bool(await session.scalar(others))
 
 
 async def unlink(session: AsyncSession, user_id: int, identity_id: int) -> None:
@@ -103,7 +105,7 @@ async def unlink(session: AsyncSession, user_id: int, identity_id: int) -> None:
     row = await session.get(Identity, identity_id)
     if row is None or row.user_id != user_id:
         raise NotFound("No such identity.", field="id")
-    if not await other_ways_in(session, user, without_identity=identity_id):
+    if not await can_unlink_identity(session, user, identity_id):
         raise Forbidden(
             "This is the last way to log in to this account; unlinking would lock you out.",
             reason="LAST_LOGIN_METHOD",
