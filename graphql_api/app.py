@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from graphql_api.auth.oidc_routes import routes as oidc_routes
 from graphql_api.auth.requests import error_response
 from graphql_api.auth.routes import routes as auth_routes
 from graphql_api.composition import api_services, open_app_resources
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         *auth_routes,
+        *oidc_routes,
         *library_routes,
         *releases_routes,
         *history_routes,

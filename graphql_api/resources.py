@@ -23,6 +23,7 @@ from graphql_api.db.engine import create_engine, create_reader, create_sessionma
 from graphql_api.events import MemoryPubSub, PubSub, RedisPubSub
 from graphql_api.jobs import InProcessQueue, JobFunction, JobQueue
 from graphql_api.jobs.arq import ArqQueue, queue_name
+from graphql_api.oidc import OidcServices
 from graphql_api.settings import Settings
 from graphql_api.spotify import SpotifyServices, TokenStore
 
@@ -44,6 +45,8 @@ class Resources:
     pubsub: PubSub
     queue: JobQueue
     spotify: SpotifyServices
+    # The OpenID Connect providers people may sign in with (MIXTAPE_OIDC_PROVIDERS).
+    oidc: OidcServices
     redis: ArqRedis | None = None
 
 
@@ -93,6 +96,7 @@ async def open_resources(
         spotify=SpotifyServices.build(
             http, settings, token_store(sessionmaker, settings), pubsub, redis
         ),
+        oidc=OidcServices.build(http, settings),
         redis=redis,
     )
     ctx["resources"] = resources

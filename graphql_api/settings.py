@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Self
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEV_SECRET_KEY = "mixtape-development-secret-key-do-not-use-in-production"  # noqa: S105
@@ -25,6 +25,48 @@ def _split_csv(value: object) -> object:
     if isinstance(value, str):
         return [item.strip() for item in value.split(",") if item.strip()]
     return value
+
+
+# Presets by provider name: what a provider of that name needs no setting for.
+OIDC_PRESETS: dict[str, dict[str, str]] = {
+    "google": {"issuer": "https://accounts.google.com", "display_name": "Google"},
+}
+
+
+class OidcProviderSettings(BaseModel):
+    """One OpenID Connect provider people may sign in with (``MIXTAPE_OIDC_PROVIDERS``).
+
+    ``name`` is its stable key: it appears in the login URL (``/auth/oidc/{name}/login``)
+    and in every stored identity, so renaming a provider orphans its identities. A name
+    with a preset (``google``) needs only the client id and secret.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,31}$")
+    issuer: str = ""
+    client_id: str = Field(min_length=1)
+    client_secret: SecretStr
+    scopes: tuple[str, ...] = ("openid", "email", "profile")
+    display_name: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _preset(cls, data: object) -> object:
+        if isinstance(data, dict) and isinstance(data.get("name"), str):
+            for key, value in OIDC_PRESETS.get(data["name"], {}).items():
+                data.setdefault(key, value)
+        return data
+
+    @model_validator(mode="after")
+    def _complete(self) -> Self:
+        if not self.issuer.startswith(("https://", "http://")):
+            raise ValueError(f"OIDC provider {self.name!r} needs an http(s) issuer URL")
+        if "openid" not in self.scopes:
+            raise ValueError(f"OIDC provider {self.name!r}: scopes must include 'openid'")
+        if not self.display_name:
+            object.__setattr__(self, "display_name", self.name)
+        return self
 
 
 class Settings(BaseSettings):
@@ -106,6 +148,18 @@ class Settings(BaseSettings):
     # Password hashes (argon2, ~130 ms of CPU each) computed at once per process, in
     # threads off the event loop; None = every core but one.
     auth_password_hash_concurrency: int | None = Field(default=None, ge=1)
+
+    # OpenID Connect sign-in (graphql_api/oidc/, docs/oidc.md): a JSON list of providers,
+    # each {"name", "issuer", "client_id", "client_secret", "scopes", "display_name"}.
+    oidc_providers: tuple[OidcProviderSettings, ...] = ()
+    # How long discovery documents and JWKS are cached, and the shortest time between two
+    # JWKS fetches forced by an ID token signed with a key id not seen before.
+    oidc_metadata_ttl_s: int = Field(default=3600, ge=0)
+    oidc_jwks_refetch_min_s: float = Field(default=30.0, ge=0)
+    # How long a code exchange with a provider may take, and the clock skew tolerated in
+    # ID tokens' exp/iat.
+    oidc_timeout_s: float = Field(default=10.0, gt=0)
+    oidc_leeway_s: int = Field(default=60, ge=0, le=600)
 
     # Now playing (graphql_api/listening/): the poller's intervals, in seconds.
     poll_enabled: bool = True  # False: no process polls anyone
@@ -210,6 +264,13 @@ class Settings(BaseSettings):
     def _empty_path_is_none(cls, value: object) -> object:
         # MIXTAPE_DEMO_STATE_PATH= (empty) means "no file", not the current directory.
         return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _unique_oidc_names(self) -> Self:
+        names = [provider.name for provider in self.oidc_providers]
+        if len(set(names)) != len(names):
+            raise ValueError("MIXTAPE_OIDC_PROVIDERS: each provider needs a name of its own")
+        return self
 
     @model_validator(mode="after")
     def _production_needs_real_secrets(self) -> Self:

@@ -68,3 +68,44 @@ def test_an_empty_demo_state_path_keeps_the_emulators_tokens_in_memory(
     assert Settings().demo_state_path == Path("var/spotify-emulator.json")
     monkeypatch.setenv("MIXTAPE_DEMO_STATE_PATH", "")
     assert Settings().demo_state_path is None
+
+
+def test_oidc_providers_come_as_json_and_google_is_a_preset(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(
+        "MIXTAPE_OIDC_PROVIDERS",
+        '[{"name": "google", "client_id": "g", "client_secret": "gs"},'
+        ' {"name": "keycloak", "issuer": "https://id.example/realms/music",'
+        '  "client_id": "k", "client_secret": "ks", "scopes": ["openid", "email"]}]',
+    )
+    google, keycloak = Settings().oidc_providers
+    assert (google.issuer, google.display_name) == ("https://accounts.google.com", "Google")
+    assert google.scopes == ("openid", "email", "profile")
+    assert google.client_secret.get_secret_value() == "gs"
+    assert (keycloak.issuer, keycloak.display_name) == (
+        "https://id.example/realms/music",
+        "keycloak",
+    )
+    assert keycloak.scopes == ("openid", "email")
+
+
+@pytest.mark.parametrize(
+    "providers",
+    [
+        '[{"name": "kc", "client_id": "k", "client_secret": "s"}]',  # no issuer
+        '[{"name": "kc", "issuer": "ftp://x", "client_id": "k", "client_secret": "s"}]',
+        '[{"name": "Bad Name", "issuer": "https://x", "client_id": "k", "client_secret": "s"}]',
+        '[{"name": "kc", "issuer": "https://x", "client_id": "k", "client_secret": "s",'
+        ' "scopes": ["email"]}]',
+        '[{"name": "google", "client_id": "a", "client_secret": "s"},'
+        ' {"name": "google", "client_id": "b", "client_secret": "s"}]',
+        '[{"name": "google", "client_id": "a", "client_secret": "s", "tenant": "x"}]',
+    ],
+)
+def test_a_malformed_oidc_provider_is_refused_at_start(
+    monkeypatch: pytest.MonkeyPatch, providers: str
+) -> None:
+    monkeypatch.setenv("MIXTAPE_OIDC_PROVIDERS", providers)
+    with pytest.raises(ValidationError):
+        Settings()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graphql_api.auth.identities import can_unlink_spotify, lock_user
 from graphql_api.db.models import SpotifyAccount, User
 from graphql_api.errors import Forbidden, NotFound
 
@@ -12,13 +13,11 @@ from graphql_api.errors import Forbidden, NotFound
 async def unlink_spotify(session: AsyncSession, user_id: int) -> bool:
     """Forget the user's Spotify link and tokens; False when there was none.
 
-    A user who can log in only through Spotify keeps the link: unlinking would lock
-    them out (they can delete the account instead).
+    A user who can log in only through Spotify (no password, no provider identity) keeps
+    the link: unlinking would lock them out (they can delete the account instead).
     """
-    user = await session.get(User, user_id)
-    if user is None:
-        raise NotFound("No such user.")
-    if user.password_hash is None:
+    user = await lock_user(session, user_id)
+    if not await can_unlink_spotify(session, user):
         raise Forbidden(
             "This account logs in with Spotify only; unlinking would lock you out.",
             reason="SPOTIFY_ONLY_ACCOUNT",

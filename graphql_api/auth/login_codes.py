@@ -1,4 +1,4 @@
-"""One-time login codes: the Spotify callback hands the browser a code, not a token.
+"""One-time login codes: a Spotify or OpenID Connect callback hands the browser a code, not a token.
 
 The frontend trades the code for a session with ``exchangeLoginCode``. Codes live a couple
 of minutes, are stored hashed, and are spent by a conditional UPDATE, so of two requests
@@ -20,13 +20,16 @@ from graphql_api.errors import Unauthenticated
 from graphql_api.settings import Settings
 
 
-async def issue_login_code(session: AsyncSession, settings: Settings, *, user_id: int) -> str:
-    """A new single-use code standing for a login of ``user_id``."""
+async def issue_login_code(
+    session: AsyncSession, settings: Settings, *, user_id: int, method: str = "spotify"
+) -> str:
+    """A new single-use code standing for a login of ``user_id`` (by ``method``)."""
     code = new_token()
     session.add(
         LoginCode(
             code_hash=token_hash(code),
             user_id=user_id,
+            method=method,
             expires_at=utcnow() + dt.timedelta(seconds=settings.auth_login_code_ttl_s),
         )
     )
@@ -43,5 +46,4 @@ async def exchange_login_code(
         raise Unauthenticated(
             "This login code is unknown, expired or already used.", reason="LOGIN_CODE_INVALID"
         )
-    user_id = row.user_id
-    return await start_session(session, settings, user_id=user_id, method="spotify")
+    return await start_session(session, settings, user_id=row.user_id, method=row.method)

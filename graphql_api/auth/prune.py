@@ -1,6 +1,7 @@
 """Deleting authentication rows nobody can use any more (a cron job, ``prune_auth``).
 
-What goes: OAuth states, login codes and link codes past their expiry (used or not; a
+What goes: OAuth and OpenID Connect states, login codes and link codes (Spotify's and
+identities') past their expiry (used or not; a
 held link's encrypted Spotify tokens with them), refresh tokens past their expiry, spent
 refresh tokens of ended sessions, and rate-limit rows older than their window.
 
@@ -22,8 +23,10 @@ from graphql_api.auth import rate_limit
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import (
     AuthSession,
+    IdentityLinkCode,
     LoginCode,
     OAuthState,
+    OidcState,
     RefreshToken,
     SpotifyLinkCode,
 )
@@ -40,8 +43,10 @@ class Pruned:
     """How many rows of each kind went."""
 
     oauth_states: int
+    oidc_states: int
     login_codes: int
     link_codes: int
+    identity_link_codes: int
     refresh_tokens: int
     login_attempts: int
 
@@ -59,9 +64,13 @@ async def prune(session: AsyncSession, settings: Settings) -> Pruned:
     )
     return Pruned(
         oauth_states=await _delete(session, delete(OAuthState).where(OAuthState.expires_at <= now)),
+        oidc_states=await _delete(session, delete(OidcState).where(OidcState.expires_at <= now)),
         login_codes=await _delete(session, delete(LoginCode).where(LoginCode.expires_at <= now)),
         link_codes=await _delete(
             session, delete(SpotifyLinkCode).where(SpotifyLinkCode.expires_at <= now)
+        ),
+        identity_link_codes=await _delete(
+            session, delete(IdentityLinkCode).where(IdentityLinkCode.expires_at <= now)
         ),
         refresh_tokens=refresh_tokens,
         login_attempts=await rate_limit.prune(session, settings),

@@ -11,19 +11,16 @@ account that started the link can spend (``completeSpotifyLink``, see ``spotify_
 from __future__ import annotations
 
 import logging
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from collections.abc import Awaitable
+from functools import partial
 
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
-from strawberry.relay import to_base64
 
 from graphql_api.auth import rate_limit, spotify_link, spotify_login
-from graphql_api.auth.login_codes import issue_login_code
+from graphql_api.auth.login_answer import callback_refused, link_code_answer, log_in
 from graphql_api.auth.requests import error_response
-from graphql_api.auth.sessions import start_session
 from graphql_api.auth.spotify_login import (
     CALLBACK_ROUTE,
     PendingLogin,
@@ -31,9 +28,8 @@ from graphql_api.auth.spotify_login import (
     callback_uri,
 )
 from graphql_api.db.uow import unit_of_work
-from graphql_api.errors import BadUserInput, Conflict, Forbidden, MixtapeError
+from graphql_api.errors import BadUserInput, Forbidden, MixtapeError
 from graphql_api.resources import Resources
-from graphql_api.settings import Settings
 from graphql_api.state import app_state
 
 log = logging.getLogger(__name__)
@@ -101,33 +97,22 @@ async def login_callback(request: Request) -> Response:
             response = await _log_in(resources, pending, identity, graphiql)
     except MixtapeError as error:
         log.info("Spotify callback refused: %s (%s)", error.code, error.message)
-        if pending.redirect_to is not None:
-            return _redirect(pending.redirect_to, error=error.code, error_description=error.message)
-        return error_response(error)
+        return callback_refused(pending.redirect_to, error)
     return response
 
 
-async def _log_in(
+def _log_in(
     resources: Resources, pending: PendingLogin, identity: SpotifyIdentity, graphiql: str
-) -> Response:
+) -> Awaitable[Response]:
     """Log the Spotify identity in; answer with a login code or a session."""
-    try:
-        return await _log_in_once(resources, pending, identity, graphiql)
-    except (IntegrityError, Conflict):
-        # Another first login of this Spotify account committed its new user first. The
-        # loser fails on the unique spotify_user_id (PostgreSQL) or, when its transaction
-        # saw the winner's row by then, as CONFLICT (SQLite). Once more, which now finds
-        # that user and logs into it.
-        log.info("a concurrent first login created this Spotify user first; logging into it")
-        return await _log_in_once(resources, pending, identity, graphiql)
-
-
-async def _log_in_once(
-    resources: Resources, pending: PendingLogin, identity: SpotifyIdentity, graphiql: str
-) -> Response:
-    async with unit_of_work(resources.sessionmaker) as uow:
-        user_id = await spotify_login.complete(uow.session, resources.settings, identity)
-        return await _finish(uow.session, resources.settings, pending, user_id, graphiql)
+    return log_in(
+        resources.sessionmaker,
+        resources.settings,
+        partial(spotify_login.complete, settings=resources.settings, identity=identity),
+        redirect_to=pending.redirect_to,
+        graphiql=graphiql,
+        method="spotify",
+    )
 
 
 async def _hold_link(
@@ -138,54 +123,7 @@ async def _hold_link(
         code, expires_at = await spotify_link.hold(
             uow.session, resources.settings, user_id=user_id, identity=identity
         )
-    if pending.redirect_to is not None:
-        return _redirect(pending.redirect_to, link_code=code)
-    return _json({"linkCode": code, "expiresAt": expires_at.isoformat()})
-
-
-async def _finish(
-    session: AsyncSession, settings: Settings, pending: PendingLogin, user_id: int, graphiql: str
-) -> Response:
-    """The answer to a successful login: a login code (for ``redirect_to``, or for GraphiQL
-    at ``graphiql`` to trade itself) or a session."""
-    if pending.redirect_to is not None:
-        login_code = await issue_login_code(session, settings, user_id=user_id)
-        return _redirect(pending.redirect_to, login_code=login_code)
-    if settings.auth_login_lands_on_graphiql:
-        # In the fragment, which browsers never send anywhere; the page spends it at once.
-        login_code = await issue_login_code(session, settings, user_id=user_id)
-        return RedirectResponse(
-            f"{graphiql}#{urlencode({'login_code': login_code})}",
-            status_code=302,
-            headers={"cache-control": "no-store", "referrer-policy": "no-referrer"},
-        )
-    issued = await start_session(session, settings, user_id=user_id, method="spotify")
-    return _json(
-        {
-            "accessToken": issued.access_token,
-            "refreshToken": issued.refresh_token,
-            "expiresAt": issued.expires_at.isoformat(),
-            "user": _user_json(user_id),
-        }
-    )
-
-
-def _user_json(user_id: int) -> dict[str, str]:
-    return {"id": to_base64("User", user_id)}
-
-
-def _json(body: dict[str, object]) -> JSONResponse:
-    return JSONResponse(body, headers={"cache-control": "no-store"})
-
-
-def _redirect(target: str, **params: str) -> RedirectResponse:
-    parts = urlsplit(target)
-    query = urlencode([*parse_qsl(parts.query, keep_blank_values=True), *params.items()])
-    return RedirectResponse(
-        urlunsplit(parts._replace(query=query)),
-        status_code=302,
-        headers={"cache-control": "no-store", "referrer-policy": "no-referrer"},
-    )
+    return link_code_answer(pending.redirect_to, code, expires_at)
 
 
 routes = [

@@ -19,17 +19,15 @@ import datetime as dt
 import json
 import logging
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphql_api.auth.one_time import spend_once
+from graphql_api.auth.one_time import invalid_link_code, link_code_refusal, spend_once
 from graphql_api.auth.outcome import Outcome
 from graphql_api.auth.secrets import new_token, token_hash
 from graphql_api.auth.spotify_accounts import check_not_linked_elsewhere, save_link
 from graphql_api.auth.spotify_login import SpotifyIdentity
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import SpotifyLinkCode
-from graphql_api.errors import BadUserInput
 from graphql_api.settings import Settings
 from graphql_api.spotify.credentials import decrypt_token, encrypt_token
 from graphql_api.spotify.oauth import TokenSet
@@ -72,45 +70,19 @@ async def complete(
     """
     row = await spend_once(session, SpotifyLinkCode, SpotifyLinkCode.code_hash, code)
     if row is None:
-        return Outcome.fail(await _why_not_spendable(session, user_id, code))
+        return Outcome.fail(
+            await link_code_refusal(session, SpotifyLinkCode, user_id, code, again="linkSpotify")
+        )
     blob, row.identity_encrypted = row.identity_encrypted, None
     if row.user_id != user_id or blob is None:
         log.warning(
             "a Spotify link code of user %s was presented by user %s; burnt", row.user_id, user_id
         )
-        return Outcome.fail(_invalid())
+        return Outcome.fail(invalid_link_code())
     identity = _load(decrypt_token(settings, blob))
     # CONFLICT if the Spotify account was linked to someone else meanwhile.
     await save_link(session, user_id, identity.profile, identity.tokens, settings=settings)
     return Outcome.ok(user_id)
-
-
-async def _why_not_spendable(session: AsyncSession, user_id: int, code: str) -> BadUserInput:
-    # Only the owner learns more than "invalid": nobody else may probe codes.
-    row = await session.scalar(
-        select(SpotifyLinkCode).where(
-            SpotifyLinkCode.code_hash == token_hash(code), SpotifyLinkCode.user_id == user_id
-        )
-    )
-    if row is None:
-        return _invalid()
-    if row.used_at is not None:
-        return BadUserInput(
-            "This link code was already used; run linkSpotify again.",
-            field="code",
-            reason="LINK_CODE_USED",
-        )
-    return BadUserInput(
-        "This link code has expired; run linkSpotify again.",
-        field="code",
-        reason="LINK_CODE_EXPIRED",
-    )
-
-
-def _invalid() -> BadUserInput:
-    return BadUserInput(
-        "This link code is not valid for your account.", field="code", reason="LINK_CODE_INVALID"
-    )
 
 
 def _dump(identity: SpotifyIdentity) -> str:

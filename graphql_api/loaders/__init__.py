@@ -10,9 +10,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
-from graphql_api.db.models import User
+from graphql_api.db.models import Identity, User
 from graphql_api.loaders.catalog import CatalogLoaders
 from graphql_api.loaders.follows import load_follows
+from graphql_api.loaders.identities import load_identities
 from graphql_api.loaders.library import LibraryLoaders
 from graphql_api.loaders.likes import load_likes
 from graphql_api.loaders.playlists import PlaylistLoaders
@@ -28,6 +29,10 @@ class Loaders:
         self.library = LibraryLoaders(sessionmaker)
         self.catalog = CatalogLoaders(sessionmaker)
         self.playlists = PlaylistLoaders(sessionmaker)
+        # A user's OpenID Connect identities.
+        self.identities: DataLoader[int, list[Identity]] = DataLoader(
+            lambda ids: load_identities(sessionmaker, ids)
+        )
         # (follower, followee) -> whether that follow exists.
         self.follows: DataLoader[tuple[int, int], bool] = DataLoader(
             lambda pairs: load_follows(sessionmaker, pairs)

@@ -11,9 +11,11 @@ from graphql_api.auth.prune import prune_auth
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import (
     AuthSession,
+    IdentityLinkCode,
     LoginAttempt,
     LoginCode,
     OAuthState,
+    OidcState,
     RefreshToken,
     SpotifyLinkCode,
     User,
@@ -31,6 +33,23 @@ def _state(name: str, expires_at: dt.datetime, used: bool = False) -> OAuthState
         redirect_uri="http://127.0.0.1/cb",
         expires_at=expires_at,
         used_at=utcnow() if used else None,
+    )
+
+
+def _oidc_state(name: str, expires_at: dt.datetime) -> OidcState:
+    return OidcState(
+        state_hash=name,
+        provider="test",
+        nonce="n",
+        code_verifier="v",
+        redirect_uri="http://127.0.0.1/cb",
+        expires_at=expires_at,
+    )
+
+
+def _identity_link(name: str, user_id: int, expires_at: dt.datetime) -> IdentityLinkCode:
+    return IdentityLinkCode(
+        code_hash=name, user_id=user_id, provider="test", subject="s", expires_at=expires_at
     )
 
 
@@ -56,6 +75,10 @@ async def test_expired_rows_go_and_live_rows_stay(resources: Resources, settings
                 _state("state-expired", now - HOUR),
                 _state("state-used-expired", now - HOUR, used=True),
                 _state("state-live", now + HOUR),
+                _oidc_state("oidc-expired", now - HOUR),
+                _oidc_state("oidc-live", now + HOUR),
+                _identity_link("identity-link-expired", user.id, now - HOUR),
+                _identity_link("identity-link-live", user.id, now + HOUR),
                 LoginCode(code_hash="code-expired", user_id=user.id, expires_at=now - HOUR),
                 LoginCode(code_hash="code-live", user_id=user.id, expires_at=now + HOUR),
                 SpotifyLinkCode(
@@ -101,12 +124,16 @@ async def test_expired_rows_go_and_live_rows_stay(resources: Resources, settings
 
     assert counts == {
         "oauth_states": 2,
+        "oidc_states": 1,
         "login_codes": 1,
         "link_codes": 1,
+        "identity_link_codes": 1,
         "refresh_tokens": 2,
         "login_attempts": 2,
     }
     assert await _names(resources, OAuthState.state_hash) == {"state-live"}
+    assert await _names(resources, OidcState.state_hash) == {"oidc-live"}
+    assert await _names(resources, IdentityLinkCode.code_hash) == {"identity-link-live"}
     assert await _names(resources, LoginCode.code_hash) == {"code-live"}
     assert await _names(resources, SpotifyLinkCode.code_hash) == {"link-live"}
     assert await _names(resources, RefreshToken.token_hash) == {

@@ -2,9 +2,11 @@
 
 from graphql_api.db.models.auth import (
     AuthSession,
+    IdentityLinkCode,
     LoginAttempt,
     LoginCode,
     OAuthState,
+    OidcState,
     RefreshToken,
     SpotifyLinkCode,
 )
@@ -56,6 +58,7 @@ from graphql_api.db.models.releases import (
 )
 from graphql_api.db.models.social import ArtistFollow, Like, LikeTarget, PlaylistFollow
 from graphql_api.db.models.users import (
+    Identity,
     SharingLevel,
     SnapshotSchedule,
     SpotifyAccount,
@@ -74,6 +77,8 @@ __all__ = [
     "HistoryImport",
     "HistoryImportFile",
     "HistoryImportStatus",
+    "Identity",
+    "IdentityLinkCode",
     "IngestStatus",
     "LibraryPlaylist",
     "LibrarySnapshot",
@@ -83,6 +88,7 @@ __all__ = [
     "LoginCode",
     "NowPlaying",
     "OAuthState",
+    "OidcState",
     "Play",
     "Playlist",
     "PlaylistEntry",

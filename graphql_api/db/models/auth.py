@@ -23,7 +23,7 @@ class AuthSession(Base):
 
     id: Mapped[IntPK]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    # How the session began: "password", "spotify", "login_code".
+    # How the session began: "password", "spotify", "oidc".
     method: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[CreatedAt]
     last_refreshed_at: Mapped[dt.datetime | None]
@@ -74,6 +74,8 @@ class LoginCode(Base):
     id: Mapped[IntPK]
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The session's method once traded: "spotify" or "oidc".
+    method: Mapped[str] = mapped_column(String(16), default="spotify", server_default="spotify")
     created_at: Mapped[CreatedAt]
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)
     used_at: Mapped[dt.datetime | None]
@@ -104,6 +106,49 @@ class SpotifyLinkCode(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     # The Spotify profile and tokens, encrypted like a link's tokens; emptied once spent.
     identity_encrypted: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[CreatedAt]
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+    used_at: Mapped[dt.datetime | None]
+
+
+class OidcState(Base):
+    """A pending OpenID Connect sign-in or link (graphql_api/auth/oidc_login.py): usable
+    once, before it expires, and for a sign-in only from the browser that started it."""
+
+    __tablename__ = "oidc_states"
+
+    id: Mapped[IntPK]
+    state_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # MIXTAPE_OIDC_PROVIDERS name.
+    provider: Mapped[str] = mapped_column(String(32))
+    # Sent to the provider and expected back in the ID token.
+    nonce: Mapped[str] = mapped_column(String(128))
+    code_verifier: Mapped[str] = mapped_column(String(128))
+    # The hash of the cookie the starting browser got; None for a link (its owner
+    # completes it with a link code instead).
+    browser_hash: Mapped[str | None] = mapped_column(String(64))
+    redirect_uri: Mapped[str] = mapped_column(String(2048))
+    redirect_to: Mapped[str | None] = mapped_column(String(2048))
+    linking_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[CreatedAt]
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+    used_at: Mapped[dt.datetime | None]
+
+
+class IdentityLinkCode(Base):
+    """A provider identity someone consented to link, waiting for the account that started
+    the link to complete it with ``completeIdentityLink``."""
+
+    __tablename__ = "identity_link_codes"
+
+    id: Mapped[IntPK]
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(320))
     created_at: Mapped[CreatedAt]
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)
     used_at: Mapped[dt.datetime | None]

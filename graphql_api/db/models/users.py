@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Boolean, ForeignKey, LargeBinary, String, Text
+from sqlalchemy import Boolean, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from graphql_api.db.base import Base, CreatedAt, IntPK, utcnow
@@ -64,6 +64,25 @@ class SpotifyAccount(Base):
     needs_relink: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     linked_at: Mapped[CreatedAt]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Identity(Base):
+    """An account at an OpenID Connect provider that logs into this user.
+
+    ``(provider, subject)`` is the identity (OpenID Connect Core §5.7: ``sub`` is unique
+    per issuer and never reassigned); ``email`` is what the provider said at link time,
+    shown to the owner, never used to find an account.
+    """
+
+    __tablename__ = "identities"
+    __table_args__ = (UniqueConstraint("provider", "subject"),)
+
+    id: Mapped[IntPK]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    provider: Mapped[str] = mapped_column(String(32))
+    subject: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(320))
+    created_at: Mapped[CreatedAt]
 
 
 class UserFollow(Base):

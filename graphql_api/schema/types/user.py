@@ -15,6 +15,7 @@ from graphql_api.kit.pagination import Window
 from graphql_api.resolvers import (
     history,
     history_stats,
+    identities,
     library_viewer,
     listening_viewer,
     releases,
@@ -24,6 +25,7 @@ from graphql_api.resolvers import (
 from graphql_api.resolvers.context import Info
 from graphql_api.schema.node import parse_int_id
 from graphql_api.schema.types.history import HistoryImportConnection
+from graphql_api.schema.types.identity import Identity
 from graphql_api.schema.types.library import LibrarySnapshot, LibrarySnapshotConnection
 from graphql_api.schema.types.listening import (
     NowPlayingPoller,
@@ -79,6 +81,13 @@ class User(relay.Node):
         async with info.context.read() as session:
             link = await session.get(models.SpotifyAccount, self.row.id)
         return SpotifyLink.from_row(link)
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
+        description="The OpenID Connect identities that log into this user (owner only)."
+    )
+    async def identities(self, info: Info) -> list[Identity] | None:
+        rows = await identities.identities_of(info.context, self.row.id)
+        return None if rows is None else [Identity.from_row(row) for row in rows]
 
     # Listening (resolvers/listening_viewer.py): the user's own data only.
     @strawberry.field(description="Who may see what the user listens to; only its owner sees it.")  # type: ignore[untyped-decorator]
