@@ -12,9 +12,9 @@ from graphql_api.settings import Settings, get_settings
 @click.group()
 def main() -> None:
     """Mixtape: your Spotify music life in a database you own."""
-    from graphql_api.logging import configure_logging
+    from graphql_api.observability.logs import configure_logging
 
-    configure_logging(get_settings().log_level)
+    configure_logging(get_settings())
 
 
 @main.command()

@@ -22,6 +22,12 @@ from typing import Any, Protocol
 
 import httpx
 
+from graphql_api.observability.metrics import (
+    SPOTIFY_DURATION,
+    SPOTIFY_REQUESTS,
+    SPOTIFY_RETRY_AFTER,
+    spotify_endpoint,
+)
 from graphql_api.settings import Settings
 from graphql_api.spotify.budget import Priority, RequestBudget
 from graphql_api.spotify.errors import (
@@ -83,6 +89,7 @@ class SpotifyClient:
         self._sleep = sleep
         self.priority = priority
         self.api_url = settings.spotify_api_url.rstrip("/")
+        self._api_root = httpx.URL(self.api_url).path.rstrip("/")
 
     def with_priority(self, priority: Priority) -> SpotifyClient:
         """The same client, its calls taking budget slots at ``priority``
@@ -137,6 +144,7 @@ class SpotifyClient:
         method = method.upper()
         retry_ambiguous = method in IDEMPOTENT if idempotent is None else idempotent
         url = self.url_of(path)
+        endpoint = spotify_endpoint(_route(url).removeprefix(self._api_root))
         settings = self.settings
         token = await self.tokens.access_token()
         refreshed = False
@@ -145,6 +153,7 @@ class SpotifyClient:
             await self.budget.acquire(
                 max_pause=settings.spotify_max_retry_after, priority=self.priority
             )
+            started = time.perf_counter()
             try:
                 response = await self.http.request(
                     method,
@@ -154,6 +163,7 @@ class SpotifyClient:
                     headers={"authorization": f"Bearer {token}"},
                 )
             except httpx.TransportError as exc:
+                SPOTIFY_REQUESTS.labels(method, endpoint, "error").inc()
                 # These fail before a byte of the request left, so even a POST is safe to retry.
                 never_sent = isinstance(
                     exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
@@ -166,6 +176,8 @@ class SpotifyClient:
                 await self._backoff(failures)
                 continue
             status = response.status_code
+            SPOTIFY_REQUESTS.labels(method, endpoint, str(status)).inc()
+            SPOTIFY_DURATION.labels(endpoint).observe(time.perf_counter() - started)
             if status < 300:
                 return _json_or_none(method, url, response)
             if status == 401 and not refreshed:
@@ -174,6 +186,7 @@ class SpotifyClient:
                 continue
             if status == 429:
                 wait = _retry_after(response)
+                SPOTIFY_RETRY_AFTER.observe(wait)
                 if wait > settings.spotify_max_retry_after:
                     await self.budget.pause(wait)
                     raise RateLimited(
