@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             finally:
                 if port is not None:
                     port.shutdown()
+                    port.server_close()
                 process_exited()
 
     graphql = MixtapeGraphQL(schema)

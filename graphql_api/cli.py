@@ -39,6 +39,8 @@ def serve(host: str, port: int, workers: int, migrate: bool) -> None:
         from graphql_api.db.migrations import upgrade
 
         upgrade(get_settings())
+    if workers > 1:
+        share_metrics(get_settings())
     uvicorn.run(
         "graphql_api.app:create_app",
         factory=True,
@@ -49,6 +51,20 @@ def serve(host: str, port: int, workers: int, migrate: bool) -> None:
         proxy_headers=False,
         log_config=None,
     )
+
+
+def share_metrics(settings: Settings) -> None:
+    """Let the processes of ``serve --workers N`` add their metrics up (prometheus-client's
+    multiprocess mode); this process serves MIXTAPE_METRICS_PORT for all of them."""
+    import tempfile
+
+    from graphql_api.observability.exposition import prepare_multiprocess, serve_metrics_port
+
+    if not settings.metrics_enabled:
+        return
+    folder = settings.metrics_multiproc_dir or Path(tempfile.mkdtemp(prefix="mixtape-metrics-"))
+    prepare_multiprocess(folder)
+    serve_metrics_port(settings)  # a daemon thread, for as long as the command runs
 
 
 def several_processes_problem(settings: Settings, workers: int) -> str | None:
