@@ -50,6 +50,8 @@ def serve(host: str, port: int, workers: int, migrate: bool) -> None:
         # The app trusts forwarded headers itself, from MIXTAPE_TRUSTED_PROXIES only.
         proxy_headers=False,
         log_config=None,
+        # The app logs each request itself, with its request id (observability/http.py).
+        access_log=False,
     )
 
 

@@ -8,6 +8,7 @@ id too (one per connection); their operations are counted by the GraphQL extensi
 
 from __future__ import annotations
 
+import logging
 import time
 
 from starlette.datastructures import MutableHeaders
@@ -15,6 +16,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graphql_api.observability import context
 from graphql_api.observability.metrics import HTTP_DURATION, HTTP_REQUESTS
+
+log = logging.getLogger("mixtape.access")
+
+# Methods a client may send are unbounded; the label is one of these or OTHER.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def _route_of(scope: Scope) -> str:
@@ -64,9 +70,13 @@ class RequestObserver:
             await self.app(scope, receive, send_with_id)
         finally:
             route = _route_of(scope)
-            method = scope["method"]
+            method = scope["method"] if scope["method"] in METHODS else "OTHER"
+            elapsed = time.perf_counter() - started
             HTTP_REQUESTS.labels(method, route, str(status)).inc()
-            HTTP_DURATION.labels(method, route).observe(time.perf_counter() - started)
+            HTTP_DURATION.labels(method, route).observe(elapsed)
+            # The access line, in the request's context (uvicorn's own is off: it has no
+            # request id, and it would log query strings, which carry one-time codes).
+            log.info("%s %s %d %.1fms", method, scope["path"], status, elapsed * 1000)
             context.request_id.reset(token)
             context.user_id.reset(user_token)
             context.operation.reset(operation_token)

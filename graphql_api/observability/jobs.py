@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import functools
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,6 +18,8 @@ from arq.worker import Retry
 
 from graphql_api.observability import context, tracing
 from graphql_api.observability.metrics import JOB_DURATION, JOBS
+
+log = logging.getLogger(__name__)
 
 # arq's convention (graphql_api/jobs/base.py), restated: observability imports no sibling.
 JobFunction = Callable[..., Awaitable[Any]]
@@ -48,8 +51,10 @@ def observed(function: JobFunction) -> JobFunction:
                 outcome = "ok"
                 return result
             finally:
+                elapsed = time.perf_counter() - started
                 JOBS.labels(name, outcome).inc()
-                JOB_DURATION.labels(name).observe(time.perf_counter() - started)
+                JOB_DURATION.labels(name).observe(elapsed)
+                log.info("job %s: %s in %.2fs", name, outcome, elapsed)
 
     return run
 

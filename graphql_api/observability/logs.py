@@ -24,6 +24,8 @@ REDACTED = "[redacted]"
 
 _PATTERNS = (
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"),
+    # One-time codes in URLs (OAuth callbacks, login and link codes).
+    re.compile(r"(?i)([?&#](?:code|login_code|link_code)=)[^\s&#\"']+"),
     re.compile(
         r"(?i)((?:access_token|refresh_token|client_secret|password|code_verifier)"
         r"[\"']?\s*[=:]\s*[\"']?)[^\s&\"',}]+"
