@@ -132,6 +132,15 @@ def _mount_emulator() -> None:
 _mount_emulator()
 
 
+def _mount_admin() -> None:
+    from graphql_api.admin_cli import admin
+
+    main.add_command(admin, name="admin")
+
+
+_mount_admin()
+
+
 @main.command("export")
 @click.option(
     "--user",
