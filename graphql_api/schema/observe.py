@@ -32,7 +32,7 @@ from graphql_api.observability.metrics import (
     SUBSCRIPTIONS_OPEN,
     SUBSCRIPTIONS_STARTED,
 )
-from graphql_api.observability.tracing import tracing_enabled
+from graphql_api.observability.tracing import provider
 from graphql_api.schema.errors import code_of
 
 # Past this many root fields, the name ends in "+more" (bounded label values).
@@ -115,8 +115,9 @@ class _Quiet(OpenTelemetryExtension):
 
 def tracing_extension() -> SchemaExtension:
     """Per operation: the OpenTelemetry extension when tracing is on, else a no-op one."""
-    if tracing_enabled():
-        return _Quiet()
+    traced_by = provider()
+    if traced_by is not None:
+        return _Quiet(tracer_provider=traced_by)
     return SchemaExtension()
 
 
