@@ -39,12 +39,12 @@ from _api_server import api_process  # bench/_api_server.py (this script's direc
 from graphql_api.db.migrations import upgrade
 from graphql_api.settings import Settings
 
-SECRET_KEY = "bench-secret-key-of-enough-length-0123456789"
+SECRET_KEY = "bench-secret-key-of-enough-length-0123456789"  # noqa: S105
 READ = "{ viewer { id displayName email nowPlayingSharing } }"
 
 
 class _Collector(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+    def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("content-length", 0)))
         self.send_response(200)
         self.send_header("content-type", "application/x-protobuf")
