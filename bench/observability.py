@@ -7,25 +7,32 @@ Three kinds of processes: the API (uvicorn in a subprocess, SQLite), a load gene
 subprocess of its own sending an authenticated ``{ viewer { … } }`` query, ``--concurrency``
 at a time, for ``--seconds``), and this one, which seeds the database, runs a tiny OTLP
 collector (it answers 200 to every export) and prints the figures. Configurations, run in
-alternation ``--rounds`` times each (the best round counts, as the machine is shared):
+turn ``--rounds`` times each, in a rotating order:
 
 - ``baseline``: ``--baseline-path`` (a checkout without this instrumentation, e.g.
   ``git archive main | tar -x -C DIR``), else this checkout with tracing off;
 - ``metrics``: this checkout, Prometheus metrics only (the default);
 - ``metrics+tracing``: this checkout exporting every span to the collector.
 
-The ratio printed is each configuration's requests/s over the baseline's.
+Wall-clock requests/s move with whatever else the machine runs, so the figure compared is
+the server's own CPU time per request (``/proc/<pid>/stat``), turned into the requests per
+second one core would serve; the best round of each configuration counts. The ratio printed
+is each configuration's over the baseline's (the issue asks for at most 5% less).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing
+import os
+import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.queues import Queue
 from pathlib import Path
@@ -34,7 +41,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _api_server import api_process  # bench/_api_server.py (this script's directory)
+from _api_server import free_port  # bench/_api_server.py (this script's directory)
 
 from graphql_api.db.migrations import upgrade
 from graphql_api.settings import Settings
@@ -101,6 +108,35 @@ async def _load(url: str, token: str, seconds: float, concurrency: int) -> int:
     return done
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process ``pid`` has used."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextlib.contextmanager
+def server(env: dict[str, str], cwd: str | None) -> Iterator[tuple[str, int]]:
+    """The API in a uvicorn subprocess; yields its URL and pid once it answers."""
+    port = free_port()
+    command = [
+        sys.executable,
+        *("-m", "uvicorn", "graphql_api.app:create_app", "--factory", "--port", str(port)),
+        *("--log-level", "critical"),
+    ]
+    process = subprocess.Popen(command, env=os.environ | env, cwd=cwd)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(url + "/healthz").status_code == 200:
+                    break
+            time.sleep(0.05)
+        yield url, process.pid
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
 def load_process(
     url: str, token: str, seconds: float, concurrency: int, results: Queue[int]
 ) -> None:
@@ -110,18 +146,26 @@ def load_process(
 def run_once(
     name: str, env: dict[str, str], cwd: str | None, token: str, args: argparse.Namespace
 ) -> float:
+    """One run; returns the requests per second of server CPU."""
     context = multiprocessing.get_context("spawn")
     results: Queue[int] = context.Queue()
-    with api_process(env, "--log-level", "critical", cwd=cwd) as url:
+    with server(env, cwd) as (url, pid):
         process = context.Process(
             target=load_process, args=(url, token, args.seconds, args.concurrency, results)
         )
         process.start()
+        # The load process warms up first; its count starts after that, and so does ours
+        # (approximately: the warm-up requests are a few out of thousands).
+        before = cpu_seconds(pid)
         count = results.get()
+        used = cpu_seconds(pid) - before
         process.join()
-    rate = count / args.seconds
-    print(f"  {name:<16} {rate:8.1f} requests/s")
-    return rate
+    per_core = count / used if used else float("inf")
+    print(
+        f"  {name:<16} {count / args.seconds:8.1f} requests/s wall, "
+        f"{used * 1000 / max(count, 1):6.2f} ms CPU/request = {per_core:8.1f} requests/s/core"
+    )
+    return per_core
 
 
 def main() -> None:
@@ -155,13 +199,16 @@ def main() -> None:
         best: dict[str, float] = {}
         for round_number in range(1, args.rounds + 1):
             print(f"round {round_number}")
-            for name, env, cwd in configurations:
+            # A different order each round: whoever runs first must not always get the
+            # quieter (or busier) moment of a shared machine.
+            shift = (round_number - 1) % len(configurations)
+            for name, env, cwd in configurations[shift:] + configurations[:shift]:
                 rate = run_once(name, env, cwd, token, args)
                 best[name] = max(best.get(name, 0.0), rate)
     base = best["baseline"]
-    print(f"read path, best of {args.rounds} round(s) of {args.seconds:.0f} s:")
+    print(f"read path, server CPU, best of {args.rounds} round(s) of {args.seconds:.0f} s:")
     for name, rate in best.items():
-        print(f"  {name:<16} {rate:8.1f} requests/s   {rate / base:6.1%} of baseline")
+        print(f"  {name:<16} {rate:8.1f} requests/s/core   {rate / base:6.1%} of baseline")
 
 
 if __name__ == "__main__":

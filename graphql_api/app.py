@@ -34,8 +34,9 @@ from graphql_api.observability.exposition import (
     serve_metrics_port,
 )
 from graphql_api.observability.http import RequestObserver
-from graphql_api.observability.tracing import configure_tracing, tracing_middleware
+from graphql_api.observability.tracing import configure_tracing, tracing_enabled, tracing_middleware
 from graphql_api.schema import schema
+from graphql_api.schema.observe import trace_operations
 from graphql_api.settings import Settings, get_settings
 from graphql_api.spotify.demo import demo_spotify
 from graphql_api.state import AppState, LifespanState
@@ -48,6 +49,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     heads = head_revisions(settings)
     configure_tracing(settings)
+    if tracing_enabled():
+        trace_operations(schema)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[LifespanState]:

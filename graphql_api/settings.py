@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     # unset = no tracing at all.
     otel_endpoint: str | None = None
     otel_service_name: str = "mixtape"
+    # Share of traces recorded (a job follows the request that enqueued it): every span
+    # costs CPU on the read path (docs/operations.md has the figures).
+    otel_sample_ratio: float = Field(default=0.1, ge=0, le=1)
 
     spotify_client_id: str | None = None
     spotify_client_secret: SecretStr | None = None

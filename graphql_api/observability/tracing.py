@@ -19,6 +19,7 @@ from opentelemetry.propagate import extract, inject
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter
+from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.middleware import Middleware
 
@@ -48,7 +49,10 @@ def use_provider(new: TracerProvider | None) -> None:
 
 def build_provider(settings: Settings, processor: SpanProcessor | None = None) -> TracerProvider:
     """A provider naming this service, sending spans through ``processor`` (default: OTLP)."""
-    built = TracerProvider(resource=Resource.create({"service.name": settings.otel_service_name}))
+    built = TracerProvider(
+        resource=Resource.create({"service.name": settings.otel_service_name}),
+        sampler=ParentBased(TraceIdRatioBased(settings.otel_sample_ratio)),
+    )
     if processor is None:
         processor = BatchSpanProcessor(_otlp_exporter(settings))
     built.add_span_processor(processor)

@@ -17,7 +17,6 @@ from graphql_api.schema.limits import OperationLimits
 from graphql_api.schema.observe import (
     OperationObserver,
     observe_subscriptions,
-    tracing_extension,
 )
 from graphql_api.schema.root import Mutation, Query, Subscription
 from graphql_api.schema.subscriptions import resolve_events_with_fresh_loaders
@@ -59,7 +58,6 @@ def build_schema(
         extensions=[
             # Outermost: it times and counts the whole operation, refusals included.
             OperationObserver,
-            tracing_extension,
             ErrorPolicy,
             partial(OperationGate, limits),
             # After the gate's validation: strings of a valid operation (inline and variables).

@@ -113,6 +113,15 @@ class _Quiet(OpenTelemetryExtension):
         super().add_tags(span, info, {})
 
 
+def trace_operations(schema: strawberry.Schema) -> None:
+    """Add the tracing extension to ``schema`` (once): the app does it when tracing is on,
+    so that a process without tracing runs no extra hooks per operation."""
+    extensions = list(schema.extensions)
+    if tracing_extension not in extensions:
+        # Inside the observer (which times the whole operation), outside everything else.
+        schema.extensions = (*extensions[:1], tracing_extension, *extensions[1:])
+
+
 def tracing_extension() -> SchemaExtension:
     """Per operation: the OpenTelemetry extension when tracing is on, else a no-op one."""
     traced_by = provider()

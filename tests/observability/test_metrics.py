@@ -31,7 +31,7 @@ async def test_a_login_counts_one_operation_per_outcome_and_one_http_request_eac
     after = await scrape(http, observed_app)
 
     def moved(name: str, **labels: str) -> float:
-        return after.value(name, **labels) - before.value(name, **labels)
+        return after.moved(before, name, **labels)
 
     assert moved(OPS, type="mutation", operation="register", outcome="ok") == 1
     assert moved(OPS, type="mutation", operation="login", outcome="ok") == 1
@@ -67,7 +67,7 @@ async def test_a_snapshot_counts_its_job_its_pages_its_spotify_calls_and_its_sub
         await asyncio.sleep(0.05)
 
     def moved(name: str, **labels: str) -> float:
-        return after.value(name, **labels) - before.value(name, **labels)
+        return after.moved(before, name, **labels)
 
     open_before = before.value("mixtape_subscriptions_open", field="librarySnapshot")
     assert during.value("mixtape_subscriptions_open", field="librarySnapshot") == open_before + 1
@@ -106,7 +106,7 @@ async def test_a_429_storm_counts_each_429_and_its_retry_after_seconds(
     after = await scrape(http, observed_app)
 
     def moved(name: str, **labels: str) -> float:
-        return after.value(name, **labels) - before.value(name, **labels)
+        return after.moved(before, name, **labels)
 
     limited = [r for r in stats["requests"] if r["status"] == 429]
     assert len(limited) == stats["rate_limited"] > 0

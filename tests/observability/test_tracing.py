@@ -26,7 +26,8 @@ from tests.support.spotify import linked_user, point_at_emulator
 def exporter(settings: Settings) -> Iterator[InMemorySpanExporter]:
     """Spans of this process, collected in memory while the test runs."""
     collected = InMemorySpanExporter()
-    tracing.use_provider(tracing.build_provider(settings, SimpleSpanProcessor(collected)))
+    every_trace = settings.model_copy(update={"otel_sample_ratio": 1.0})
+    tracing.use_provider(tracing.build_provider(every_trace, SimpleSpanProcessor(collected)))
     yield collected
     tracing.use_provider(None)
 

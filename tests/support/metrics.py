@@ -29,6 +29,10 @@ class Scrape:
             if sample_name == name and labels.items() <= sample_labels.items()
         )
 
+    def moved(self, since: Scrape, name: str, **labels: str) -> float:
+        """How much ``value(name, **labels)`` changed from the scrape ``since`` to this one."""
+        return self.value(name, **labels) - since.value(name, **labels)
+
 
 async def scrape(http: httpx.AsyncClient, base_url: str, token: str | None = None) -> Scrape:
     """``GET /metrics`` of the app at ``base_url``, parsed."""
