@@ -29,8 +29,17 @@ from graphql_api.history.routes import routes as history_routes
 from graphql_api.http_limits import HTTP_CODES
 from graphql_api.http_limits import error_response as graphql_error_response
 from graphql_api.library.routes import routes as library_routes
+from graphql_api.observability.exposition import (
+    metrics_endpoint,
+    multiprocess_dir,
+    process_exited,
+    serve_metrics_port,
+)
+from graphql_api.observability.http import RequestObserver
+from graphql_api.observability.tracing import configure_tracing, tracing_enabled, tracing_middleware
 from graphql_api.releases.routes import routes as releases_routes
 from graphql_api.schema import schema
+from graphql_api.schema.observe import trace_operations
 from graphql_api.settings import Settings, get_settings
 from graphql_api.spotify.demo import demo_spotify
 from graphql_api.state import AppState, LifespanState
@@ -42,6 +51,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
     """A Mixtape ASGI app; everything shared is built in its lifespan."""
     settings = settings or get_settings()
     heads = head_revisions(settings)
+    configure_tracing(settings)
+    if tracing_enabled():
+        trace_operations(schema)
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[LifespanState]:
@@ -56,12 +68,21 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 "SQLite" if settings.is_sqlite else "PostgreSQL",
                 "Redis" if settings.redis_url else "in-process",
             )
-            async with api_services(resources):
-                with frozen_heap():  # short full GC passes while serving (graphql_api/heap.py)
-                    yield {"mixtape": AppState(resources=resources, head_revisions=heads)}
+            # With several processes, `mixtape serve` serves the metrics port itself.
+            port = serve_metrics_port(settings) if multiprocess_dir() is None else None
+            try:
+                async with api_services(resources):
+                    with frozen_heap():  # short full GC passes while serving (heap.py)
+                        yield {"mixtape": AppState(resources=resources, head_revisions=heads)}
+            finally:
+                if port is not None:
+                    port.shutdown()
+                    port.server_close()
+                process_exited()
 
     graphql = MixtapeGraphQL(schema)
-    middleware = []
+    # Outermost: a request id and HTTP metrics for everything, refusals included.
+    middleware = [Middleware(RequestObserver), *tracing_middleware()]
     if settings.trusted_proxies:
         # Outermost, so that everything after sees the real client (e.g. the failed-login
         # limit per address); `mixtape serve` turns uvicorn's own copy of it off.
@@ -83,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         WebSocketRoute("/graphql", graphql),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/metrics", metrics_endpoint(settings), methods=["GET"]),
         *auth_routes,
         *oidc_routes,
         *library_routes,

@@ -12,9 +12,9 @@ from graphql_api.settings import Settings, get_settings
 @click.group()
 def main() -> None:
     """Mixtape: your Spotify music life in a database you own."""
-    from graphql_api.logging import configure_logging
+    from graphql_api.observability.logs import configure_logging
 
-    configure_logging(get_settings().log_level)
+    configure_logging(get_settings())
 
 
 @main.command()
@@ -39,6 +39,8 @@ def serve(host: str, port: int, workers: int, migrate: bool) -> None:
         from graphql_api.db.migrations import upgrade
 
         upgrade(get_settings())
+    if workers > 1:
+        share_metrics(get_settings())
     uvicorn.run(
         "graphql_api.app:create_app",
         factory=True,
@@ -48,7 +50,23 @@ def serve(host: str, port: int, workers: int, migrate: bool) -> None:
         # The app trusts forwarded headers itself, from MIXTAPE_TRUSTED_PROXIES only.
         proxy_headers=False,
         log_config=None,
+        # The app logs each request itself, with its request id (observability/http.py).
+        access_log=False,
     )
+
+
+def share_metrics(settings: Settings) -> None:
+    """Let the processes of ``serve --workers N`` add their metrics up (prometheus-client's
+    multiprocess mode); this process serves MIXTAPE_METRICS_PORT for all of them."""
+    import tempfile
+
+    from graphql_api.observability.exposition import prepare_multiprocess, serve_metrics_port
+
+    if not settings.metrics_enabled:
+        return
+    folder = settings.metrics_multiproc_dir or Path(tempfile.mkdtemp(prefix="mixtape-metrics-"))
+    prepare_multiprocess(folder)
+    serve_metrics_port(settings)  # a daemon thread, for as long as the command runs
 
 
 def several_processes_problem(settings: Settings, workers: int) -> str | None:
@@ -112,6 +130,15 @@ def _mount_emulator() -> None:
 
 
 _mount_emulator()
+
+
+def _mount_admin() -> None:
+    from graphql_api.admin_cli import admin
+
+    main.add_command(admin, name="admin")
+
+
+_mount_admin()
 
 
 @main.command("export")

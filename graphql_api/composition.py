@@ -23,6 +23,8 @@ from graphql_api.library.jobs import snapshot_library
 from graphql_api.library.recovery import recovery_cron
 from graphql_api.library.schedule import snapshot_schedules
 from graphql_api.listening.loop import api_poller, worker_poller
+from graphql_api.observability.jobs import observed, observed_cron
+from graphql_api.observability.sampler import sampling
 from graphql_api.releases.jobs import ingest_releases, releases_cron
 from graphql_api.resources import Resources, open_resources
 from graphql_api.settings import Settings
@@ -32,18 +34,20 @@ from graphql_api.spotify.invalidation import forget_changed_links
 def job_functions() -> dict[str, JobFunction]:
     """Every job function, keyed by the name it is enqueued under (arq and in-process)."""
     functions: list[JobFunction] = [snapshot_library, ingest_releases, import_history]
-    return {function.__name__: function for function in functions}
+    # Each runs counted, timed, with its job id in the logs and its trace continued.
+    return {function.__name__: observed(function) for function in functions}
 
 
 def cron_jobs(settings: Settings) -> list[Any]:
     """arq ``CronJob``s; the in-process scheduler runs the same list without Redis."""
     # `unique` keeps two workers from running the same tick.
-    return [
+    jobs = [
         cron(snapshot_schedules, minute={0, 15, 30, 45}, second=0, unique=True),
         cron(prune_auth, minute={7}, second=0, unique=True),  # hourly
         recovery_cron(settings),
         *releases_cron(settings),
     ]
+    return [observed_cron(job) for job in jobs]
 
 
 def register_song_usages() -> None:
@@ -63,6 +67,7 @@ async def api_services(resources: Resources) -> AsyncIterator[None]:
     """What an API process runs beside requests for its whole life."""
     async with (
         forget_changed_links(resources.pubsub, resources.spotify.tokens),
+        sampled_gauges(resources),
         # The now-playing poller and the cron jobs (scheduled library saves) run here on
         # the embedded default, in the worker otherwise.
         api_poller(resources),
@@ -80,6 +85,12 @@ async def worker_services(resources: Resources) -> AsyncIterator[None]:
     """What an arq worker runs beside its jobs for its whole life."""
     async with (
         forget_changed_links(resources.pubsub, resources.spotify.tokens),
+        sampled_gauges(resources),
         worker_poller(resources),
     ):
         yield
+
+
+def sampled_gauges(resources: Resources) -> contextlib.AbstractAsyncContextManager[None]:
+    """The Spotify budget, job queue and pool gauges, sampled for the process's life."""
+    return sampling(resources.spotify.budget, resources.engine.pool, resources.queue.depth)

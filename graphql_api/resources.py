@@ -23,6 +23,7 @@ from graphql_api.db.engine import create_engine, create_reader, create_sessionma
 from graphql_api.events import MemoryPubSub, PubSub, RedisPubSub
 from graphql_api.jobs import InProcessQueue, JobFunction, JobQueue
 from graphql_api.jobs.arq import ArqQueue, queue_name
+from graphql_api.observability.tracing import instrument_engine, instrument_http
 from graphql_api.oidc import OidcServices
 from graphql_api.settings import Settings
 from graphql_api.spotify import SpotifyServices, TokenStore
@@ -73,6 +74,9 @@ async def open_resources(
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
         headers={"user-agent": "Mixtape"},
     )
+    # Traced only when tracing is on (MIXTAPE_OTEL_ENDPOINT).
+    instrument_engine(engine)
+    instrument_http(http)
     redis: ArqRedis | None = None
     if settings.redis_url:
         redis = await create_pool(redis_settings(settings.redis_url))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -92,6 +92,27 @@ class Settings(BaseSettings):
     # address) is the socket peer unless that peer is listed here.
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["127.0.0.1"])
     log_level: str = "INFO"
+    # "json": one JSON object per line; "text": plain lines; "auto": text on a terminal,
+    # JSON elsewhere (containers, files, journald).
+    log_format: Literal["auto", "json", "text"] = "auto"
+
+    # Observability (graphql_api/observability/, docs/operations.md). /metrics needs the
+    # token when one is set; in production without one it answers 404 and metrics are
+    # read from metrics_port (bound to metrics_host, loopback by default) instead.
+    metrics_enabled: bool = True
+    metrics_token: SecretStr | None = None
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
+    # Where the processes of `mixtape serve --workers N` share their samples; unset = a
+    # fresh temporary folder per run.
+    metrics_multiproc_dir: Path | None = None
+    # OpenTelemetry traces go to this OTLP/HTTP endpoint (e.g. http://collector:4318);
+    # unset = no tracing at all.
+    otel_endpoint: str | None = None
+    otel_service_name: str = "mixtape"
+    # Share of traces recorded (a job follows the request that enqueued it): every span
+    # costs CPU on the read path (docs/operations.md has the figures).
+    otel_sample_ratio: float = Field(default=0.1, ge=0, le=1)
 
     spotify_client_id: str | None = None
     spotify_client_secret: SecretStr | None = None

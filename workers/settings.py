@@ -14,12 +14,22 @@ from graphql_api.composition import (
     worker_services,
 )
 from graphql_api.jobs.arq import queue_name
+from graphql_api.observability.exposition import serve_metrics_port
+from graphql_api.observability.tracing import configure_tracing
 from graphql_api.resources import redis_settings
 from graphql_api.settings import Settings, get_settings
 
 
 async def on_startup(ctx: dict[str, Any]) -> None:
     stack = contextlib.AsyncExitStack()
+    settings = ctx["mixtape_settings"]
+    # Traces when MIXTAPE_OTEL_ENDPOINT is set; the worker's own metrics on
+    # MIXTAPE_METRICS_PORT (it serves no HTTP otherwise).
+    configure_tracing(settings)
+    port = serve_metrics_port(settings)
+    if port is not None:
+        stack.callback(port.server_close)
+        stack.callback(port.shutdown)
     ctx["resources"] = await stack.enter_async_context(open_app_resources(ctx["mixtape_settings"]))
     # The now-playing poller (and the like) run beside the jobs for the worker's whole life.
     await stack.enter_async_context(worker_services(ctx["resources"]))

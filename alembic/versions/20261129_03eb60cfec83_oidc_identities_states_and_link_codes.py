@@ -13,7 +13,7 @@ from alembic import op
 import graphql_api.db.base
 
 revision: str = '03eb60cfec83'
-down_revision: str | Sequence[str] | None = '2c40c782c211'
+down_revision: str | Sequence[str] | None = '0f33885ffaad'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse
 from graphql_api.auth.jwt import verify_access_token
 from graphql_api.auth.sessions import active_session_user
 from graphql_api.errors import MixtapeError, RateLimited, Unauthenticated, error_body
+from graphql_api.observability import context as log_context
 from graphql_api.resources import Resources
 from graphql_api.state import app_state
 
@@ -51,6 +52,7 @@ async def authenticate(resources: Resources, token: str) -> Viewer:
         user_id = await active_session_user(session, claims.session_id)
     if user_id is None or user_id != claims.user_id:
         raise Unauthenticated("The session has ended.", reason="SESSION_REVOKED")
+    log_context.set_user(user_id)  # on every log line of this request from here on
     return Viewer(user_id=user_id, session_id=claims.session_id, expires_at=claims.expires_at)
 
 

@@ -18,9 +18,9 @@ from graphql_api.auth.outcome import Outcome
 from graphql_api.auth.secrets import new_token, token_hash
 from graphql_api.auth.session_end import announce_session_ended
 from graphql_api.db.base import utcnow
-from graphql_api.db.models import AuthSession, RefreshToken
+from graphql_api.db.models import AuthSession, RefreshToken, User
 from graphql_api.db.uow import UnitOfWork
-from graphql_api.errors import Unauthenticated
+from graphql_api.errors import Forbidden, Unauthenticated
 from graphql_api.events import PubSub
 from graphql_api.settings import Settings
 
@@ -39,7 +39,10 @@ class IssuedSession:
 async def start_session(
     session: AsyncSession, settings: Settings, *, user_id: int, method: str
 ) -> IssuedSession:
-    """Open a new session (token family) for ``user_id``."""
+    """Open a new session (token family) for ``user_id``; FORBIDDEN for a disabled user."""
+    disabled_at = await session.scalar(select(User.disabled_at).where(User.id == user_id))
+    if disabled_at is not None:
+        raise Forbidden("This account is disabled.", reason="ACCOUNT_DISABLED")
     row = AuthSession(user_id=user_id, method=method)
     session.add(row)
     await session.flush()

@@ -7,6 +7,8 @@ from typing import Any
 
 from arq.connections import ArqRedis
 
+from graphql_api.observability.tracing import job_carrier
+
 
 class ArqQueue:
     def __init__(self, redis: ArqRedis, queue_name: str) -> None:
@@ -21,9 +23,18 @@ class ArqQueue:
         defer_by: dt.timedelta | None = None,
     ) -> bool:
         job = await self._redis.enqueue_job(
-            function, *args, _job_id=job_id, _queue_name=self.queue_name, _defer_by=defer_by
+            function,
+            *args,
+            _job_id=job_id,
+            _queue_name=self.queue_name,
+            _defer_by=defer_by,
+            # The enqueuing request's trace, continued by the job (observability/tracing.py).
+            **job_carrier(),
         )
         return job is not None
+
+    async def depth(self) -> int:
+        return int(await self._redis.zcard(self.queue_name))
 
     async def close(self) -> None:
         # The Redis connection belongs to the resources, which close it.

@@ -16,6 +16,7 @@ from typing import Any
 from arq.worker import Retry
 
 from graphql_api.jobs.base import JobContext, JobFunction
+from graphql_api.observability.tracing import job_carrier
 
 log = logging.getLogger(__name__)
 
@@ -42,18 +43,30 @@ class InProcessQueue:
         if job_id in self._tasks:
             return False
         delay = defer_by.total_seconds() if defer_by else 0.0
-        task = asyncio.create_task(self._run(job_id, function, args, delay), name=f"job:{job_id}")
+        # The job continues the enqueuing request's trace through the carrier, as under arq,
+        # not through the context the task would inherit.
+        kwargs = job_carrier()
+        task = asyncio.create_task(
+            self._run(job_id, function, args, kwargs, delay), name=f"job:{job_id}"
+        )
         self._tasks[job_id] = task
         task.add_done_callback(lambda _t: self._tasks.pop(job_id, None))
         return True
 
-    async def _run(self, job_id: str, function: str, args: tuple[Any, ...], delay: float) -> None:
+    async def _run(
+        self,
+        job_id: str,
+        function: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        delay: float,
+    ) -> None:
         for job_try in range(1, self._max_tries + 1):
             if delay:
                 await asyncio.sleep(delay)
             ctx = {**self._ctx, "job_id": job_id, "job_try": job_try}
             try:
-                await self._functions[function](ctx, *args)
+                await self._functions[function](ctx, *args, **kwargs)
             except Retry as retry:
                 delay = _seconds(retry.defer_score)
                 log.info("job %s (%s) asked to retry in %.1fs", job_id, function, delay)
@@ -62,6 +75,9 @@ class InProcessQueue:
                 log.exception("job %s (%s) failed", job_id, function)
             return
         log.error("job %s (%s) gave up after %d tries", job_id, function, self._max_tries)
+
+    async def depth(self) -> int:
+        return len(self._tasks)
 
     async def join(self) -> None:
         """Wait until every queued job has finished (tests and shutdown)."""

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 from graphql_api.library.ingest import Json
+from graphql_api.observability.metrics import SNAPSHOT_PAGES, spotify_endpoint
 from graphql_api.spotify.concurrency import AdaptiveLimit
 from graphql_api.spotify.paging import (
     OnPage,
@@ -57,6 +58,7 @@ class LibraryReader:
         """One call, once a slot of the job's limit is free."""
         async with self.slots:
             self.requests += 1
+            SNAPSHOT_PAGES.labels(spotify_endpoint(path)).inc()
             return await self.client.get(path, params)
 
     async def first_page(self, path: str) -> Json:

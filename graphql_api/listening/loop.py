@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 
 from graphql_api.listening.poller import poll_user
 from graphql_api.listening.scheduler import Claim, claim_due, ensure_pollers, next_due_in
+from graphql_api.observability.polls import observed_poll
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings
 
@@ -97,7 +98,8 @@ class PollerLoop:
     async def _poll(self, claim: Claim) -> None:
         try:
             async with self._slots:
-                await poll_user(self.resources, claim)
+                with observed_poll(claim.due_at):
+                    await poll_user(self.resources, claim)
                 self.polls += 1
         except Exception:
             log.exception("now-playing poll of user %s failed", claim.user_id)

@@ -26,6 +26,8 @@ class Claim:
     user_id: int
     last_poll_at: dt.datetime | None
     consecutive_errors: int
+    # When the poll was scheduled for (how late it runs is a metric).
+    due_at: dt.datetime | None = None
 
 
 def _due(now: dt.datetime) -> list[ColumnElement[bool]]:
@@ -77,7 +79,10 @@ async def claim_due(
                     .values(next_poll_at=leased_until)
                 )
             await session.commit()
-            return [Claim(row.user_id, row.last_poll_at, row.consecutive_errors) for row in rows]
+            return [
+                Claim(row.user_id, row.last_poll_at, row.consecutive_errors, row.next_poll_at)
+                for row in rows
+            ]
         rows = (await session.execute(query)).all()
         await session.commit()  # end the read: a stale WAL snapshot cannot then write
         claims = []
@@ -88,7 +93,9 @@ async def claim_due(
                 .values(next_poll_at=leased_until)
             )
             if result.rowcount == 1:  # type: ignore[attr-defined]
-                claims.append(Claim(row.user_id, row.last_poll_at, row.consecutive_errors))
+                claims.append(
+                    Claim(row.user_id, row.last_poll_at, row.consecutive_errors, row.next_poll_at)
+                )
         await session.commit()
         return claims
 

@@ -14,6 +14,10 @@ from graphql_api.schema.errors import ErrorPolicy, code_of
 from graphql_api.schema.gate import OperationGate
 from graphql_api.schema.inputs import AWARE_DATETIME, StringPolicy
 from graphql_api.schema.limits import OperationLimits
+from graphql_api.schema.observe import (
+    OperationObserver,
+    observe_subscriptions,
+)
 from graphql_api.schema.root import Mutation, Query, Subscription
 from graphql_api.schema.subscriptions import resolve_events_with_fresh_loaders
 from graphql_api.settings import get_settings
@@ -52,6 +56,8 @@ def build_schema(
         # Factories, not instances: extensions keep per-operation state, so each
         # operation gets its own (the gate's parser and validation caches are shared).
         extensions=[
+            # Outermost: it times and counts the whole operation, refusals included.
+            OperationObserver,
             ErrorPolicy,
             partial(OperationGate, limits),
             # After the gate's validation: strings of a valid operation (inline and variables).
@@ -61,6 +67,7 @@ def build_schema(
         scalar_overrides={dt.datetime: AWARE_DATETIME},
     )
     resolve_events_with_fresh_loaders(built)
+    observe_subscriptions(built)
     return built
 
 

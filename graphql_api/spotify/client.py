@@ -23,6 +23,12 @@ from typing import Any, Protocol
 import httpx
 import orjson
 
+from graphql_api.observability.metrics import (
+    SPOTIFY_DURATION,
+    SPOTIFY_REQUESTS,
+    SPOTIFY_RETRY_AFTER,
+    spotify_endpoint,
+)
 from graphql_api.settings import Settings
 from graphql_api.spotify.budget import Priority, RequestBudget
 from graphql_api.spotify.errors import (
@@ -94,6 +100,7 @@ class SpotifyClient:
         self.priority = priority
         self.observer = observer
         self.api_url = settings.spotify_api_url.rstrip("/")
+        self._api_root = httpx.URL(self.api_url).path.rstrip("/")
 
     def with_priority(
         self, priority: Priority, observer: RateObserver | None = None
@@ -156,6 +163,7 @@ class SpotifyClient:
         method = method.upper()
         retry_ambiguous = method in IDEMPOTENT if idempotent is None else idempotent
         url = self.url_of(path)
+        endpoint = spotify_endpoint(_route(url).removeprefix(self._api_root))
         settings = self.settings
         token = await self.tokens.access_token()
         refreshed = False
@@ -164,6 +172,7 @@ class SpotifyClient:
             await self.budget.acquire(
                 max_pause=settings.spotify_max_retry_after, priority=self.priority
             )
+            started = time.perf_counter()
             try:
                 response = await self.http.request(
                     method,
@@ -173,6 +182,7 @@ class SpotifyClient:
                     headers={"authorization": f"Bearer {token}"},
                 )
             except httpx.TransportError as exc:
+                SPOTIFY_REQUESTS.labels(method, endpoint, "error").inc()
                 # These fail before a byte of the request left, so even a POST is safe to retry.
                 never_sent = isinstance(
                     exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout
@@ -185,6 +195,8 @@ class SpotifyClient:
                 await self._backoff(failures)
                 continue
             status = response.status_code
+            SPOTIFY_REQUESTS.labels(method, endpoint, str(status)).inc()
+            SPOTIFY_DURATION.labels(endpoint).observe(time.perf_counter() - started)
             if status != 429:
                 await self.budget.succeeded()
                 if self.observer is not None:
@@ -197,6 +209,7 @@ class SpotifyClient:
                 continue
             if status == 429:
                 wait = _retry_after(response)
+                SPOTIFY_RETRY_AFTER.observe(wait)
                 if self.observer is not None:
                     self.observer.throttled()
                 if wait > settings.spotify_max_retry_after:

@@ -49,6 +49,21 @@ def decrypt_token(settings: Settings, blob: bytes) -> str:
         ) from None
 
 
+def under_current_key(settings: Settings, blob: bytes) -> bool:
+    """Whether ``blob`` is encrypted with the current secret (not only a previous one)."""
+    try:
+        _fernet(settings.secret_key).decrypt(blob)
+    except InvalidToken:
+        return False
+    return True
+
+
+def reencrypt(settings: Settings, blob: bytes) -> bytes:
+    """``blob`` encrypted again under the current secret (key rotation); raises
+    ``InvalidToken`` when no known secret opens it."""
+    return token_cipher(settings).rotate(blob)
+
+
 @dataclass(frozen=True)
 class StoredTokens:
     """A link's decrypted tokens. Keep these in memory only."""

@@ -28,6 +28,7 @@ from typing import Protocol
 import httpx
 from redis.asyncio import Redis
 
+from graphql_api.observability.metrics import TOKEN_REFRESHES
 from graphql_api.settings import Settings
 from graphql_api.spotify.credentials import StoredTokens
 from graphql_api.spotify.errors import SpotifyRelinkRequired
@@ -125,8 +126,13 @@ class TokenManager:
             try:
                 fresh = await refresh_tokens(self.http, self.settings, tokens.refresh_token)
             except SpotifyRelinkRequired as error:
+                TOKEN_REFRESHES.labels("failed").inc()
                 await self._mark_relink(user_id, str(error))
                 raise
+            except Exception:
+                TOKEN_REFRESHES.labels("failed").inc()
+                raise
+            TOKEN_REFRESHES.labels("ok").inc()
             # The store commits at once: a rotated refresh token must be durable before
             # anyone else may refresh (the old one may already be dead).
             current = await self.store.replace(user_id, used=tokens.refresh_token, fresh=fresh)

@@ -44,6 +44,9 @@ class User(Base):
     )
     created_at: Mapped[CreatedAt]
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Set by `mixtape admin users disable`: the user's sessions are ended and no login
+    # (password, Spotify, refresh) succeeds until it is cleared.
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(default=None)
 
 
 class SpotifyAccount(Base):
