@@ -9,6 +9,7 @@ from sqlalchemy import delete, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphql_api.catalog.access import check_visible, own_row
+from graphql_api.catalog.relations import ARTIST_ROLES
 from graphql_api.db.models import Artist, CreditRole, Song, song_credits
 from graphql_api.errors import BadUserInput
 
@@ -30,6 +31,12 @@ async def set_song_credits(
         raise BadUserInput(f"At most {MAX_CREDITS} credits per song.", argument="credits")
     if len({(c.artist_id, c.role) for c in credits}) != len(credits):
         raise BadUserInput("An artist is credited twice in the same role.", argument="credits")
+    performing = [c.artist_id for c in credits if c.role.value in ARTIST_ROLES]
+    if len(set(performing)) != len(performing):
+        # Song.artists and Artist.songs list each performer once.
+        raise BadUserInput(
+            "An artist is either PERFORMER or FEATURED, not both.", argument="credits"
+        )
     song = await own_row(session, Song, song_id, viewer)
     await check_visible(session, Artist, [c.artist_id for c in credits], viewer, "credits")
     positions: dict[CreditRole, int] = {}

@@ -159,6 +159,21 @@ async def test_bad_input_is_refused_and_writes_nothing(ada: GraphQLClient) -> No
     assert (await ada.query(SONGS, {"filter": {"ownedByMe": True}}))["songs"]["totalCount"] == 0
 
 
+async def test_credits_that_repeat_an_artist_are_refused(ada: GraphQLClient) -> None:
+    ids = await _music(ada)
+    for credits in (
+        [{"artistId": ids["nina"], "role": "PRODUCER"}] * 2,
+        [
+            {"artistId": ids["nina"], "role": "PERFORMER"},
+            {"artistId": ids["nina"], "role": "FEATURED"},
+        ],
+    ):
+        body = await ada.execute(SET_CREDITS, {"song": ids["intro"], "credits": credits})
+        assert error_code(body) == "BAD_USER_INPUT"
+    song = (await ada.query(SONG, {"id": ids["intro"]}))["node"]
+    assert song["credits"]["totalCount"] == 3
+
+
 async def test_a_taken_album_slot_is_a_conflict(ada: GraphQLClient) -> None:
     ids = await _music(ada)
     body = await ada.execute(
