@@ -36,9 +36,12 @@ START_TIMEOUT_S = 60
 def require_node() -> None:
     """Skip without node and npm, except under CI=true, where that is a failure."""
     missing = [tool for tool in ("node", "npm") if shutil.which(tool) is None]
-    if not missing:
-        return
-    reason = f"{' and '.join(missing)} not found: the OpenID provider tests need Node.js"
+    if missing:
+        unavailable(f"{' and '.join(missing)} not found: the OpenID provider tests need Node.js")
+
+
+def unavailable(reason: str) -> None:
+    """Skip with ``reason``, except under CI=true, where it is a failure."""
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason}, and CI=true requires it", pytrace=False)
     pytest.skip(reason)
@@ -50,12 +53,15 @@ def install() -> None:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if (HARNESS / "node_modules" / "oidc-provider" / "package.json").exists():
             return
-        subprocess.run(
-            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
-            cwd=HARNESS,
-            check=True,
-            timeout=300,
-        )
+        try:
+            subprocess.run(
+                ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+                cwd=HARNESS,
+                check=True,
+                timeout=300,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:
+            unavailable(f"`npm ci` in {HARNESS} failed ({error}): is the npm registry reachable?")
 
 
 @dataclass
