@@ -22,6 +22,15 @@ def free_port() -> int:
 @contextlib.contextmanager
 def api_process(env: dict[str, str], *uvicorn_args: str, cwd: str | None = None) -> Iterator[str]:
     """Serve ``graphql_api.app:create_app`` with ``env`` added; yields its URL once it answers."""
+    with api_server(env, *uvicorn_args, cwd=cwd) as (url, _pid):
+        yield url
+
+
+@contextlib.contextmanager
+def api_server(
+    env: dict[str, str], *uvicorn_args: str, cwd: str | None = None
+) -> Iterator[tuple[str, int]]:
+    """``api_process``, yielding the server's process id too (to read its CPU time)."""
     port = free_port()
     command = [
         sys.executable,
@@ -36,7 +45,7 @@ def api_process(env: dict[str, str], *uvicorn_args: str, cwd: str | None = None)
                 if httpx.get(url + "/healthz").status_code == 200:
                     break
             time.sleep(0.05)
-        yield url
+        yield url, server.pid
     finally:
         server.terminate()
         try:
