@@ -29,6 +29,20 @@ def api_process(
 ) -> Iterator[str]:
     """Serve the app factory ``app`` with ``env`` added; yields its URL once it answers
     (``on_start`` is handed the server's process id)."""
+    with api_server(env, *uvicorn_args, cwd=cwd, app=app) as (url, pid):
+        if on_start is not None:
+            on_start(pid)
+        yield url
+
+
+@contextlib.contextmanager
+def api_server(
+    env: dict[str, str],
+    *uvicorn_args: str,
+    cwd: str | None = None,
+    app: str = "graphql_api.app:create_app",
+) -> Iterator[tuple[str, int]]:
+    """``api_process``, yielding the server's process id too (to read its CPU time)."""
     port = free_port()
     command = [
         sys.executable,
@@ -36,8 +50,6 @@ def api_process(
         *uvicorn_args,
     ]
     server = subprocess.Popen(command, env=os.environ | env, cwd=cwd)
-    if on_start is not None:
-        on_start(server.pid)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(400):
@@ -45,7 +57,7 @@ def api_process(
                 if httpx.get(url + "/healthz").status_code == 200:
                     break
             time.sleep(0.05)
-        yield url
+        yield url, server.pid
     finally:
         server.terminate()
         try:

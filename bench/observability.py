@@ -24,15 +24,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import multiprocessing
 import os
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.queues import Queue
 from pathlib import Path
@@ -41,7 +38,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from _api_server import free_port  # bench/_api_server.py (this script's directory)
+from _api_server import api_server  # bench/_api_server.py (this script's directory)
 
 from graphql_api.db.migrations import upgrade
 from graphql_api.settings import Settings
@@ -114,29 +111,6 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-@contextlib.contextmanager
-def server(env: dict[str, str], cwd: str | None) -> Iterator[tuple[str, int]]:
-    """The API in a uvicorn subprocess; yields its URL and pid once it answers."""
-    port = free_port()
-    command = [
-        sys.executable,
-        *("-m", "uvicorn", "graphql_api.app:create_app", "--factory", "--port", str(port)),
-        *("--log-level", "critical"),
-    ]
-    process = subprocess.Popen(command, env=os.environ | env, cwd=cwd)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(url + "/healthz").status_code == 200:
-                    break
-            time.sleep(0.05)
-        yield url, process.pid
-    finally:
-        process.terminate()
-        process.wait(10)
-
-
 def load_process(
     url: str, token: str, seconds: float, concurrency: int, results: Queue[int]
 ) -> None:
@@ -149,7 +123,7 @@ def run_once(
     """One run; returns the requests per second of server CPU."""
     context = multiprocessing.get_context("spawn")
     results: Queue[int] = context.Queue()
-    with server(env, cwd) as (url, pid):
+    with api_server(env, "--log-level", "critical", cwd=cwd) as (url, pid):
         process = context.Process(
             target=load_process, args=(url, token, args.seconds, args.concurrency, results)
         )

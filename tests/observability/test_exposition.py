@@ -87,7 +87,7 @@ def healthz_answered_by(folder: Path) -> int:
         ]
         answered += any(
             sample.name == "mixtape_http_requests_total"
-            and sample.labels.get("route") == "/healthz"
+            and dict(sample.labels).get("route") == "/healthz"
             and sample.value > 0
             for sample in samples
         )
