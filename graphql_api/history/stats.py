@@ -145,7 +145,12 @@ def _first(first: int | None) -> int:
     return limit
 
 
+EPOCH = dt.date(1970, 1, 1)
+
+
 def _date(value: object) -> dt.date:
+    if isinstance(value, int):  # SQLite: a day number since the epoch
+        return EPOCH + dt.timedelta(days=value)
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
