@@ -25,7 +25,8 @@ RUN pip install . && rm -rf build graphql_api workers spotify_emulator
 COPY alembic/ alembic/
 COPY alembic.ini ./
 
-RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin mixtape
+RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin mixtape \
+    && mkdir -p /app/var/history-uploads && chown -R mixtape /app/var
 USER mixtape
 
 EXPOSE 8000

@@ -134,6 +134,8 @@ async def _backend(name: str, paths: list[Path], folder: Path, runs: int) -> Non
                 "sqlite" if name == "sqlite" else "postgresql",
                 user_id, user_id, None, None, "Europe/Berlin",
             )  # fmt: skip
+            async with resources.reader() as session:
+                scope = await scope.fitted(session)
             full = await _timed(lambda: _all_stats(resources, scope), runs)
             raw = await _timed(lambda: _raw(resources, user_id), runs)
         print(

@@ -79,7 +79,10 @@ class LocalTime:
     since: dt.datetime
     until: dt.datetime
 
-    def timestamp(self, column: Any) -> ColumnElement[object]:
+    def timestamp(self, column: Any) -> Any:
+        """PostgreSQL: the local timestamp. SQLite: local *seconds since the epoch* (an
+        integer: the buckets below are integer arithmetic on it, far cheaper per play
+        than formatting dates)."""
         if self.dialect == "postgresql":
             # Inline, not a bind parameter: GROUP BY must repeat the very same expression.
             local: ColumnElement[object] = column.op("AT TIME ZONE")(
@@ -93,35 +96,37 @@ class LocalTime:
                 *((column < pieces[n + 1][0], pieces[n][1]) for n in range(len(pieces) - 1)),
                 else_=pieces[-1][1],
             )
-        return func.datetime(column, func.printf("%+d seconds", seconds))
+        epoch: ColumnElement[int] = cast(func.strftime("%s", column), Integer)
+        return epoch + seconds
 
-    def hour(self, column: Any) -> ColumnElement[int]:
+    def hour(self, column: Any) -> Any:
         local = self.timestamp(column)
         if self.dialect == "postgresql":
             return cast(extract("hour", local), Integer)
-        return cast(func.strftime("%H", local), Integer)
+        return (local // 3600) % 24
 
-    def weekday(self, column: Any) -> ColumnElement[int]:
+    def weekday(self, column: Any) -> Any:
         """ISO weekday: 1 = Monday ... 7 = Sunday."""
         local = self.timestamp(column)
         if self.dialect == "postgresql":
             return cast(extract("isodow", local), Integer)
-        sunday_first = cast(func.strftime("%w", local), Integer)
-        return (sunday_first + 6) % 7 + 1
+        # Day 0 of the epoch, 1970-01-01, was a Thursday (ISO 4).
+        return (local // 86400 + 3) % 7 + 1
 
-    def bucket(self, column: Any, unit: str) -> ColumnElement[object]:
-        """The local day, ISO week (its Monday) or month (its 1st) a play falls in, as a
-        date (PostgreSQL) or ``YYYY-MM-DD`` text (SQLite). ``unit`` is one of day, week,
-        month (checked by the caller; it is written into the SQL)."""
+    def bucket(self, column: Any, unit: str) -> Any:
+        """The local day, ISO week (its Monday) or month (its 1st) a play falls in: a
+        date (PostgreSQL); on SQLite the day number since the epoch (day, week) or
+        ``YYYY-MM-01`` text (month). ``unit`` is one of day, week, month (checked by the
+        caller; it is written into the SQL)."""
         assert unit in ("day", "week", "month")
         local = self.timestamp(column)
         if self.dialect == "postgresql":
             if unit == "day":
                 return cast(local, Date)
             return cast(func.date_trunc(literal_column(f"'{unit}'"), local), Date)
+        day = local // 86400
         if unit == "day":
-            return func.date(local)
+            return day
         if unit == "month":
-            return func.strftime("%Y-%m-01", local)
-        back = (cast(func.strftime("%w", local), Integer) + 6) % 7
-        return func.date(local, func.printf("-%d days", back))
+            return func.strftime("%Y-%m-01", local, "unixepoch")
+        return day - (day + 3) % 7

@@ -8,7 +8,7 @@ Skips (``counted = false``, from imports) count only in the skip rate.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select
@@ -59,6 +59,25 @@ class StatsScope:
         if start >= end:
             raise BadUserInput("since must be before until.", argument="range")
         return cls(user_id, viewer_id, start, end, LocalTime(dialect, zone, start, end))
+
+    async def fitted(self, session: AsyncSession) -> StatsScope:
+        """The same scope, its local-time span cut to the plays it holds: on SQLite each
+        play is tested against the zone's offset changes in the span, and an open range
+        starts in 2000."""
+        first, last = (
+            await session.execute(
+                select(func.min(Play.played_at), func.max(Play.played_at)).where(
+                    Play.user_id == self.user_id,
+                    Play.played_at >= self.since,
+                    Play.played_at < self.until,
+                )
+            )
+        ).one()
+        if first is None or last is None:
+            return self
+        start = max(self.since, _aware(first))
+        end = min(self.until, _aware(last) + dt.timedelta(seconds=1))
+        return replace(self, local=replace(self.local, since=start, until=end))
 
     def plays(self, *, counted: bool = True) -> ColumnElement[bool]:
         return and_(
@@ -126,7 +145,12 @@ def _first(first: int | None) -> int:
     return limit
 
 
+EPOCH = dt.date(1970, 1, 1)
+
+
 def _date(value: object) -> dt.date:
+    if isinstance(value, int):  # SQLite: a day number since the epoch
+        return EPOCH + dt.timedelta(days=value)
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

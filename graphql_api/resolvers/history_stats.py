@@ -55,6 +55,8 @@ async def listening_stats(
                 raise unknown_user()
     dialect = "sqlite" if context.resources.settings.is_sqlite else "postgresql"
     scope = StatsScope.of(dialect, user_id, viewer, since, until, timezone)
+    async with context.read() as session:
+        scope = await scope.fitted(session)
     return StatsReader(context, scope)
 
 

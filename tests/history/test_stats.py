@@ -73,6 +73,7 @@ async def test_heatmap_and_months_are_in_the_local_time_of_the_zone_across_dst(
     zone = zoneinfo.ZoneInfo(ZONE)
     local = [started.astimezone(zone) for started, _, _ in expected.counted]
     async with resources.reader() as session:
+        scope = await scope.fitted(session)
         cells = await stats.heatmap(session, scope)
         months = await stats.periods(session, scope, "month")
         weeks = await stats.periods(session, scope, "week")
