@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.dataloader import DataLoader
 
 from graphql_api.db.models import User
+from graphql_api.loaders.catalog import CatalogLoaders
 from graphql_api.loaders.follows import load_follows
 from graphql_api.loaders.library import LibraryLoaders
 from graphql_api.loaders.playlists import PlaylistLoaders
@@ -23,6 +24,7 @@ class Loaders:
             lambda ids: load_users(sessionmaker, ids)
         )
         self.library = LibraryLoaders(sessionmaker)
+        self.catalog = CatalogLoaders(sessionmaker)
         self.playlists = PlaylistLoaders(sessionmaker)
         # (follower, followee) -> whether that follow exists.
         self.follows: DataLoader[tuple[int, int], bool] = DataLoader(

@@ -10,6 +10,7 @@ from graphql_api.resolvers import viewer
 from graphql_api.resolvers.context import Info
 from graphql_api.schema.node import resolve_node
 from graphql_api.schema.operations.auth import AuthMutation
+from graphql_api.schema.operations.catalog import CatalogMutation, CatalogQuery
 from graphql_api.schema.operations.library import (
     LibraryMutation,
     LibraryQuery,
@@ -41,11 +42,18 @@ class CoreQuery:
 
 
 # Each domain adds its root classes here.
-QUERIES: tuple[type, ...] = (CoreQuery, ListeningQuery, LibraryQuery, PlaylistQuery)
+QUERIES: tuple[type, ...] = (
+    CoreQuery,
+    ListeningQuery,
+    LibraryQuery,
+    CatalogQuery,
+    PlaylistQuery,
+)
 MUTATIONS: tuple[type, ...] = (
     AuthMutation,
     ListeningMutation,
     LibraryMutation,
+    CatalogMutation,
     PlaylistMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (

@@ -19,7 +19,10 @@ from hypothesis_graphql import nodes
 
 from tests.fuzz.live import Known
 
-NODE_TYPES = ["User", "LibrarySnapshot", "Track", "Album", "Artist", "Playlist", "Node", "Nope", ""]
+NODE_TYPES = [
+    "User", "LibrarySnapshot", "Song", "Album", "Artist", "Genre", "PlaylistVersion", "Node",
+    "Nope", "",
+]  # fmt: skip
 BIG_NUMBERS = [0, -1, 2**31, 2**63, 10**30, int("9" * 100)]
 SPECIAL_STRINGS = [
     "",

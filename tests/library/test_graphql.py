@@ -18,10 +18,10 @@ query($first: Int, $after: String, $filter: LibraryFilter, $sort: LibrarySort) {
     id status savedTracksCount savedAlbumsCount followedArtistsCount playlistsCount
     savedTracks(first: $first, after: $after, filter: $filter, sort: $sort) {
       totalCount totalDurationMs pageInfo { hasNextPage endCursor }
-      edges { addedAt node { uri name durationMs artists { name } album { name } } }
+      edges { addedAt node { uri name durationMs artists { nodes { name } } album { name } } }
     }
-    savedAlbums(first: 5) { totalCount edges { node { name artists { name } } } }
-    followedArtists(first: 5) { totalCount edges { node { name genres } } }
+    savedAlbums(first: 5) { totalCount edges { node { name artists { nodes { name } } } } }
+    followedArtists(first: 5) { totalCount edges { node { name genres { nodes { name } } } } }
     playlists(first: 50) { totalCount edges { node {
       uri name itemsReadable unreadableReason items(first: 200) { totalCount }
     } } }
@@ -124,7 +124,7 @@ async def test_anonymous_and_foreign_snapshots_are_refused(
 LOCAL_ITEMS = """
 query { viewer { library { playlists(first: 50) { edges { node {
   items(first: 200) { edges { node { track {
-    uri isLocal artists { name uri genres } album { name uri artists { name } }
+    uri isLocal localArtists localAlbum artists { totalCount } album { name }
   } } } }
 } } } } } }
 """
@@ -154,5 +154,8 @@ async def test_local_files_keep_their_artist_and_album_names(
     assert set(tracks) == set(local)
     for uri, track in tracks.items():
         names = [a["name"] for a in local[uri]["artists"]]
-        assert track["artists"] == [{"name": n, "uri": None, "genres": []} for n in names]
-        assert track["album"] == {"name": local[uri]["album"]["name"], "uri": None, "artists": []}
+        # A local file's artists and album have no catalog rows: their names only.
+        assert track["localArtists"] == names
+        assert track["artists"] == {"totalCount": 0}
+        assert track["localAlbum"] == local[uri]["album"]["name"]
+        assert track["album"] is None

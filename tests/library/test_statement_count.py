@@ -19,17 +19,18 @@ from tests.support.graphql_client import GraphQLClient
 LIBRARY = "query($first: Int!) { viewer { library { %s } } }"
 LIBRARY_LISTS = {
     "savedTracks": """savedTracks(first: $first) { totalCount edges { node {
-      name artists { name genres } album { name artists { name } } playlists { name }
+      name artists(first: 3) { nodes { name genres(first: 3) { nodes { name } } } }
+      album { name artists(first: 3) { nodes { name } } } playlists { name }
     } } }""",
     "savedAlbums": """savedAlbums(first: $first) { totalCount edges { node {
-      name artists { name }
+      name artists(first: 3) { nodes { name } }
     } } }""",
     "followedArtists": """followedArtists(first: $first) { totalCount edges { node {
-      name genres
+      name genres(first: 3) { nodes { name } }
     } } }""",
     "playlists": """playlists(first: $first) { totalCount edges { node { name
       items(first: $first) { totalCount edges { node { position track {
-        name artists { name }
+        name artists(first: 3) { nodes { name } }
       } } } }
     } } }""",
 }
@@ -38,7 +39,7 @@ PLAYLISTS = """
 query($playlists: Int!) { viewer { library { playlists(first: $playlists) { edges { node {
   name itemsReadable
   items(first: 4) { totalCount totalDurationMs edges { node { position track { name
-    artists { name } album { name } } } } }
+    artists { nodes { name } } album { name } } } } }
 } } } } } }
 """
 
@@ -104,9 +105,10 @@ DIFF_LISTS = {
     ),
 }
 TRACKS = (
-    "totalCount edges { node { name artists { name genres } album { name artists { name } } } }"
+    "totalCount edges { node { name artists(first: 5) { nodes { name genres(first: 5) "
+    "{ nodes { name } } } } album { name artists(first: 5) { nodes { name } } } } }"
 )
-ARTISTS = "totalCount edges { node { name genres } }"
+ARTISTS = "totalCount edges { node { name genres { nodes { name } } } }"
 DIFF = "query($from: ID!, $first: Int!) { libraryDiff(from: $from) { %s } }"
 
 

@@ -42,7 +42,7 @@ async def test_items_are_added_in_order_at_the_end_or_at_a_position_and_may_repe
     node = data["node"]
     assert node["version"] == 4
     assert node["itemCount"] == node["items"]["totalCount"] == 6
-    assert node["items"]["edges"][0]["node"]["track"]["name"] == "Song 9"
+    assert node["items"]["edges"][0]["node"]["song"]["name"] == "Song 9"
     assert {e["node"]["addedBy"]["id"] for e in node["items"]["edges"]} == {owner.id}
 
 
@@ -158,7 +158,7 @@ async def test_unknown_songs_and_items_are_not_found_and_add_nothing(
 ) -> None:
     playlist = await create(owner)
     body = await owner.client.execute(
-        ADD, {"playlist": playlist["id"], "songs": [songs[0], gid("Track", 999999)], "version": 1}
+        ADD, {"playlist": playlist["id"], "songs": [songs[0], gid("Song", 999999)], "version": 1}
     )
     assert error_code(body) == "NOT_FOUND"
     body = await owner.client.execute(
@@ -186,8 +186,8 @@ async def test_another_users_private_song_cannot_be_added_and_is_not_found(
         await session.commit()
     playlist = await create(owner)
     body = await owner.client.execute(
-        ADD, {"playlist": playlist["id"], "songs": [gid("Track", private.id)], "version": 1}
+        ADD, {"playlist": playlist["id"], "songs": [gid("Song", private.id)], "version": 1}
     )
     assert error_code(body) == "NOT_FOUND"
-    await add(owner, playlist["id"], [gid("Track", public.id)], 1)
+    await add(owner, playlist["id"], [gid("Song", public.id)], 1)
     assert await names(owner, playlist["id"]) == ["Shared"]

@@ -188,10 +188,10 @@ def test_cost_reads_first_from_variables_and_assumes_a_page_when_it_is_left_out(
 def test_cost_assumes_a_length_for_lists_without_first() -> None:
     query = (
         "query { viewer { library { savedTracks(first: 2) "
-        "{ edges { node { artists { name } } } } } } }"
+        "{ edges { node { playlists { name } } } } } } }"
     )
-    artists = 5 * (1 + 1)
-    edge = 1 + (1 + artists)  # the edge, its node, the node's artists
+    playlists = 5 * (1 + 1)
+    edge = 1 + (1 + playlists)  # the edge, its node, the node's playlists
     assert cost(query, cost_list_size=5) == 1 + 1 + 1 + 2 * edge
 
 

@@ -23,7 +23,8 @@ def fragment_chain(length: int) -> str:
 
 SAVED_TRACKS = (
     "savedTracks(first: 200) { edges { addedAt node { name "
-    "artists { name } album { name artists { name } } } } }"
+    "artists(first: 5) { nodes { name } } album { name artists(first: 5) { nodes { name } } } "
+    "} } }"
 )
 
 

@@ -154,7 +154,7 @@ class PlaylistMutation:
         expected_version: int,
         at: int | None = None,
     ) -> PlaylistItemsPayload:
-        songs = [decode_global_id(value, "Track") for value in song_ids]
+        songs = [decode_global_id(value, "Song") for value in song_ids]
         edited = await resolve.add_items(
             info.context, _playlist_id(playlist_id), songs, at, expected_version
         )

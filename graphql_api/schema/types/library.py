@@ -16,9 +16,11 @@ from graphql_api.kit.pagination import Page, Window, connection
 from graphql_api.library import browse
 from graphql_api.resolvers.context import Info
 from graphql_api.schema.node import parse_int_id
-from graphql_api.schema.types.catalog import Album, Artist
+from graphql_api.schema.types.albums import Album
+from graphql_api.schema.types.artists import ArtistConnection
 from graphql_api.schema.types.paging import After, First, LibraryFilter, LibrarySort, list_query
-from graphql_api.schema.types.tracks import PlaylistVersion, Track
+from graphql_api.schema.types.playlist_versions import PlaylistVersionConnection
+from graphql_api.schema.types.songs import Song
 
 Row = TypeVar("Row")
 
@@ -50,7 +52,7 @@ class SnapshotError:
 class SavedTrackEdge:
     cursor: str
     added_at: dt.datetime | None
-    node: Track
+    node: Song
 
 
 @strawberry.type
@@ -73,50 +75,6 @@ class SavedAlbumConnection:
     edges: list[SavedAlbumEdge]
     page_info: PageInfo
     total_count: int
-
-
-@strawberry.type
-class ArtistEdge:
-    cursor: str
-    node: Artist
-
-
-@strawberry.type
-class ArtistConnection:
-    edges: list[ArtistEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @classmethod
-    def of(cls, page: Page[models.Artist]) -> Self:
-        """The connection of a page of artist rows."""
-        return connection(
-            cls, page, lambda cursor, row: ArtistEdge(cursor=cursor, node=Artist(row=row))
-        )
-
-
-@strawberry.type
-class PlaylistVersionEdge:
-    cursor: str
-    node: PlaylistVersion
-
-
-@strawberry.type
-class PlaylistVersionConnection:
-    edges: list[PlaylistVersionEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @classmethod
-    def of(cls, page: Page[models.PlaylistVersion], scope: tuple[int, int]) -> Self:
-        """The connection of a page of playlist versions, seen from snapshot ``scope``."""
-        return connection(
-            cls,
-            page,
-            lambda cursor, row: PlaylistVersionEdge(
-                cursor=cursor, node=PlaylistVersion(row=row, scope=scope)
-            ),
-        )
 
 
 @strawberry.type(name="LibrarySnapshot")
@@ -241,7 +199,9 @@ class LibrarySnapshot(relay.Node):
             SavedTrackConnection,
             Page.at(query.window, found.rows, found.total_count),
             lambda cursor, row: SavedTrackEdge(
-                cursor=cursor, added_at=row[0].added_at, node=Track(row=row[1], scope=self._scope)
+                cursor=cursor,
+                added_at=row[0].added_at,
+                node=Song.from_row(row[1], scope=self._scope),
             ),
             total_duration_ms=found.total_duration_ms,
         )
@@ -261,7 +221,7 @@ class LibrarySnapshot(relay.Node):
             SavedAlbumConnection,
             Page.at(query.window, found.rows, found.total_count),
             lambda cursor, row: SavedAlbumEdge(
-                cursor=cursor, added_at=row[0].added_at, node=Album(row=row[1])
+                cursor=cursor, added_at=row[0].added_at, node=Album.from_row(row[1])
             ),
         )
 

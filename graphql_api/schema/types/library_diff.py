@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import Any
 
 import strawberry
 from strawberry.relay import PageInfo
 
-from graphql_api.db import models
 from graphql_api.kit.pagination import Page, Rows, Window, connection
 from graphql_api.library.diff import LibraryDiff as Diff
 from graphql_api.library.diff import (
@@ -20,14 +19,12 @@ from graphql_api.library.diff import (
     edited_playlists,
 )
 from graphql_api.resolvers.context import Info
-from graphql_api.schema.types.catalog import Album
-from graphql_api.schema.types.library import (
-    ArtistConnection,
-    LibrarySnapshot,
-    PlaylistVersionConnection,
-)
+from graphql_api.schema.types.albums import AlbumConnection
+from graphql_api.schema.types.artists import ArtistConnection
+from graphql_api.schema.types.library import LibrarySnapshot
 from graphql_api.schema.types.paging import After, First
-from graphql_api.schema.types.tracks import PlaylistVersion, Track
+from graphql_api.schema.types.playlist_versions import PlaylistVersion, PlaylistVersionConnection
+from graphql_api.schema.types.songs import SongConnection
 
 Scope = tuple[int, int]
 ADDED_ITEMS = "Items of the later version beyond the copies of their song in the earlier one."
@@ -37,48 +34,6 @@ REMOVED_ITEMS = "Items of the earlier version beyond the copies of their song in
 def _page(window: Window, found: Rows) -> Page[Any]:
     """The page of ``window`` holding the rows a diff query read."""
     return Page.at(window, found.rows, found.total)
-
-
-@strawberry.type
-class TrackEdge:
-    cursor: str
-    node: Track
-
-
-@strawberry.type
-class TrackConnection:
-    edges: list[TrackEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @classmethod
-    def of(cls, page: Page[models.Song], scope: Scope) -> Self:
-        """The connection of a page of songs, seen from snapshot ``scope``."""
-        return connection(
-            cls,
-            page,
-            lambda cursor, row: TrackEdge(cursor=cursor, node=Track(row=row, scope=scope)),
-        )
-
-
-@strawberry.type
-class AlbumEdge:
-    cursor: str
-    node: Album
-
-
-@strawberry.type
-class AlbumConnection:
-    edges: list[AlbumEdge]
-    page_info: PageInfo
-    total_count: int
-
-    @classmethod
-    def of(cls, page: Page[models.Album]) -> Self:
-        """The connection of a page of albums."""
-        return connection(
-            cls, page, lambda cursor, row: AlbumEdge(cursor=cursor, node=Album(row=row))
-        )
 
 
 @strawberry.type
@@ -94,19 +49,19 @@ class PlaylistItemsChange:
     @strawberry.field(description=ADDED_ITEMS)  # type: ignore[untyped-decorator]
     async def added_items(
         self, info: Info, first: First = None, after: After = None
-    ) -> TrackConnection:
+    ) -> SongConnection:
         return await self._items(info, Side.ADDED, Window.of(first, after))
 
     @strawberry.field(description=REMOVED_ITEMS)  # type: ignore[untyped-decorator]
     async def removed_items(
         self, info: Info, first: First = None, after: After = None
-    ) -> TrackConnection:
+    ) -> SongConnection:
         return await self._items(info, Side.REMOVED, Window.of(first, after))
 
-    async def _items(self, info: Info, side: Side, window: Window) -> TrackConnection:
+    async def _items(self, info: Info, side: Side, window: Window) -> SongConnection:
         async with info.context.read() as session:
             found = await changed_items(session, self.change, side, window)
-        return TrackConnection.of(_page(window, found), self.scope)
+        return SongConnection.of(_page(window, found), self.scope)
 
 
 @strawberry.type
@@ -156,16 +111,16 @@ class LibraryDiff:
     @strawberry.field(description="Tracks saved in the later snapshot only, by id.")  # type: ignore[untyped-decorator]
     async def added_tracks(
         self, info: Info, first: First = None, after: After = None
-    ) -> TrackConnection:
+    ) -> SongConnection:
         page = await self._changed(info, Section.TRACKS, Side.ADDED, first, after)
-        return TrackConnection.of(page, self._scope)
+        return SongConnection.of(page, self._scope)
 
     @strawberry.field(description="Tracks saved in the earlier snapshot only, by id.")  # type: ignore[untyped-decorator]
     async def removed_tracks(
         self, info: Info, first: First = None, after: After = None
-    ) -> TrackConnection:
+    ) -> SongConnection:
         page = await self._changed(info, Section.TRACKS, Side.REMOVED, first, after)
-        return TrackConnection.of(page, self._scope)
+        return SongConnection.of(page, self._scope)
 
     @strawberry.field(description="Albums saved in the later snapshot only, by id.")  # type: ignore[untyped-decorator]
     async def added_albums(

@@ -17,7 +17,7 @@ from graphql_api.resolvers import playlists as resolve
 from graphql_api.resolvers.context import Info
 from graphql_api.schema.node import parse_int_id
 from graphql_api.schema.types.paging import After, First
-from graphql_api.schema.types.tracks import Track
+from graphql_api.schema.types.songs import Song
 from graphql_api.schema.types.user import User
 
 PlaylistVisibility = strawberry.enum(
@@ -87,10 +87,10 @@ class PlaylistItem(relay.Node):
         row = await info.context.loaders.user.load(self.row.added_by)
         return User.from_row(row) if row else None
 
-    @strawberry.field(description="The item's song (a Spotify track or episode, or a local file).")  # type: ignore[untyped-decorator]
-    async def track(self, info: Info) -> Track | None:
+    @strawberry.field(description="The item's song (from Spotify or the own catalog).")  # type: ignore[untyped-decorator]
+    async def song(self, info: Info) -> Song | None:
         row = await info.context.loaders.library.song.load(self.row.song_id)
-        return Track(row=row) if row else None
+        return Song.from_row(row) if row else None
 
 
 @strawberry.type

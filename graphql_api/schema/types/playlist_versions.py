@@ -1,9 +1,13 @@
-"""Tracks, and the playlists that hold them, as a snapshot saw them (one module: each
-refers to the other)."""
+"""Spotify playlists as a snapshot saw them: one version of a playlist and its items.
+
+``PlaylistVersion`` is Spotify's playlist at one ``snapshot_id``; ``Playlist`` means a
+Mixtape playlist of one's own. Items point at ``Song`` nodes, scoped to the snapshot
+(``Song.playlists``)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Self
 
 import strawberry
 from strawberry import relay
@@ -12,11 +16,11 @@ from strawberry.relay import PageInfo
 from graphql_api.db import models
 from graphql_api.kit.pagination import Page, Window, connection
 from graphql_api.resolvers.context import Info
-from graphql_api.schema.types.catalog import Album, Artist
 from graphql_api.schema.types.paging import After, First
+from graphql_api.schema.types.songs import Song
 
 
-@strawberry.type
+@strawberry.type(name="PlaylistVersionItem")
 class PlaylistVersionItem:
     row: strawberry.Private[models.PlaylistItem]
     scope: strawberry.Private[tuple[int, int] | None]
@@ -34,11 +38,11 @@ class PlaylistVersionItem:
         return self.row.added_by_spotify_id
 
     @strawberry.field(description="Null when Spotify no longer has the content.")  # type: ignore[untyped-decorator]
-    async def track(self, info: Info) -> Track | None:
+    async def track(self, info: Info) -> Song | None:
         if self.row.song_id is None:
             return None
         row = await info.context.loaders.library.song.load(self.row.song_id)
-        return Track(row=row, scope=self.scope) if row else None
+        return Song.from_row(row, scope=self.scope) if row else None
 
 
 @strawberry.type
@@ -55,7 +59,9 @@ class PlaylistVersionItemConnection:
     total_duration_ms: int
 
 
-@strawberry.type(description="A playlist as it was (one Spotify version of it).")
+@strawberry.type(
+    name="PlaylistVersion", description="A Spotify playlist as it was (one version of it)."
+)
 class PlaylistVersion:
     row: strawberry.Private[models.PlaylistVersion]
     scope: strawberry.Private[tuple[int, int] | None] = None
@@ -128,78 +134,25 @@ class PlaylistVersion:
         )
 
 
-@strawberry.type(description="A track, a podcast episode or a local file.")
-class Track:
-    row: strawberry.Private[models.Song]
-    # (user id, snapshot version) when reached through a snapshot: scopes `playlists`.
-    scope: strawberry.Private[tuple[int, int] | None] = None
+@strawberry.type
+class PlaylistVersionEdge:
+    cursor: str
+    node: PlaylistVersion
 
-    @strawberry.field(description="Its global id (`addPlaylistItems` takes it).")  # type: ignore[untyped-decorator]
-    def id(self) -> relay.GlobalID:
-        return relay.GlobalID("Track", str(self.row.id))
 
-    @strawberry.field
-    def uri(self) -> str | None:
-        return self.row.spotify_uri
+@strawberry.type
+class PlaylistVersionConnection:
+    edges: list[PlaylistVersionEdge]
+    page_info: PageInfo
+    total_count: int
 
-    @strawberry.field
-    def name(self) -> str:
-        return self.row.name
-
-    @strawberry.field(description="`track`, `episode` or `local`.")  # type: ignore[untyped-decorator]
-    def kind(self) -> str:
-        return self.row.kind
-
-    @strawberry.field
-    def duration_ms(self) -> int:
-        return self.row.duration_ms
-
-    @strawberry.field
-    def explicit(self) -> bool:
-        return self.row.explicit
-
-    @strawberry.field
-    def is_local(self) -> bool:
-        return self.row.is_local
-
-    @strawberry.field
-    def isrc(self) -> str | None:
-        return self.row.isrc
-
-    @strawberry.field
-    def disc_number(self) -> int | None:
-        return self.row.disc_number
-
-    @strawberry.field
-    def track_number(self) -> int | None:
-        return self.row.track_number
-
-    @strawberry.field
-    def popularity(self) -> int | None:
-        return self.row.popularity
-
-    @strawberry.field
-    async def album(self, info: Info) -> Album | None:
-        if self.row.album_id is None:
-            # A local file's album has no catalog row: an unsaved one carries its name.
-            local = self.row.local_album
-            return Album(row=models.Album(name=local)) if local else None
-        row = await info.context.loaders.library.album.load(self.row.album_id)
-        return Album(row=row) if row else None
-
-    @strawberry.field
-    async def artists(self, info: Info) -> list[Artist]:
-        if self.row.is_local:
-            return [Artist(row=models.Artist(name=name)) for name in self.row.local_artists or []]
-        rows = await info.context.loaders.library.song_artists.load(self.row.id)
-        return [Artist(row=row) for row in rows]
-
-    @strawberry.field(description="Which of my playlists (in this snapshot) hold this track.")  # type: ignore[untyped-decorator]
-    async def playlists(self, info: Info) -> list[PlaylistVersion]:
-        if self.scope is None:
-            return []
-        user_id, version = self.scope
-        rows = await info.context.loaders.library.track_playlists.load(
-            (user_id, version, self.row.id)
+    @classmethod
+    def of(cls, page: Page[models.PlaylistVersion], scope: tuple[int, int]) -> Self:
+        """The connection of a page of playlist versions, seen from snapshot ``scope``."""
+        return connection(
+            cls,
+            page,
+            lambda cursor, row: PlaylistVersionEdge(
+                cursor=cursor, node=PlaylistVersion(row=row, scope=scope)
+            ),
         )
-        return [PlaylistVersion(row=row, scope=self.scope) for row in rows]
