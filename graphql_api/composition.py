@@ -16,12 +16,14 @@ from arq import cron
 
 from graphql_api.auth.prune import prune_auth
 from graphql_api.auth.spotify_accounts import SqlTokenStore
+from graphql_api.catalog.usage import register_song_usage
 from graphql_api.jobs import JobFunction
 from graphql_api.jobs.cron import in_process_cron
 from graphql_api.library.jobs import snapshot_library
 from graphql_api.library.recovery import recovery_cron
 from graphql_api.library.schedule import snapshot_schedules
 from graphql_api.listening.loop import api_poller, worker_poller
+from graphql_api.playlists.usage import PLAYLIST_SONGS
 from graphql_api.resources import Resources, open_resources
 from graphql_api.settings import Settings
 from graphql_api.spotify.invalidation import forget_changed_links
@@ -46,7 +48,8 @@ def cron_jobs(settings: Settings) -> list[Any]:
 def register_song_usages() -> None:
     """Tell the catalog which domains hold songs (``catalog/usage.py``), so that it never
     imports them: their members may see an own song they hold, and deleting a used song is
-    a CONFLICT. Mixtape's playlists register here (``register_song_usage(SongUsage(...))``)."""
+    a CONFLICT. Mixtape's playlists register here."""
+    register_song_usage(PLAYLIST_SONGS)
 
 
 def open_app_resources(settings: Settings) -> contextlib.AbstractAsyncContextManager[Resources]:
