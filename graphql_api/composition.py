@@ -16,6 +16,7 @@ from arq import cron
 
 from graphql_api.auth.prune import prune_auth
 from graphql_api.auth.spotify_accounts import SqlTokenStore
+from graphql_api.catalog.usage import register_song_usage
 from graphql_api.history.jobs import import_history
 from graphql_api.jobs import JobFunction
 from graphql_api.jobs.cron import in_process_cron
@@ -25,6 +26,7 @@ from graphql_api.library.schedule import snapshot_schedules
 from graphql_api.listening.loop import api_poller, worker_poller
 from graphql_api.observability.jobs import observed, observed_cron
 from graphql_api.observability.sampler import sampling
+from graphql_api.playlists.usage import PLAYLIST_SONGS
 from graphql_api.releases.jobs import ingest_releases, releases_cron
 from graphql_api.resources import Resources, open_resources
 from graphql_api.settings import Settings
@@ -53,7 +55,8 @@ def cron_jobs(settings: Settings) -> list[Any]:
 def register_song_usages() -> None:
     """Tell the catalog which domains hold songs (``catalog/usage.py``), so that it never
     imports them: their members may see an own song they hold, and deleting a used song is
-    a CONFLICT. Mixtape's playlists register here (``register_song_usage(SongUsage(...))``)."""
+    a CONFLICT. Mixtape's playlists register here."""
+    register_song_usage(PLAYLIST_SONGS)
 
 
 def open_app_resources(settings: Settings) -> contextlib.AbstractAsyncContextManager[Resources]:

@@ -215,6 +215,8 @@ MATRIX: dict[str, list[Attempt]] = {
 
 
 SONG = "id name"
+# The party's song is in its playlist: deleting it asks to remove it from there too.
+REMOVE_EVERYWHERE = {"Song": ", removeEverywhere: true"}
 FILTERS = {"artistId": "Artist", "albumId": "Album", "genreId": "Genre", "songId": "Song"}
 # The filters each catalog list takes (others are BAD_USER_INPUT whatever the id).
 CATALOG_LISTS = {
@@ -292,7 +294,10 @@ CATALOG_MATRIX: dict[str, list[Attempt]] = {
     },
     **{
         f"Mutation.delete{kind}": [
-            _write(f"mutation($id: ID!) {{ delete{kind}(id: $id) }}", {"id": f"victim:{kind}"})
+            _write(
+                f"mutation($id: ID!) {{ delete{kind}(id: $id{REMOVE_EVERYWHERE.get(kind, '')}) }}",
+                {"id": f"victim:{kind}"},
+            )
         ]
         for kind in ("Song", "Album", "Artist", "Genre")
     },

@@ -18,6 +18,9 @@ from string import Template
 from typing import Any
 
 SEARCHED_TABLES = ("songs", "albums", "artists", "genres")
+# Searched the same way, made by a later migration of their own (Mixtape's playlists).
+LATER_SEARCHED_TABLES = ("playlists",)
+_ALL_SEARCHED = SEARCHED_TABLES + LATER_SEARCHED_TABLES
 
 
 def fts_table(table: str) -> str:
@@ -33,9 +36,9 @@ def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
     if name is None:
         return True
     if type_ == "table":
-        return not any(name.startswith(fts_table(t)) for t in SEARCHED_TABLES)
+        return not any(name.startswith(fts_table(t)) for t in _ALL_SEARCHED)
     if type_ == "index":
-        return name not in {trigram_index(t) for t in SEARCHED_TABLES}
+        return name not in {trigram_index(t) for t in _ALL_SEARCHED}
     return True
 
 

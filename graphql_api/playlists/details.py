@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from graphql_api.db.models import Playlist, PlaylistMember, PlaylistRole, PlaylistVisibility
 from graphql_api.db.uow import UnitOfWork
@@ -143,3 +143,24 @@ async def delete_playlist(
     publish_after_commit(
         uow, pubsub, playlist_id, version + 1, ChangeKind.DELETED, actor_id=viewer_id
     )
+
+
+async def delete_owned(uow: UnitOfWork, pubsub: PubSub, user_id: int) -> None:
+    """Delete every playlist ``user_id`` owns, as their account goes: a playlist never
+    lives on without its one owner (the other members' streams end with it)."""
+    owned = list(
+        await uow.session.execute(
+            select(Playlist.id, Playlist.version)
+            .join(PlaylistMember, PlaylistMember.playlist_id == Playlist.id)
+            .where(PlaylistMember.user_id == user_id, PlaylistMember.role == PlaylistRole.OWNER)
+        )
+    )
+    if not owned:
+        return
+    await uow.session.execute(
+        delete(Playlist)
+        .where(Playlist.id.in_([playlist_id for playlist_id, _ in owned]))
+        .execution_options(synchronize_session=False)
+    )
+    for playlist_id, version in owned:
+        publish_after_commit(uow, pubsub, playlist_id, version + 1, ChangeKind.DELETED)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graphql_api.catalog.visibility import visible
 from graphql_api.db.models import PlaylistEntry, PlaylistRole, Song
 from graphql_api.db.uow import UnitOfWork
 from graphql_api.errors import BadUserInput, NotFound
@@ -98,12 +99,13 @@ async def keys_at(
 
 async def _songs(session: AsyncSession, viewer_id: int, song_ids: Sequence[int]) -> dict[int, int]:
     """Duration of each song asked for; NOT_FOUND naming the ids that are no song the
-    viewer may see (Spotify's mirrors, their own entries, public ones)."""
-    visible = or_(Song.owner_id.is_(None), Song.owner_id == viewer_id, Song.is_public)
+    viewer may see (``catalog/visibility.py``)."""
     durations = {
         int(song_id): int(duration)
         for song_id, duration in await session.execute(
-            select(Song.id, Song.duration_ms).where(Song.id.in_(set(song_ids)), visible)
+            select(Song.id, Song.duration_ms).where(
+                Song.id.in_(set(song_ids)), visible(Song, viewer_id)
+            )
         )
     }
     missing = sorted(set(song_ids) - set(durations))

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graphql_api.catalog.search import name_matches
 from graphql_api.db.models import (
     Playlist,
     PlaylistEntry,
@@ -38,15 +39,13 @@ class PlaylistFilter:
     visibility: PlaylistVisibility | None = None
 
 
-def _like(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _conditions(viewer_id: int | None, found: PlaylistFilter) -> list[ColumnElement[bool]]:
+def _conditions(
+    viewer_id: int | None, found: PlaylistFilter, dialect: str
+) -> list[ColumnElement[bool]]:
     conditions = [visible_to(viewer_id)]
     if found.text:
-        conditions.append(func.lower(Playlist.name).like(_like(found.text), escape="\\"))
+        # Index-backed, as the catalog's names (pg_trgm on PostgreSQL, FTS5 on SQLite).
+        conditions.append(name_matches(Playlist, found.text, dialect))
     if found.visibility is not None:
         conditions.append(Playlist.visibility == found.visibility)
     if viewer_id is not None and found.owned_by_me:
@@ -80,7 +79,7 @@ async def list_playlists(
     column = _SORT_COLUMNS[sort]
     statement = (
         select(Playlist)
-        .where(*_conditions(viewer_id, found))
+        .where(*_conditions(viewer_id, found, session.get_bind().dialect.name))
         .order_by(
             column.desc() if descending else column.asc(),
             Playlist.id.desc() if descending else Playlist.id.asc(),

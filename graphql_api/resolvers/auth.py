@@ -20,6 +20,7 @@ from graphql_api.auth.sessions import IssuedSession, refresh_session, revoke_ses
 from graphql_api.auth.spotify_login import callback_uri
 from graphql_api.db import models
 from graphql_api.errors import BadUserInput, NotFound
+from graphql_api.playlists import details as playlist_details
 from graphql_api.resolvers.context import Context
 
 
@@ -166,6 +167,8 @@ async def delete_account(context: Context) -> bool:
     """Delete the viewer's account and everything that is only theirs."""
     user_id = context.require_viewer()
     async with context.unit_of_work() as uow:
+        # Playlists they own go with them; those they only joined lose a member.
+        await playlist_details.delete_owned(uow, context.resources.pubsub, user_id)
         await accounts.delete_account(uow.session, user_id)
         uow.after_commit(partial(context.resources.spotify.link_changed, user_id))
         # Its sessions went with it (ON DELETE CASCADE): close their websockets too.

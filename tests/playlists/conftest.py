@@ -35,7 +35,7 @@ INVITE = """mutation($playlist: ID!, $user: ID!, $role: PlaylistRole!) {
 }"""
 ITEMS = """query($id: ID!) { node(id: $id) { ... on Playlist {
   version itemCount totalDurationMs
-  items(first: 200) { totalCount edges { node { id track { name } addedBy { id } } } }
+  items(first: 200) { totalCount edges { node { id song { name } addedBy { id } } } }
 } } }"""
 
 
@@ -82,7 +82,7 @@ async def make_songs(resources: Resources, count: int, duration_ms: int = 1000) 
         ]
         session.add_all(songs)
         await session.commit()
-    return [gid("Track", song.id) for song in songs]
+    return [gid("Song", song.id) for song in songs]
 
 
 @pytest.fixture
@@ -124,4 +124,4 @@ async def add(
 async def names(person: Person, playlist: str) -> list[str]:
     """The playlist's song names, in order."""
     data = await person.client.query(ITEMS, {"id": playlist})
-    return [e["node"]["track"]["name"] for e in data["node"]["items"]["edges"]]
+    return [e["node"]["song"]["name"] for e in data["node"]["items"]["edges"]]

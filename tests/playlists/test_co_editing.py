@@ -141,3 +141,35 @@ async def test_a_stranger_cannot_subscribe_to_a_private_playlist(
         assert message["id"] == operation
         errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
         assert errors[0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_deleting_a_playlist_sends_deleted_and_ends_its_streams(
+    owner: Person, editor: Person
+) -> None:
+    playlist = (await create(owner))["id"]
+    await owner.client.query(INVITE, {"playlist": playlist, "user": editor.id, "role": "EDITOR"})
+    async with editor.client.websocket() as ws:
+        operation = await ws.subscribe(CHANGED, {"id": playlist})
+        assert (await _change(ws, operation))["kind"] == "CURRENT"
+        await owner.client.query("mutation($id: ID!) { deletePlaylist(id: $id) }", {"id": playlist})
+        deleted = await _change(ws, operation)
+        assert (deleted["kind"], deleted["playlist"]) == ("DELETED", None)
+        assert await ws.receive() == {"id": operation, "type": "complete"}
+
+
+async def test_a_public_playlist_made_private_ends_a_visitors_stream_with_forbidden(
+    owner: Person, stranger: Person
+) -> None:
+    playlist = await create(owner, visibility="PUBLIC")
+    async with stranger.client.websocket() as ws:
+        operation = await ws.subscribe(CHANGED, {"id": playlist["id"]})
+        assert (await _change(ws, operation))["kind"] == "CURRENT"
+        await owner.client.query(
+            """mutation($id: ID!) {
+              updatePlaylist(id: $id, expectedVersion: 1, visibility: PRIVATE) { version }
+            }""",
+            {"id": playlist["id"]},
+        )
+        message = await ws.receive(timeout=15)
+        errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+        assert errors[0]["extensions"]["code"] == "FORBIDDEN"

@@ -79,8 +79,8 @@ async def test_items_of_a_private_playlist_are_null_by_id_for_others(
 ) -> None:
     playlist = await create(owner)
     item = (await add(owner, playlist["id"], songs[:1], 1))["items"][0]["id"]
-    query = "query($id: ID!) { node(id: $id) { ... on PlaylistItem { track { name } } } }"
-    assert (await owner.client.query(query, {"id": item}))["node"] == {"track": {"name": "Song 0"}}
+    query = "query($id: ID!) { node(id: $id) { ... on PlaylistItem { song { name } } } }"
+    assert (await owner.client.query(query, {"id": item}))["node"] == {"song": {"name": "Song 0"}}
     assert (await stranger.client.query(query, {"id": item}))["node"] is None
     assert (await stranger.client.query(ITEMS, {"id": playlist["id"]}))["node"] is None
 

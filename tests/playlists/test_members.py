@@ -152,3 +152,44 @@ async def test_playlists_filter_by_name_ownership_and_visibility_and_sort_stably
     by_likes = await listed(owner, sort={"key": "LIKES", "direction": "DESC"})
     assert by_likes[-1] == "Beach days"  # equal likes: by id, descending
     assert first["visibility"] == "PUBLIC"
+
+
+async def test_deleting_the_owners_account_deletes_their_playlists_but_not_those_they_joined(
+    owner: Person, editor: Person
+) -> None:
+    owned = await create(owner)
+    joined = await create(editor, "Ed's")
+    await _invite(owner, owned["id"], editor, "EDITOR")
+    await _invite(editor, joined["id"], owner, "EDITOR")
+    assert (await owner.client.query("mutation { deleteAccount }"))["deleteAccount"]
+    assert (await editor.client.query(ITEMS, {"id": owned["id"]}))["node"] is None
+    members = (await editor.client.query(MEMBERS, {"id": joined["id"]}))["node"]["members"]
+    assert members["totalCount"] == 1
+
+
+async def test_item_ids_of_a_private_playlist_are_not_found_for_others_in_every_mutation(
+    owner: Person, stranger: Person, songs: list[str]
+) -> None:
+    playlist = await create(owner)
+    items = [i["id"] for i in (await add(owner, playlist["id"], songs[:2], 1))["items"]]
+    remove = """mutation($items: [ID!]!) {
+      removePlaylistItems(itemIds: $items, expectedVersion: 2) { id }
+    }"""
+    move = """mutation($items: [ID!]!) {
+      movePlaylistItems(itemIds: $items, to: 0, expectedVersion: 2) { id }
+    }"""
+    for mutation in (remove, move):
+        body = await stranger.client.execute(mutation, {"items": items[:1]})
+        assert error_code(body) == "NOT_FOUND"
+    for mutation, variables in (
+        (ROLE, {"playlist": playlist["id"], "user": owner.id, "role": "VIEWER"}),
+        (TRANSFER, {"playlist": playlist["id"], "user": stranger.id}),
+        (
+            """mutation($p: ID!, $u: ID!) {
+              removePlaylistMember(playlistId: $p, userId: $u) { id }
+            }""",
+            {"p": playlist["id"], "u": owner.id},
+        ),
+    ):
+        assert error_code(await stranger.client.execute(mutation, variables)) == "NOT_FOUND"
+    assert (await owner.client.query(ITEMS, {"id": playlist["id"]}))["node"]["version"] == 2

@@ -9,7 +9,7 @@ from tests.playlists.conftest import Person, add, create, make_songs
 
 PLAYLISTS = """query($first: Int!) { playlists(first: $first, sort: {key: NAME, direction: ASC}) {
   totalCount edges { node { name version itemCount totalDurationMs viewerRole owner { id }
-    items(first: 20) { totalCount edges { node { id addedAt addedBy { id } track { name } } } }
+    items(first: 20) { totalCount edges { node { id addedAt addedBy { id } song { name } } } }
   } }
 } }"""
 

@@ -15,9 +15,9 @@ from graphql_api.playlists.details import DetailsChange
 from graphql_api.resolvers import playlists as resolve
 from graphql_api.resolvers.context import Info
 from graphql_api.schema.types.paging import After, First, SortDirection
+from graphql_api.schema.types.playlist_changes import PlaylistChange
 from graphql_api.schema.types.playlists import (
     Playlist,
-    PlaylistChange,
     PlaylistConnection,
     PlaylistItem,
     PlaylistItemsPayload,
