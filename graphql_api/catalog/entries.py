@@ -136,6 +136,26 @@ def _apply(row: Any, values: dict[str, Any]) -> None:
         setattr(row, name, value)
 
 
+async def _written(
+    session: AsyncSession,
+    model: Any,
+    viewer: int,
+    row_id: int | None,
+    values: dict[str, Any],
+    defaults: dict[str, Any] | None = None,
+) -> Any:
+    """A new entry of the viewer's (``row_id`` None) or their own ``row_id``, with
+    ``values`` applied and flushed (so it has its id)."""
+    if row_id is None:
+        row = model(owner_id=viewer, is_public=False, **(defaults or {}))
+        session.add(row)
+    else:
+        row = await own_row(session, model, row_id, viewer)
+    _apply(row, values)
+    await session.flush()
+    return row
+
+
 def _song_values(fields: SongFields) -> dict[str, Any]:
     values: dict[str, Any] = {
         "explicit": fields.explicit,
@@ -156,14 +176,8 @@ async def save_song(
 ) -> Song:
     """Create (``song_id`` None) or update one of the viewer's songs."""
     values = _song_values(fields)
-    if song_id is None:
-        row = Song(owner_id=viewer, kind="track", is_local=False, explicit=False, duration_ms=0)
-        row.is_public = False
-        session.add(row)
-    else:
-        row = await own_row(session, Song, song_id, viewer)
-    _apply(row, values)
-    await session.flush()
+    defaults = {"kind": "track", "is_local": False, "explicit": False, "duration_ms": 0}
+    row: Song = await _written(session, Song, viewer, song_id, values, defaults)
     await _genres(session, song_genres, "song_id", row.id, fields.genre_ids, viewer)
     return row
 
@@ -186,13 +200,7 @@ async def save_album(
         values["release_year"] = check_year(fields.release_year)
         values["release_date"] = str(fields.release_year) if fields.release_year else None
         values["release_date_precision"] = "year" if fields.release_year else None
-    if album_id is None:
-        row = Album(owner_id=viewer, is_public=False)
-        session.add(row)
-    else:
-        row = await own_row(session, Album, album_id, viewer)
-    _apply(row, values)
-    await session.flush()
+    row: Album = await _written(session, Album, viewer, album_id, values)
     if fields.artist_ids is not UNSET and fields.artist_ids is not None:
         ids = check_ids(fields.artist_ids, "artistIds")
         await check_visible(session, Artist, ids, viewer, "artistIds")
@@ -208,13 +216,7 @@ async def save_artist(
     values: dict[str, Any] = {"is_public": fields.is_public}
     if fields.name is not UNSET:
         values["name"] = check_name(fields.name)
-    if artist_id is None:
-        row = Artist(owner_id=viewer, is_public=False)
-        session.add(row)
-    else:
-        row = await own_row(session, Artist, artist_id, viewer)
-    _apply(row, values)
-    await session.flush()
+    row: Artist = await _written(session, Artist, viewer, artist_id, values)
     await _genres(session, artist_genres, "artist_id", row.id, fields.genre_ids, viewer)
     return row
 
@@ -231,13 +233,7 @@ async def save_genre(
         )
         if taken is not None and taken != genre_id:
             raise Conflict("You already have a genre with this name.", argument="name")
-    if genre_id is None:
-        row = Genre(owner_id=viewer, is_public=False)
-        session.add(row)
-    else:
-        row = await own_row(session, Genre, genre_id, viewer)
-    _apply(row, values)
-    await session.flush()
+    row: Genre = await _written(session, Genre, viewer, genre_id, values)
     return row
 
 

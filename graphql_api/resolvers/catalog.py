@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphql_api.catalog import credits, entries
+from graphql_api.catalog import credits, entries, tracks
 from graphql_api.catalog.lists import ListQuery, catalog_list
 from graphql_api.kit.pagination import Page
 from graphql_api.resolvers.context import Context
@@ -67,15 +67,15 @@ async def set_song_credits(context: Context, song_id: int, given: Sequence[credi
     )
 
 
-async def set_album_tracks(context: Context, album_id: int, tracks: Sequence[credits.Track]) -> Any:
+async def set_album_tracks(context: Context, album_id: int, given: Sequence[tracks.Track]) -> Any:
     return await write(
-        context, lambda session, viewer: credits.set_album_tracks(session, viewer, album_id, tracks)
+        context, lambda session, viewer: tracks.set_album_tracks(session, viewer, album_id, given)
     )
 
 
-async def add_album_track(context: Context, album_id: int, track: credits.Track) -> Any:
+async def add_album_track(context: Context, album_id: int, track: tracks.Track) -> Any:
     return await write(
-        context, lambda session, viewer: credits.add_album_track(session, viewer, album_id, track)
+        context, lambda session, viewer: tracks.add_album_track(session, viewer, album_id, track)
     )
 
 
@@ -84,7 +84,7 @@ async def remove_album_track(
 ) -> Any:
     return await write(
         context,
-        lambda session, viewer: credits.remove_album_track(
+        lambda session, viewer: tracks.remove_album_track(
             session, viewer, album_id, disc_number, track_number
         ),
     )

@@ -22,6 +22,10 @@ def parse_int_id(node_id: str) -> int | None:
 def _fetchable(node_type: type[relay.Node]) -> bool:
     # The Node interface itself, and a type that does not say how to load its rows,
     # inherit relay.Node.resolve_nodes, which raises NotImplementedError (a masked 500).
+    # An interface (CatalogEntry) names no type of row either.
+    definition = getattr(node_type, "__strawberry_definition__", None)
+    if definition is not None and getattr(definition, "is_interface", False):
+        return False
     return node_type is not relay.Node and (
         node_type.resolve_nodes.__func__ is not relay.Node.resolve_nodes.__func__  # type: ignore[attr-defined]
     )

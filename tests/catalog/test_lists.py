@@ -59,6 +59,17 @@ async def test_sorted_pages_are_stable_under_ties(settings: Settings, ada: Graph
     assert len(set(ids)) == 12
 
 
+async def test_keyset_pages_of_every_sort_match_the_whole_list(
+    settings: Settings, ada: GraphQLClient
+) -> None:
+    await _mirrors(settings)
+    for by in ("NAME", "RELEASE_DATE", "DURATION", "POPULARITY", "CREATED", "LIKES"):
+        for direction in ("ASC", "DESC"):
+            sort = {"by": by, "direction": direction}
+            whole = (await ada.query(SONGS, {"first": 50, "sort": sort}))["songs"]["nodes"]
+            assert await _all_pages(ada, 5, sort=sort) == [n["name"] for n in whole], sort
+
+
 async def test_filters_combine(settings: Settings, ada: GraphQLClient) -> None:
     await _mirrors(settings)
     by_text = await ada.query(SONGS, {"filter": {"text": "song 1"}})

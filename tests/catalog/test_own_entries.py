@@ -189,3 +189,19 @@ async def test_genre_names_are_unique_per_owner(ada: GraphQLClient, bob: GraphQL
 async def test_anonymous_viewers_cannot_write(gql: GraphQLClient) -> None:
     body = await gql.execute(CREATE_SONG, {"input": {"name": "x"}})
     assert error_code(body) == "UNAUTHENTICATED"
+
+
+async def test_an_own_album_becomes_its_own_songs_primary_album(ada: GraphQLClient) -> None:
+    ids = await _music(ada)
+    primary = "query($id: ID!) { node(id: $id) { ... on Song { album { name } trackNumber } } }"
+    assert (await ada.query(primary, {"id": ids["outro"]}))["node"] == {
+        "album": {"name": "Live at Home"},
+        "trackNumber": 1,
+    }
+    of_1999 = await ada.query(SONGS, {"filter": {"releaseYear": {"min": 1999, "max": 1999}}})
+    assert sorted(n["name"] for n in of_1999["songs"]["nodes"]) == ["Intro", "Outro"]
+    remove = """mutation($album: ID!) {
+      removeAlbumTrack(albumId: $album, discNumber: 2, trackNumber: 1) { id } }"""
+    await ada.query(remove, {"album": ids["album"]})
+    assert (await ada.query(primary, {"id": ids["outro"]}))["node"]["album"] is None
+    assert error_code(await ada.execute(remove, {"album": ids["album"]})) == "NOT_FOUND"

@@ -11,7 +11,8 @@ NODE = "query($id: ID!) { node(id: $id) { id } }"
 
 
 @pytest.mark.parametrize(
-    "type_name", ["Node", "Foo", "Query", "Mutation", "AuthPayload", "SpotifyLink", "String"]
+    "type_name",
+    ["Node", "Foo", "Query", "Mutation", "AuthPayload", "SpotifyLink", "String", "CatalogEntry"],
 )
 async def test_an_id_of_a_type_without_ids_is_bad_user_input(
     gql: GraphQLClient, type_name: str
@@ -27,7 +28,9 @@ async def test_an_id_of_a_type_without_ids_is_bad_user_input(
         assert f"`{type_name}` is not a type of object" in error["message"]
 
 
-@pytest.mark.parametrize("type_name", ["User", "LibrarySnapshot"])
+@pytest.mark.parametrize(
+    "type_name", ["User", "LibrarySnapshot", "Song", "Album", "Artist", "Genre"]
+)
 @pytest.mark.parametrize("node_id", ["1", "abc", "9" * 30, "9" * 3000, "-1"])
 async def test_an_id_of_a_node_type_is_null_when_anonymous(
     gql: GraphQLClient, type_name: str, node_id: str

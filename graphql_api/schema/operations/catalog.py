@@ -3,11 +3,14 @@ songs, albums, artists and genres, and the viewer's own entries."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
 from strawberry import relay
 
 from graphql_api.db import models
 from graphql_api.kit.ids import decode_global_id
+from graphql_api.kit.pagination import Page
 from graphql_api.resolvers import catalog
 from graphql_api.resolvers.context import Info
 from graphql_api.schema.types.albums import Album, AlbumConnection
@@ -32,6 +35,17 @@ REMOVE_EVERYWHERE = strawberry.argument(
 )
 
 
+async def _rows(
+    info: Info,
+    model: Any,
+    first: int | None,
+    after: str | None,
+    filter: CatalogFilter | None,
+    sort: CatalogOrder | None,
+) -> Page[Any]:
+    return await catalog.list_rows(info.context, model, list_query(first, after, filter, sort))
+
+
 @strawberry.type
 class CatalogQuery:
     @strawberry.field(description="Songs the viewer may see: Spotify's, their own, public ones.")  # type: ignore[untyped-decorator]
@@ -43,8 +57,7 @@ class CatalogQuery:
         filter: CatalogFilter | None = None,
         sort: CatalogOrder | None = None,
     ) -> SongConnection:
-        query = list_query(first, after, filter, sort)
-        return SongConnection.of(await catalog.list_rows(info.context, models.Song, query))
+        return SongConnection.of(await _rows(info, models.Song, first, after, filter, sort))
 
     @strawberry.field(description="Albums the viewer may see.")  # type: ignore[untyped-decorator]
     async def albums(
@@ -55,8 +68,7 @@ class CatalogQuery:
         filter: CatalogFilter | None = None,
         sort: CatalogOrder | None = None,
     ) -> AlbumConnection:
-        query = list_query(first, after, filter, sort)
-        return AlbumConnection.of(await catalog.list_rows(info.context, models.Album, query))
+        return AlbumConnection.of(await _rows(info, models.Album, first, after, filter, sort))
 
     @strawberry.field(description="Artists the viewer may see.")  # type: ignore[untyped-decorator]
     async def artists(
@@ -67,8 +79,7 @@ class CatalogQuery:
         filter: CatalogFilter | None = None,
         sort: CatalogOrder | None = None,
     ) -> ArtistConnection:
-        query = list_query(first, after, filter, sort)
-        return ArtistConnection.of(await catalog.list_rows(info.context, models.Artist, query))
+        return ArtistConnection.of(await _rows(info, models.Artist, first, after, filter, sort))
 
     @strawberry.field(description="Genres the viewer may see.")  # type: ignore[untyped-decorator]
     async def genres(
@@ -79,8 +90,7 @@ class CatalogQuery:
         filter: CatalogFilter | None = None,
         sort: CatalogOrder | None = None,
     ) -> GenreConnection:
-        query = list_query(first, after, filter, sort)
-        return GenreConnection.of(await catalog.list_rows(info.context, models.Genre, query))
+        return GenreConnection.of(await _rows(info, models.Genre, first, after, filter, sort))
 
 
 def _id(value: relay.GlobalID, type_name: str) -> int:

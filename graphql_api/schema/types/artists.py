@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated, Self, cast
+from typing import TYPE_CHECKING, Annotated, ClassVar, Self, cast
 
 import strawberry
-from strawberry import relay
 from strawberry.relay import PageInfo
 
 from graphql_api.db import models
 from graphql_api.kit.pagination import Page, Window, connection
-from graphql_api.loaders.catalog import RelationKey, RowKey
+from graphql_api.loaders.catalog import RelationKey
 from graphql_api.resolvers.context import Info
-from graphql_api.schema.node import parse_int_id
 from graphql_api.schema.types.catalog_refs import (
+    CatalogEntry,
+    related_connection,
     related_page,
-    relation_connection,
     schema_type,
-    source_of,
 )
-from graphql_api.schema.types.catalog_sources import CreditRoleEnum, SourceEnum
+from graphql_api.schema.types.catalog_sources import CreditRoleEnum
 from graphql_api.schema.types.credits import CreditConnection, credit_connection
-from graphql_api.schema.types.genres import Genre, GenreConnection, GenreEdge
+from graphql_api.schema.types.genres import GenreConnection
 from graphql_api.schema.types.paging import After, First
 
 if TYPE_CHECKING:
@@ -31,30 +27,10 @@ if TYPE_CHECKING:
     from graphql_api.schema.types.songs import SongConnection
 
 
-def _uri(spotify_id: str | None) -> str | None:
-    return f"spotify:artist:{spotify_id}" if spotify_id else None
-
-
-@strawberry.type(name="Artist")
-class Artist(relay.Node):
-    """An artist: a Spotify mirror or a user's own."""
-
-    id: relay.NodeID[int]
+@strawberry.type(name="Artist", description="An artist: a Spotify mirror or a user's own.")
+class Artist(CatalogEntry):
     row: strawberry.Private[models.Artist]
-
-    @classmethod
-    def from_row(cls, row: models.Artist) -> Self:
-        return cls(id=row.id, row=row)
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Self | None]:
-        viewer = info.context.viewer_id
-        ids = [parse_int_id(node_id) for node_id in node_ids]
-        loader = info.context.loaders.catalog.artist
-        rows = [await loader.load(RowKey(i, viewer)) if i is not None else None for i in ids]
-        return [cls.from_row(row) if row else None for row in rows]
+    loader: ClassVar[str] = "artist"
 
     @strawberry.field
     def name(self) -> str:
@@ -62,7 +38,8 @@ class Artist(relay.Node):
 
     @strawberry.field
     def uri(self) -> str | None:
-        return _uri(self.row.spotify_id)
+        spotify_id = self.row.spotify_id
+        return f"spotify:artist:{spotify_id}" if spotify_id else None
 
     @strawberry.field
     def image_url(self) -> str | None:
@@ -71,22 +48,6 @@ class Artist(relay.Node):
     @strawberry.field
     def popularity(self) -> int | None:
         return self.row.popularity
-
-    @strawberry.field(description="SPOTIFY for a read-only mirror, MIXTAPE for a user's own.")  # type: ignore[untyped-decorator]
-    def source(self) -> SourceEnum:  # type: ignore[valid-type]
-        return source_of(self.row)
-
-    @strawberry.field(description="Whether everyone may see it (always true for Spotify's).")  # type: ignore[untyped-decorator]
-    def is_public(self) -> bool:
-        return self.row.owner_id is None or self.row.is_public
-
-    @strawberry.field
-    def owned_by_me(self, info: Info) -> bool:
-        return self.row.owner_id is not None and self.row.owner_id == info.context.viewer_id
-
-    @strawberry.field
-    def created_at(self) -> dt.datetime:
-        return self.row.created_at
 
     async def _count(self, info: Info, relation: str) -> int:
         key = RelationKey(relation, self.row.id, Window(0, 0), info.context.viewer_id)
@@ -104,31 +65,26 @@ class Artist(relay.Node):
     async def songs(
         self, info: Info, first: First = None, after: After = None
     ) -> Annotated[SongConnection, strawberry.lazy("graphql_api.schema.types.songs")]:
-        window, found = await related_page(info, "artist.songs", self.row.id, first, after)
-        node = schema_type(info, "Song")
-        connection = relation_connection(
-            info, "SongConnection", "SongEdge", window, found, lambda i: node.from_row(i.row)
+        found = await related_connection(
+            info, "artist.songs", self.row.id, first, after, node="Song"
         )
-        return cast("SongConnection", connection)
+        return cast("SongConnection", found)
 
     @strawberry.field(description="The albums that credit them, newest first.")  # type: ignore[untyped-decorator]
     async def albums(
         self, info: Info, first: First = None, after: After = None
     ) -> Annotated[AlbumConnection, strawberry.lazy("graphql_api.schema.types.albums")]:
-        window, found = await related_page(info, "artist.albums", self.row.id, first, after)
-        node = schema_type(info, "Album")
-        connection = relation_connection(
-            info, "AlbumConnection", "AlbumEdge", window, found, lambda i: node.from_row(i.row)
+        found = await related_connection(
+            info, "artist.albums", self.row.id, first, after, node="Album"
         )
-        return cast("AlbumConnection", connection)
+        return cast("AlbumConnection", found)
 
     @strawberry.field
     async def genres(self, info: Info, first: First = None, after: After = None) -> GenreConnection:
-        window, found = await related_page(info, "artist.genres", self.row.id, first, after)
-        connection = relation_connection(
-            info, "GenreConnection", "GenreEdge", window, found, lambda i: Genre.from_row(i.row)
+        found = await related_connection(
+            info, "artist.genres", self.row.id, first, after, node="Genre"
         )
-        return cast("GenreConnection", connection)
+        return cast(GenreConnection, found)
 
     @strawberry.field(description="Every song they are credited on, in any role or in `role`.")  # type: ignore[untyped-decorator]
     async def credits(
@@ -170,6 +126,3 @@ class ArtistConnection:
             lambda cursor, row: ArtistEdge(cursor=cursor, node=Artist.from_row(row)),
             nodes=[Artist.from_row(row) for row in page.nodes],
         )
-
-
-__all__ = ["Artist", "ArtistConnection", "ArtistEdge", "GenreEdge"]

@@ -8,7 +8,7 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
-from graphql_api.catalog import credits, entries, lists
+from graphql_api.catalog import credits, entries, lists, tracks
 from graphql_api.db.models import CreditRole
 from graphql_api.kit.ids import decode_global_id
 from graphql_api.schema.types.catalog_sources import CatalogSortEnum, CreditRoleEnum, SourceEnum
@@ -175,7 +175,7 @@ class AlbumTrackInput:
     disc_number: int = 1
     track_number: int
 
-    def track(self) -> credits.Track:
-        return credits.Track(
+    def track(self) -> tracks.Track:
+        return tracks.Track(
             decode_global_id(self.song_id, "Song"), self.disc_number, self.track_number
         )

@@ -4,29 +4,26 @@ that snapshot's playlists hold it."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Annotated, Self, cast
+from typing import TYPE_CHECKING, Annotated, ClassVar, Self, cast
 
 import strawberry
-from strawberry import relay
 from strawberry.relay import PageInfo
 
 from graphql_api.db import models
 from graphql_api.kit.pagination import Page, connection
 from graphql_api.loaders.catalog import RowKey
 from graphql_api.resolvers.context import Info
-from graphql_api.schema.node import parse_int_id
 from graphql_api.schema.types.artists import Artist, ArtistConnection
 from graphql_api.schema.types.catalog_refs import (
+    CatalogEntry,
+    related_connection,
     related_page,
-    relation_connection,
     schema_type,
-    source_of,
+    slot_extras,
 )
-from graphql_api.schema.types.catalog_sources import CreditRoleEnum, SourceEnum
+from graphql_api.schema.types.catalog_sources import CreditRoleEnum
 from graphql_api.schema.types.credits import CreditConnection, credit_connection
-from graphql_api.schema.types.genres import Genre, GenreConnection
+from graphql_api.schema.types.genres import GenreConnection
 from graphql_api.schema.types.paging import After, First
 
 if TYPE_CHECKING:
@@ -37,25 +34,15 @@ if TYPE_CHECKING:
 @strawberry.type(
     name="Song", description="A track, a podcast episode, a local file or a user's own song."
 )
-class Song(relay.Node):
-    id: relay.NodeID[int]
+class Song(CatalogEntry):
     row: strawberry.Private[models.Song]
+    loader: ClassVar[str] = "song"
     # (user id, snapshot version) when reached through a snapshot: scopes `playlists`.
     scope: strawberry.Private[tuple[int, int] | None] = None
 
     @classmethod
     def from_row(cls, row: models.Song, scope: tuple[int, int] | None = None) -> Self:
         return cls(id=row.id, row=row, scope=scope)
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Self | None]:
-        viewer = info.context.viewer_id
-        ids = [parse_int_id(node_id) for node_id in node_ids]
-        loader = info.context.loaders.catalog.song
-        rows = [await loader.load(RowKey(i, viewer)) if i is not None else None for i in ids]
-        return [cls.from_row(row) if row else None for row in rows]
 
     @strawberry.field
     def uri(self) -> str | None:
@@ -97,22 +84,6 @@ class Song(relay.Node):
     def popularity(self) -> int | None:
         return self.row.popularity
 
-    @strawberry.field(description="SPOTIFY for a read-only mirror, MIXTAPE for a user's own.")  # type: ignore[untyped-decorator]
-    def source(self) -> SourceEnum:  # type: ignore[valid-type]
-        return source_of(self.row)
-
-    @strawberry.field(description="Whether everyone may see it (always true for Spotify's).")  # type: ignore[untyped-decorator]
-    def is_public(self) -> bool:
-        return self.row.owner_id is None or self.row.is_public
-
-    @strawberry.field
-    def owned_by_me(self, info: Info) -> bool:
-        return self.row.owner_id is not None and self.row.owner_id == info.context.viewer_id
-
-    @strawberry.field
-    def created_at(self) -> dt.datetime:
-        return self.row.created_at
-
     @strawberry.field(description="A local file's artist names (it has no artist rows).")  # type: ignore[untyped-decorator]
     def local_artists(self) -> list[str]:
         return list(self.row.local_artists or [])
@@ -135,37 +106,33 @@ class Song(relay.Node):
     async def artists(
         self, info: Info, first: First = None, after: After = None
     ) -> ArtistConnection:
-        window, found = await related_page(info, "song.artists", self.row.id, first, after)
-        connection = relation_connection(
-            info, "ArtistConnection", "ArtistEdge", window, found, lambda i: Artist.from_row(i.row)
+        found = await related_connection(
+            info, "song.artists", self.row.id, first, after, node="Artist"
         )
-        return cast("ArtistConnection", connection)
+        return cast(ArtistConnection, found)
 
     @strawberry.field(description="Every album it is on, with its disc and track number there.")  # type: ignore[untyped-decorator]
     async def albums(
         self, info: Info, first: First = None, after: After = None
     ) -> Annotated[SongAlbumConnection, strawberry.lazy("graphql_api.schema.types.albums")]:
-        window, found = await related_page(info, "song.albums", self.row.id, first, after)
-        album = schema_type(info, "Album")
-        connection = relation_connection(
+        found = await related_connection(
             info,
-            "SongAlbumConnection",
-            "SongAlbumEdge",
-            window,
-            found,
-            lambda i: album.from_row(i.row),
-            disc_number=lambda i: i.extras["disc_number"],
-            track_number=lambda i: i.extras["track_number"],
+            "song.albums",
+            self.row.id,
+            first,
+            after,
+            node="Album",
+            connection_name="SongAlbumConnection",
+            **slot_extras(),
         )
-        return cast("SongAlbumConnection", connection)
+        return cast("SongAlbumConnection", found)
 
     @strawberry.field
     async def genres(self, info: Info, first: First = None, after: After = None) -> GenreConnection:
-        window, found = await related_page(info, "song.genres", self.row.id, first, after)
-        connection = relation_connection(
-            info, "GenreConnection", "GenreEdge", window, found, lambda i: Genre.from_row(i.row)
+        found = await related_connection(
+            info, "song.genres", self.row.id, first, after, node="Genre"
         )
-        return cast("GenreConnection", connection)
+        return cast(GenreConnection, found)
 
     @strawberry.field(description="Who did what on it, by role (PERFORMER first), in order.")  # type: ignore[untyped-decorator]
     async def credits(
