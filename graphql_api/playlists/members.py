@@ -4,6 +4,9 @@ A playlist always has exactly one OWNER: ownership only moves by a transfer, whi
 demotes the owner and promotes the new one in one transaction (and a partial unique
 index refuses a second owner whatever happens). Member changes do not touch the items,
 so they take no version; they are published so that open subscriptions check access.
+Each change reads the playlist row for update, so two concurrent changes of one
+playlist's members (two invites of one user, an invite during a transfer) run one after
+the other: the second sees what the first did and answers CONFLICT, never a 500.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ async def invite(
     role: PlaylistRole,
 ) -> PlaylistMember:
     """Make ``user_id`` a member with ``role`` (EDITOR or VIEWER). The owner only."""
-    found = (await access(uow.session, playlist_id, viewer_id)).require(
+    found = (await access(uow.session, playlist_id, viewer_id, for_update=True)).require(
         PlaylistRole.OWNER, "invite members"
     )
     if user_id == viewer_id:
@@ -73,7 +76,7 @@ async def set_role(
     role: PlaylistRole,
 ) -> PlaylistMember:
     """Change a member's role between EDITOR and VIEWER. The owner only."""
-    found = (await access(uow.session, playlist_id, viewer_id)).require(
+    found = (await access(uow.session, playlist_id, viewer_id, for_update=True)).require(
         PlaylistRole.OWNER, "change roles"
     )
     _not_owner_role(role)
@@ -92,7 +95,7 @@ async def remove(
     uow: UnitOfWork, pubsub: PubSub, viewer_id: int, playlist_id: int, user_id: int
 ) -> None:
     """Take a member (not the owner) out of the playlist. The owner only."""
-    found = (await access(uow.session, playlist_id, viewer_id)).require(
+    found = (await access(uow.session, playlist_id, viewer_id, for_update=True)).require(
         PlaylistRole.OWNER, "remove members"
     )
     member = await _member(uow, playlist_id, user_id)
@@ -104,7 +107,7 @@ async def remove(
 
 async def leave(uow: UnitOfWork, pubsub: PubSub, viewer_id: int, playlist_id: int) -> None:
     """Stop being a member. The owner must transfer ownership first."""
-    found = await access(uow.session, playlist_id, viewer_id)
+    found = await access(uow.session, playlist_id, viewer_id, for_update=True)
     if found.role is None:
         raise BadUserInput("You are not a member of this playlist.", argument="playlistId")
     if found.role is PlaylistRole.OWNER:

@@ -193,3 +193,18 @@ async def test_item_ids_of_a_private_playlist_are_not_found_for_others_in_every_
     ):
         assert error_code(await stranger.client.execute(mutation, variables)) == "NOT_FOUND"
     assert (await owner.client.query(ITEMS, {"id": playlist["id"]}))["node"]["version"] == 2
+
+
+async def test_concurrent_invites_of_one_user_make_one_member_and_conflicts(
+    owner: Person, editor: Person
+) -> None:
+    import asyncio
+
+    playlist = await create(owner)
+    bodies = await asyncio.gather(
+        *(_invite(owner, playlist["id"], editor, "EDITOR") for _ in range(4))
+    )
+    codes = sorted(error_code(body) if body.get("errors") else "OK" for body in bodies)
+    assert codes == ["CONFLICT", "CONFLICT", "CONFLICT", "OK"]
+    members = (await owner.client.query(MEMBERS, {"id": playlist["id"]}))["node"]["members"]
+    assert members["totalCount"] == 2
