@@ -9,6 +9,7 @@ from typing import Any
 
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from sqlalchemy.exc import TimeoutError as SqlTimeout
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -62,7 +63,14 @@ class RecheckingTransportWSHandler(BaseGraphQLTransportWSHandler[Context, None])
     _session_watch: asyncio.Task[None] | None = None
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
-        await super().handle_connection_init(message)
+        try:
+            await super().handle_connection_init(message)
+        except SqlTimeout:
+            # A burst of connections waited out the database pool: a refusal the client
+            # may retry (1013, try again later), not an error of the app.
+            with contextlib.suppress(RuntimeError):
+                await self.websocket.close(code=1013, reason="Try again later")
+            return
         user_id = self.context.viewer_id
         if self.connection_acknowledged and user_id is not None and self._session_watch is None:
             self._session_watch = asyncio.create_task(self._close_when_session_ends(user_id))

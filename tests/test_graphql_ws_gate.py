@@ -3,11 +3,16 @@ variables checked before it starts, and the connection stays usable after a refu
 
 from __future__ import annotations
 
+import asyncio
+import json
 from typing import Any
 
 import pytest
+from sqlalchemy.exc import TimeoutError as SqlTimeout
+from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from graphql_api import graphql_view
 from tests.support.graphql_client import GraphQLClient, WebSocketSession
 
 sqlite_only = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -80,3 +85,20 @@ async def test_a_websocket_message_that_is_not_json_closes_with_4400(
             await ws.receive()
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code == 4400
+
+
+@sqlite_only
+async def test_a_connection_init_that_waits_out_the_database_pool_closes_with_1013(
+    gql: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def pool_exhausted(*_args: object) -> None:
+        raise SqlTimeout("QueuePool limit reached")
+
+    monkeypatch.setattr(graphql_view, "viewer_of_connection_params", pool_exhausted)
+    url = gql.base_url.replace("http", "ws", 1) + "/graphql"
+    async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        with pytest.raises(ConnectionClosed) as closed:
+            await asyncio.wait_for(ws.recv(), 10)
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 1013

@@ -71,12 +71,16 @@ async def renew(resources: Resources, snapshot_id: int, attempt: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
-async def _renew_forever(resources: Resources, snapshot_id: int, attempt: int) -> None:
+async def _renew_forever(
+    resources: Resources, snapshot_id: int, attempt: int, writing: asyncio.Lock
+) -> None:
     every = resources.settings.snapshot_lease_s / 3
     while True:
         await asyncio.sleep(every)
         try:
-            if not await renew(resources, snapshot_id, attempt):
+            async with writing:
+                renewed = await renew(resources, snapshot_id, attempt)
+            if not renewed:
                 log.warning("snapshot %s: attempt %s lost its lease", snapshot_id, attempt)
                 return
         except Exception:
@@ -85,8 +89,11 @@ async def _renew_forever(resources: Resources, snapshot_id: int, attempt: int) -
 
 
 @contextlib.asynccontextmanager
-async def heartbeat(resources: Resources, snapshot_id: int, attempt: int) -> AsyncIterator[None]:
-    """Renew the lease on a timer for the block's duration (slow pages, long writes)."""
-    renewing = _renew_forever(resources, snapshot_id, attempt)
+async def heartbeat(
+    resources: Resources, snapshot_id: int, attempt: int, writing: asyncio.Lock | None = None
+) -> AsyncIterator[None]:
+    """Renew the lease on a timer for the block's duration (slow pages, long writes);
+    ``writing`` is the job's turn-taking lock (SQLite has one writer), if it has one."""
+    renewing = _renew_forever(resources, snapshot_id, attempt, writing or asyncio.Lock())
     async with in_background(renewing, f"snapshot-lease:{snapshot_id}"):
         yield

@@ -93,7 +93,7 @@ async def run_snapshot(resources: Resources, snapshot_id: int) -> SnapshotStatus
     writing = asyncio.Lock()
     progress = ProgressReporter(resources, snapshot, writing)
     try:
-        async with heartbeat(resources, snapshot_id, attempt):
+        async with heartbeat(resources, snapshot_id, attempt, writing):
             if spotify_user_id is None:
                 raise SpotifyRelinkRequired("Link your Spotify account to save your library.")
             await _run(resources, snapshot, attempt, spotify_user_id, progress, writing)
