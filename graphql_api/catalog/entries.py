@@ -147,6 +147,9 @@ async def _written(
     """A new entry of the viewer's (``row_id`` None) or their own ``row_id``, with
     ``values`` applied and flushed (so it has its id)."""
     if row_id is None:
+        if values.get("name", UNSET) in (UNSET, None):
+            # One input type serves create and update; only an update may leave the name out.
+            raise BadUserInput("A new entry needs a `name`.", argument="name")
         row = model(owner_id=viewer, is_public=False, **(defaults or {}))
         session.add(row)
     else:

@@ -24,6 +24,8 @@ from graphql_api.catalog.visibility import visible
 from graphql_api.db.models import (
     Album,
     Artist,
+    Like,
+    LikeTarget,
     Song,
     album_artists,
     album_genres,
@@ -69,6 +71,7 @@ class Filter:
     duration_ms: Range = field(default_factory=Range)
     source: Source | None = None
     owned_by_me: bool = False
+    liked_by_me: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,21 @@ def _range(column: Any, bounds: Range, argument: str) -> list[ColumnElement[bool
     return found
 
 
+_LIKE_TARGETS = {Song: LikeTarget.SONG, Album: LikeTarget.ALBUM, Artist: LikeTarget.ARTIST}
+
+
+def liked_by(model: Any, viewer: int | None) -> ColumnElement[bool]:
+    """Rows ``viewer`` likes (none for an anonymous viewer). Genres cannot be liked."""
+    target = _LIKE_TARGETS.get(model)
+    if target is None:
+        raise BadUserInput(f"{model.__name__}s cannot be liked.", argument="filter")
+    if viewer is None:
+        return literal(False)
+    return exists().where(
+        Like.user_id == viewer, Like.target_type == target, Like.target_id == model.id
+    )
+
+
 def _linked(link: Any, owner: Any, owner_key: str, key: str, value: int) -> ColumnElement[bool]:
     return exists().where(link.c[owner_key] == owner, link.c[key] == value)
 
@@ -136,6 +154,8 @@ def _conditions(
         conditions.append(model.owner_id.is_not(None))
     if flt.owned_by_me:
         conditions.append(model.owner_id == viewer if viewer is not None else literal(False))
+    if flt.liked_by_me:
+        conditions.append(liked_by(model, viewer))
     conditions += _relation_conditions(model, flt)
     return conditions
 

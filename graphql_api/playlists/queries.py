@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphql_api.catalog.search import name_matches
 from graphql_api.db.models import (
+    Like,
+    LikeTarget,
     Playlist,
     PlaylistEntry,
     PlaylistMember,
@@ -36,6 +38,7 @@ class PlaylistFilter:
     text: str | None = None
     owned_by_me: bool = False
     editable_by_me: bool = False
+    liked_by_me: bool = False
     visibility: PlaylistVisibility | None = None
 
 
@@ -52,6 +55,14 @@ def _conditions(
         conditions.append(has_role(viewer_id, (PlaylistRole.OWNER,)))
     if viewer_id is not None and found.editable_by_me:
         conditions.append(has_role(viewer_id, (PlaylistRole.OWNER, PlaylistRole.EDITOR)))
+    if viewer_id is not None and found.liked_by_me:
+        conditions.append(
+            exists().where(
+                Like.user_id == viewer_id,
+                Like.target_type == LikeTarget.PLAYLIST,
+                Like.target_id == Playlist.id,
+            )
+        )
     return conditions
 
 
@@ -74,7 +85,7 @@ async def list_playlists(
 ) -> Rows:
     """A page of the playlists ``viewer_id`` may see, filtered and sorted (ties by id, in
     the same direction, so pages never overlap)."""
-    if (found.owned_by_me or found.editable_by_me) and viewer_id is None:
+    if (found.owned_by_me or found.editable_by_me or found.liked_by_me) and viewer_id is None:
         return Rows([], 0)
     column = _SORT_COLUMNS[sort]
     statement = (

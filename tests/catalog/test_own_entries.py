@@ -153,10 +153,21 @@ async def test_bad_input_is_refused_and_writes_nothing(ada: GraphQLClient) -> No
         {"name": "x" * 201},
         {"name": "ok", "durationMs": -1},
         {"name": "ok", "genreIds": ["R2VucmU6OTk5OTk="]},  # Genre:99999
+        {},  # a new entry needs a name
+        {"name": None, "durationMs": 1000},
     ):
         body = await ada.execute(CREATE_SONG, {"input": fields})
         assert error_code(body) in {"BAD_USER_INPUT", "NOT_FOUND"}, (fields, body)
     assert (await ada.query(SONGS, {"filter": {"ownedByMe": True}}))["songs"]["totalCount"] == 0
+
+
+async def test_albums_artists_and_genres_without_a_name_are_refused(ada: GraphQLClient) -> None:
+    for mutation in ("createAlbum", "createArtist", "createGenre"):
+        body = await ada.execute(
+            f"mutation($input: {mutation[6:]}Input!) {{ {mutation}(input: $input) {{ id }} }}",
+            {"input": {}},
+        )
+        assert error_code(body) == "BAD_USER_INPUT", (mutation, body)
 
 
 async def test_credits_that_repeat_an_artist_are_refused(ada: GraphQLClient) -> None:

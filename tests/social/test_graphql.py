@@ -152,3 +152,37 @@ async def test_follow_and_unfollow_artists_and_playlists(
             models.PlaylistFollow, (other, int(GlobalID.from_id(ids["playlist"]).node_id))
         )
     assert rows is None
+
+
+LIKED_LISTS = """query {
+  songs(first: 10, filter: {likedByMe: true}) { edges { node { name } } }
+  albums(first: 10, filter: {likedByMe: true}) { edges { node { name } } }
+  artists(first: 10, filter: {likedByMe: true}) { edges { node { name } } }
+  playlists(first: 10, filter: {likedByMe: true}) { edges { node { name } } }
+}"""
+
+
+def _names(found: dict[str, Any]) -> dict[str, list[str]]:
+    return {key: [e["node"]["name"] for e in value["edges"]] for key, value in found.items()}
+
+
+async def test_liked_by_me_filters_each_list_to_the_viewers_likes_only(
+    resources: Resources, gql: GraphQLClient
+) -> None:
+    me, other, ids = await _world(resources)
+    mine = gql.with_token(await login(resources, me))
+    theirs = gql.with_token(await login(resources, other))
+    for kind in ("song", "album", "artist", "playlist"):
+        await mine.query(LIKE, {"id": ids[kind]})
+    expected = {
+        "songs": ["Song A"],
+        "albums": ["Album A"],
+        "artists": ["Artist A"],
+        "playlists": ["List A"],
+    }
+    assert _names(await mine.query(LIKED_LISTS)) == expected
+    assert _names(await theirs.query(LIKED_LISTS)) == {key: [] for key in expected}
+    body = await mine.execute(
+        "query { genres(first: 5, filter: {likedByMe: true}) { totalCount } }"
+    )
+    assert code(body) == "BAD_USER_INPUT"

@@ -36,6 +36,7 @@ class PlaylistFilter:
     editable_by_me: bool = strawberry.field(
         default=False, description="Playlists the viewer owns or edits."
     )
+    liked_by_me: bool = strawberry.field(default=False, description="Playlists you like.")
     visibility: PlaylistVisibility | None = None  # type: ignore[valid-type]
 
 
@@ -61,6 +62,7 @@ def _filter(found: PlaylistFilter | None) -> queries.PlaylistFilter:
         text=text or None,
         owned_by_me=found.owned_by_me,
         editable_by_me=found.editable_by_me,
+        liked_by_me=found.liked_by_me,
         visibility=models.PlaylistVisibility(found.visibility) if found.visibility else None,
     )
 

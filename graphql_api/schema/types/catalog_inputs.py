@@ -36,6 +36,9 @@ class CatalogFilter:
     duration_ms: IntRange | None = strawberry.field(default=None, description="Songs only.")
     source: SourceEnum | None = None  # type: ignore[valid-type]
     owned_by_me: bool = False
+    liked_by_me: bool = strawberry.field(
+        default=False, description="Only what you like (songs, albums, artists)."
+    )
 
 
 @strawberry.input
@@ -71,6 +74,7 @@ def list_query(
             duration_ms=_range(flt.duration_ms),
             source=lists.Source(flt.source) if flt.source else None,
             owned_by_me=flt.owned_by_me,
+            liked_by_me=flt.liked_by_me,
         ),
         sort=lists.Sort(sort.by) if sort else lists.Sort.NAME,
         descending=bool(sort and sort.direction is SortDirection.DESC),
