@@ -96,10 +96,16 @@ NODE_KINDS = (
     "Album",
     "Artist",
     "Genre",
+    "HistoryImport",
+    "Identity",
 )
 
 MATRIX: dict[str, list[Attempt]] = {
-    "Query.node": [Attempt(NODE, {"id": kind}, null_only=True) for kind in NODE_KINDS],
+    "Query.node": [
+        Attempt(NODE, {"id": kind}, null_only=True) for kind in NODE_KINDS if kind != "Identity"
+    ]
+    # Identities are not fetched by id, by anyone (the owner reads viewer.identities).
+    + [Attempt(NODE, {"id": "Identity"}, refused=("BAD_USER_INPUT",), control=False)],
     "Query.nowPlaying": [Attempt(NOW_PLAYING, {"u": "User"})],
     "Query.librarySnapshot": [Attempt(SNAPSHOT_QUERY, {"id": "LibrarySnapshot"})],
     "Query.libraryDiff": [
@@ -210,6 +216,21 @@ MATRIX: dict[str, list[Attempt]] = {
             "subscription($id: ID!) { playlistChanged(id: $id) { version } }",
             {"id": "Playlist"},
         )
+    ],
+    "Query.historyImport": [
+        Attempt("query($id: ID!) { historyImport(id: $id) { id status } }", {"id": "HistoryImport"})
+    ],
+    # The owner may not resume a finished import either: the control is off.
+    "Mutation.resumeHistoryImport": [
+        Attempt(
+            mutation("resumeHistoryImport", "id: $id", "id"), {"id": "HistoryImport"}, control=False
+        )
+    ],
+    "Query.listeningStats": [
+        Attempt("query($u: ID) { listeningStats(userId: $u) { plays } }", {"u": "User"})
+    ],
+    "Mutation.unlinkIdentity": [
+        Attempt(mutation("unlinkIdentity", "id: $id", "id"), {"id": "Identity"})
     ],
 }
 
@@ -480,6 +501,15 @@ async def make_party(resources: Resources, name: str) -> Party:
                 ),
             ]
         )
+        history_import = models.HistoryImport(
+            user_id=user.id, status=models.HistoryImportStatus.SUCCEEDED
+        )
+        # Two identities: unlinking one leaves a way to log in (the owner's control succeeds).
+        identity, second_identity = (
+            models.Identity(user_id=user.id, provider="test", subject=f"{name}-1"),
+            models.Identity(user_id=user.id, provider="test", subject=f"{name}-2"),
+        )
+        session.add_all([history_import, identity, second_identity])
         await session.flush()
         ids: dict[str, Any] = {
             "User": _gid("User", user.id),
@@ -495,6 +525,8 @@ async def make_party(resources: Resources, name: str) -> Party:
             "Album": _gid("Album", album.id),
             "Artist": _gid("Artist", artist.id),
             "Genre": _gid("Genre", genre.id),
+            "HistoryImport": _gid("HistoryImport", history_import.id),
+            "Identity": _gid("Identity", identity.id),
         }
         await session.commit()
     return Party(user.id, ids)

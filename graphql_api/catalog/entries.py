@@ -165,7 +165,7 @@ def _song_values(fields: SongFields) -> dict[str, Any]:
         "is_public": fields.is_public,
         "isrc": fields.isrc,
     }
-    if fields.name is not UNSET:
+    if fields.name is not UNSET and fields.name is not None:
         values["name"] = check_name(fields.name)
     if fields.duration_ms is not UNSET:
         values["duration_ms"] = check_duration(fields.duration_ms)
@@ -194,7 +194,7 @@ async def save_album(
         "label": fields.label,
         "is_public": fields.is_public,
     }
-    if fields.name is not UNSET:
+    if fields.name is not UNSET and fields.name is not None:
         values["name"] = check_name(fields.name)
     for key in ("album_type", "label"):
         if values[key] is not UNSET and values[key] is not None:
@@ -217,7 +217,7 @@ async def save_artist(
 ) -> Artist:
     """Create or update one of the viewer's artists."""
     values: dict[str, Any] = {"is_public": fields.is_public}
-    if fields.name is not UNSET:
+    if fields.name is not UNSET and fields.name is not None:
         values["name"] = check_name(fields.name)
     row: Artist = await _written(session, Artist, viewer, artist_id, values)
     await _genres(session, artist_genres, "artist_id", row.id, fields.genre_ids, viewer)
@@ -229,7 +229,7 @@ async def save_genre(
 ) -> Genre:
     """Create or update one of the viewer's genres (names are unique per owner)."""
     values: dict[str, Any] = {"is_public": fields.is_public}
-    if fields.name is not UNSET:
+    if fields.name is not UNSET and fields.name is not None:
         values["name"] = check_name(fields.name)
         taken = await session.scalar(
             select(Genre.id).where(Genre.owner_id == viewer, Genre.name == values["name"])

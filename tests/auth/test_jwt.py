@@ -23,15 +23,20 @@ from tests.auth.conftest import VIEWER, error_code
 from tests.support.graphql_client import GraphQLClient
 
 SETTINGS = Settings(database_url="sqlite+aiosqlite:///:memory:")
-NOW = dt.datetime.now(dt.UTC)
+
+
+def _now() -> dt.datetime:
+    # Taken when a token is made, not when the module loads: a long test run (xdist) may
+    # reach these tests many minutes after import.
+    return dt.datetime.now(dt.UTC)
 
 
 def _claims(**overrides: Any) -> dict[str, Any]:
     claims: dict[str, Any] = {
         "sub": "7",
         "sid": 3,
-        "iat": NOW,
-        "exp": NOW + dt.timedelta(minutes=15),
+        "iat": _now(),
+        "exp": _now() + dt.timedelta(minutes=15),
         "iss": SETTINGS.auth_issuer,
         "aud": SETTINGS.auth_audience,
         "jti": "abc",
@@ -49,12 +54,13 @@ def _b64(data: dict[str, Any]) -> str:
 
 
 def test_issued_token_verifies() -> None:
+    issued = _now()
     token, expires = issue_access_token(SETTINGS, user_id=7, session_id=3)
     claims = verify_access_token(SETTINGS, token)
     assert (claims.user_id, claims.session_id) == (7, 3)
     assert claims.expires_at == expires
     # About fifteen minutes, as configured.
-    assert dt.timedelta(minutes=14) < expires - NOW <= dt.timedelta(minutes=16)
+    assert dt.timedelta(minutes=14) < expires - issued <= dt.timedelta(minutes=16)
     assert verify_access_token(SETTINGS, _sign(_claims())).user_id == 7
 
 
@@ -85,7 +91,7 @@ REJECTED = {
     "other key": _other_key,
     "tampered payload": _tampered,
     "other algorithm": _hs512,
-    "expired": lambda: _sign(_claims(exp=NOW - dt.timedelta(minutes=1))),
+    "expired": lambda: _sign(_claims(exp=_now() - dt.timedelta(minutes=1))),
     "wrong audience": lambda: _sign(_claims(aud="someone-else")),
     "audience list": lambda: _sign(_claims(aud=[SETTINGS.auth_audience, "x"])),
     "wrong issuer": lambda: _sign(_claims(iss="evil")),
@@ -96,7 +102,7 @@ REJECTED = {
     "no subject": lambda: _sign(_claims(sub=None)),
     "no issuer": lambda: _sign(_claims(iss=None)),
     "no audience": lambda: _sign(_claims(aud=None)),
-    "issued in the future": lambda: _sign(_claims(iat=NOW + dt.timedelta(minutes=5))),
+    "issued in the future": lambda: _sign(_claims(iat=_now() + dt.timedelta(minutes=5))),
     "non-numeric subject": lambda: _sign(_claims(sub="admin")),
     "garbage": lambda: "not.a.jwt",
 }
@@ -115,8 +121,8 @@ OUT_OF_RANGE = {
     "negative subject": lambda: _sign(_claims(sub="-7")),
     "huge expiry": lambda: _sign(_claims(exp=10**30)),
     "huge float expiry": lambda: _sign(_claims(exp=1e300)),
-    "float expiry": lambda: _sign(_claims(exp=NOW.timestamp() + 900.5)),
-    "string expiry": lambda: _sign(_claims(exp=str(int(NOW.timestamp()) + 900))),
+    "float expiry": lambda: _sign(_claims(exp=_now().timestamp() + 900.5)),
+    "string expiry": lambda: _sign(_claims(exp=str(int(_now().timestamp()) + 900))),
     "expiry of 5,000 digits": lambda: _sign_raw(_numeric(_claims()), exp="9" * 5000),
     "infinite expiry": lambda: _sign_raw(_numeric(_claims()), exp="Infinity"),
     "negative issued at": lambda: _sign(_claims(iat=-(10**30))),
