@@ -93,6 +93,9 @@ def settings(database_url: str, redis_prefix: str, tmp_path: Path) -> Settings:
         redis_url=None,
         redis_prefix=redis_prefix,
         poll_enabled=False,
+        # Nor the hourly release ingest (tests/releases run it themselves): at hh:23 it would
+        # add app-token and new-release calls to any test's emulator counts.
+        releases_enabled=False,
         # Demo mode's emulator keeps its tokens in this test's own folder, not ./var/.
         demo_state_path=tmp_path / "spotify-emulator.json",
     )

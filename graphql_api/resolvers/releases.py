@@ -21,6 +21,16 @@ async def new_releases(
         return await queries.new_releases(session, chosen, first, after)
 
 
+async def artist_releases(
+    context: Context, artist_id: int, first: int | None, after: str | None
+) -> Page[ReleaseRow]:
+    """An artist's releases, newest first (releases are Spotify mirrors: anyone may see
+    them, of an artist the viewer may see)."""
+    chosen = ReleaseFilter(artist_id=artist_id)
+    async with context.read() as session:
+        return await queries.new_releases(session, chosen, first, after)
+
+
 async def artists_with_new_releases(context: Context, release_limit: int) -> list[ArtistReleases]:
     """The artists behind the latest releases (what ``GET /api/artists/`` answers)."""
     context.require_viewer()

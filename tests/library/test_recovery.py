@@ -236,6 +236,7 @@ async def test_killed_api_process_recovers_its_snapshot_on_restart(
     env.pop("MIXTAPE_REDIS_URL", None)
     env.update({f"MIXTAPE_{key.upper()}": str(value) for key, value in FAST.items()})
     env["MIXTAPE_POLL_ENABLED"] = "false"  # the poller would add the songs it sees playing
+    env["MIXTAPE_RELEASES_ENABLED"] = "false"  # nor the hourly release ingest (at hh:23)
     user_id = await linked_user(fast_resources, library_emulator, "alice")
     token = await login(fast_resources, user_id)
     await library_emulator.configure(latency_ms=300)
@@ -286,6 +287,7 @@ async def test_killed_arq_worker_job_recovers_without_user_action(
     env = _environment(settings)
     env.update({f"MIXTAPE_{key.upper()}": str(value) for key, value in FAST.items()})
     env["MIXTAPE_POLL_ENABLED"] = "false"  # the poller would add the songs it sees playing
+    env["MIXTAPE_RELEASES_ENABLED"] = "false"  # nor the hourly release ingest (at hh:23)
     worker_command = (str(Path(sys.executable).parent / "mixtape"), "worker")
     await library_emulator.configure(latency_ms=300)
     async with open_app_resources(settings) as resources:

@@ -11,8 +11,9 @@ import jsonschema
 import pytest
 import yaml
 from sqlalchemy import select
+from strawberry.relay import GlobalID
 
-from graphql_api.db.models import Album
+from graphql_api.db.models import Album, Artist
 from graphql_api.releases.ingest import run_ingest
 from graphql_api.resources import Resources
 from spotify_emulator.testing import EmulatorHandle
@@ -224,3 +225,33 @@ async def test_release_radar_shows_each_user_the_releases_of_their_artists(
         wanted & {e["node"]["uri"] for e in n["album"]["artists"]["edges"]} for n in bruno_radar
     )
     assert not any(n["viewerHasSaved"] for n in bruno_radar)
+
+
+ARTIST_RELEASES = """
+query ($id: ID!) { node(id: $id) { ... on Artist { name releases(first: 50) {
+  totalCount edges { node { album { uri } } } } } } }
+"""
+
+
+async def test_artist_releases_are_the_releases_crediting_the_artist_newest_first(
+    releases_resources: Resources,
+    releases_emulator: EmulatorHandle,
+    releases_app: str,
+    alice_token: str,
+    http: httpx.AsyncClient,
+) -> None:
+    await run_ingest(releases_resources)
+    album = releases_emulator.state.catalog.new_releases[0]
+    spotify_id = album["artists"][0]["id"]
+    expected = {
+        f"spotify:album:{a['id']}"
+        for a in releases_emulator.state.catalog.new_releases
+        if any(x["id"] == spotify_id for x in a["artists"])
+    }
+    async with releases_resources.sessionmaker() as session:
+        artist_id = await session.scalar(select(Artist.id).where(Artist.spotify_id == spotify_id))
+    node_id = str(GlobalID("Artist", str(artist_id)))
+    client = GraphQLClient(releases_app, http, alice_token)
+    found = (await client.query(ARTIST_RELEASES, {"id": node_id}))["node"]["releases"]
+    assert found["totalCount"] == len(expected)
+    assert {e["node"]["album"]["uri"] for e in found["edges"]} == expected

@@ -11,6 +11,7 @@ from graphql_api.db import models
 from graphql_api.kit.pagination import Page, Window, connection
 from graphql_api.loaders.catalog import RelationKey
 from graphql_api.resolvers.context import Info
+from graphql_api.resolvers.releases import artist_releases
 from graphql_api.schema.types.catalog_refs import (
     CatalogEntry,
     related_connection,
@@ -25,6 +26,7 @@ from graphql_api.schema.types.paging import After, First
 
 if TYPE_CHECKING:
     from graphql_api.schema.types.albums import AlbumConnection
+    from graphql_api.schema.types.releases import ReleaseConnection
     from graphql_api.schema.types.songs import SongConnection
 
 
@@ -80,6 +82,17 @@ class Artist(CatalogEntry, Likeable):
             info, "artist.albums", self.row.id, first, after, node="Album"
         )
         return cast("AlbumConnection", found)
+
+    @strawberry.field(
+        description="Their releases Mixtape recorded, newest first (docs/releases.md)."
+    )  # type: ignore[untyped-decorator]
+    async def releases(
+        self, info: Info, first: First = None, after: After = None
+    ) -> Annotated[ReleaseConnection, strawberry.lazy("graphql_api.schema.types.releases")]:
+        page = await artist_releases(info.context, self.row.id, first, after)
+        # releases.py shows artists: its class is found through the schema (no cycle).
+        found = schema_type(info, "ReleaseConnection").from_page(page)
+        return cast("ReleaseConnection", found)
 
     @strawberry.field
     async def genres(self, info: Info, first: First = None, after: After = None) -> GenreConnection:
