@@ -37,6 +37,7 @@ from graphql_api.observability.exposition import (
 )
 from graphql_api.observability.http import RequestObserver
 from graphql_api.observability.tracing import configure_tracing, tracing_enabled, tracing_middleware
+from graphql_api.openapi import routes as openapi_routes
 from graphql_api.releases.routes import routes as releases_routes
 from graphql_api.schema import schema
 from graphql_api.schema.observe import trace_operations
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *oidc_routes,
         *library_routes,
         *releases_routes,
+        *openapi_routes,
         *history_routes,
         Mount(STATIC_PATH, app=static_files(), name="graphiql-static"),
     ]

@@ -1,4 +1,4 @@
-"""schemathesis over the HTTP routes' OpenAPI document (``docs/rest.openapi.yaml``).
+"""schemathesis over the HTTP routes' OpenAPI document (``graphql_api/rest.openapi.yaml``).
 
 The document is hand-written: the first test keeps it listing exactly the app's routes.
 Each route is fuzzed anonymous and as alice; ``/graphql`` as plain HTTP gets the GraphQL
@@ -26,7 +26,7 @@ from tests.support.history_export import small_export_zip
 
 pytestmark = pytest.mark.timeout(budget.TIMEOUT_S)
 
-DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "rest.openapi.yaml"
+DOCUMENT = Path(__file__).resolve().parents[2] / "graphql_api" / "rest.openapi.yaml"
 # The history upload takes Spotify's zip: random bytes, a zip's signature then junk, and
 # a real (small) export zip.
 schemathesis.openapi.media_type(
@@ -54,6 +54,23 @@ def test_openapi_document_lists_every_http_route(tmp_path: Path) -> None:
         (path, method) for path, item in schema.raw_schema["paths"].items() for method in item
     }
     assert documented == routes
+
+
+async def test_the_server_serves_the_fuzzed_document_at_api_openapi_json(
+    tmp_path: Path,
+) -> None:
+    import httpx
+    import yaml
+
+    app = create_app(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'db'}"))
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://mixtape.test"
+    ) as client:
+        response = await client.get("/api/openapi.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert response.json() == yaml.safe_load(DOCUMENT.read_text(encoding="utf-8"))
+    assert response.json() == schema.raw_schema
 
 
 @schema.parametrize()

@@ -20,7 +20,7 @@ from spotify_emulator.testing import EmulatorHandle
 from tests.releases.conftest import follow, login, new_user, save_album_of
 from tests.support.graphql_client import GraphQLClient
 
-DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "rest.openapi.yaml"
+DOCUMENT = Path(__file__).resolve().parents[2] / "graphql_api" / "rest.openapi.yaml"
 
 ARTISTS_QUERY = """
 query ($limit: Int!) {
@@ -40,7 +40,7 @@ def _document() -> dict[str, Any]:
 
 
 def validate_answer(body: Any) -> None:
-    """``body`` against the route's 200 schema in docs/rest.openapi.yaml."""
+    """``body`` against the route's 200 schema in graphql_api/rest.openapi.yaml."""
     document = _document()
     schema = {"$ref": "#/components/schemas/ArtistsWithReleases", **document}
     jsonschema.Draft202012Validator(
