@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -50,10 +51,14 @@ def selects(statements: list[str]) -> int:
 
 @contextmanager
 def counting() -> Iterator[list[str]]:
+    """The statements this thread runs meanwhile (apps other fixtures run on background
+    threads, such as the fuzzers', are not counted)."""
     statements: list[str] = []
+    owner = threading.get_ident()
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
+        if threading.get_ident() == owner:
+            statements.append(statement)
 
     event.listen(Engine, "before_cursor_execute", record)
     try:
