@@ -31,6 +31,9 @@ class EmulatorConfig:
     fault_seed: int = 0
     # Faults only for requests whose path contains this (None: every Web API request).
     fault_path: str | None = None
+    # Web API requests whose path contains this wait, unanswered, until the knob changes:
+    # a test can hold a job at a known point (one playlist's items) and kill it there.
+    hold_path: str | None = None
     dev_mode: bool = False
     token_ttl: int = 3600
     rotate_refresh_tokens: bool = True
@@ -75,6 +78,7 @@ KNOB_TYPES: dict[str, tuple[type, ...]] = {
     "fault_rate": (int, float),
     "fault_seed": (int,),
     "fault_path": (str, type(None)),
+    "hold_path": (str, type(None)),
     "dev_mode": (bool,),
     "token_ttl": (int,),
     "rotate_refresh_tokens": (bool,),

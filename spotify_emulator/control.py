@@ -54,6 +54,8 @@ async def update_config(request: Request) -> Response:
         state.reseed_faults()
     if "rate_limit" in changes or "rate_window_s" in changes:
         state.window.clear()
+    if "hold_path" in changes:
+        state.release_holds()
     return JSONResponse(state.config.knobs())
 
 

@@ -66,6 +66,8 @@ class KnobsMiddleware:
         config = state.config
         if config.latency_ms > 0:
             await asyncio.sleep(config.latency_ms / 1000)
+        while config.hold_path is not None and config.hold_path in scope["path"]:
+            await state.holds_changed.wait()
         # Logged as the request's time: when the rate limiter judged it, not when it ended,
         # so a slow answer is not mistaken for a request sent late.
         scope[SEEN_AT_KEY] = state.clock()

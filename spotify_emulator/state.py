@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
 from collections import deque
@@ -62,6 +63,13 @@ class EmulatorState:
         self.started = time.monotonic()
         # Web API requests being handled right now (see `Stats.peak_in_flight`).
         self.in_flight = 0
+        # Set (and replaced) whenever `hold_path` changes: held requests look again.
+        self.holds_changed = asyncio.Event()
+
+    def release_holds(self) -> None:
+        """Wake the requests held by `hold_path` so they check it again."""
+        self.holds_changed.set()
+        self.holds_changed = asyncio.Event()
 
     def reseed_faults(self) -> None:
         """Restart the fault sequence (after `fault_seed` or `fault_rate` changes)."""

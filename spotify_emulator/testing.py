@@ -130,4 +130,7 @@ async def run_emulator(
         async with httpx.AsyncClient(base_url=server.url, timeout=30) as client:
             yield EmulatorHandle(app, server, client)
     finally:
+        state = app.state.emulator
+        state.config.hold_path = None  # a held request would keep the server from stopping
+        state.release_holds()
         await server.stop()

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from graphql_api.composition import open_app_resources
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import LibrarySnapshot, PlaylistItem, SnapshotStatus
-from graphql_api.library.runner import run_snapshot
+from graphql_api.library.runner import TERMINAL, run_snapshot
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings
 from spotify_emulator.testing import EmulatorHandle
@@ -26,15 +26,25 @@ from tests.support.spotify import linked_user
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def _wait_for_items_phase(
+def held_items_path(fixture: dict[str, Any]) -> str:
+    """The items of alice's biggest playlist: while the emulator holds them (its `hold_path`
+    knob), a snapshot stays in its items phase, however fast or slow the machine is."""
+    playlists = [p for p in fixture["users"][0]["playlists"] if p.get("playlist") and p["items"]]
+    biggest = max(playlists, key=lambda p: len(p["items"]))
+    return f"/playlists/{biggest['playlist']['id']}/items"
+
+
+async def wait_for_items_phase(
     resources: Resources, snapshot_id: int, job: asyncio.subprocess.Process
 ) -> None:
-    while job.returncode is None:
+    """Until some playlists' items are stored (another's are held at the emulator)."""
+    while True:
+        assert job.returncode is None, f"the job's process ended ({job.returncode})"
         async with resources.sessionmaker() as session:
             snapshot = await session.get(LibrarySnapshot, snapshot_id)
             stored = await session.scalar(select(func.count()).select_from(PlaylistItem))
         assert snapshot is not None
-        # Some playlists' items are stored, others are still being fetched.
+        assert snapshot.status not in TERMINAL, f"the snapshot ended: {snapshot.status}"
         if snapshot.phase == "playlist_items" and stored:
             return
         await asyncio.sleep(0.02)
@@ -44,6 +54,7 @@ async def test_killed_job_retried_equals_uninterrupted_run(
     library_resources: Resources,
     library_settings: Settings,
     library_emulator: EmulatorHandle,
+    library_fixture: dict[str, Any],
     other_database_url: str,
 ) -> None:
     # The reference: an uninterrupted run in a database of its own.
@@ -54,8 +65,8 @@ async def test_killed_job_retried_equals_uninterrupted_run(
         assert await run_snapshot(reference, snapshot_id) is SnapshotStatus.SUCCEEDED
         expected = await dump_state(reference.sessionmaker)
 
-    # Slow Spotify down so the items phase is long, then kill the worker inside it.
-    await library_emulator.configure(latency_ms=300)
+    # Hold one playlist's items so the items phase lasts, then kill the worker inside it.
+    await library_emulator.configure(hold_path=held_items_path(library_fixture))
     user_id = await linked_user(library_resources, library_emulator, "alice")
     snapshot_id = await new_snapshot(library_resources, user_id)
     overrides = {
@@ -68,7 +79,7 @@ async def test_killed_job_retried_equals_uninterrupted_run(
         str(snapshot_id), cwd=ROOT,
     )  # fmt: skip
     try:
-        await _wait_for_items_phase(library_resources, snapshot_id, job)
+        await wait_for_items_phase(library_resources, snapshot_id, job)
     finally:
         if job.returncode is None:
             job.send_signal(signal.SIGKILL)
@@ -83,7 +94,7 @@ async def test_killed_job_retried_equals_uninterrupted_run(
         # As when its lease has run out (tests/library/test_recovery.py waits for that).
         interrupted.lease_until = utcnow() - dt.timedelta(seconds=1)
         await session.commit()
-    await library_emulator.configure(latency_ms=0)
+    await library_emulator.configure(hold_path=None)
 
     assert await run_snapshot(library_resources, snapshot_id) is SnapshotStatus.SUCCEEDED
     assert await dump_state(library_resources.sessionmaker) == expected

@@ -32,7 +32,7 @@ from tests.library.conftest import login, running_snapshot
 from tests.library.state import dump_state
 from tests.library.test_arq_worker import _environment
 from tests.library.test_graphql import SAVE, WATCH
-from tests.library.test_idempotency import _wait_for_items_phase
+from tests.library.test_idempotency import held_items_path, wait_for_items_phase
 from tests.library.test_runner import new_snapshot
 from tests.support.graphql_client import GraphQLClient
 from tests.support.spotify import linked_user
@@ -226,6 +226,7 @@ async def test_killed_api_process_recovers_its_snapshot_on_restart(
     fast_settings: Settings,
     fast_resources: Resources,
     library_emulator: EmulatorHandle,
+    library_fixture: dict[str, Any],
     other_database_url: str,
 ) -> None:
     """The embedded default: SQLite, jobs and cron inside the one API process."""
@@ -239,17 +240,17 @@ async def test_killed_api_process_recovers_its_snapshot_on_restart(
     env["MIXTAPE_RELEASES_ENABLED"] = "false"  # nor the hourly release ingest (at hh:23)
     user_id = await linked_user(fast_resources, library_emulator, "alice")
     token = await login(fast_resources, user_id)
-    await library_emulator.configure(latency_ms=300)
+    await library_emulator.configure(hold_path=held_items_path(library_fixture))
     async with _mixtape_serve(env) as (url, first), httpx.AsyncClient(timeout=30) as http:
         snapshot = (await GraphQLClient(url, http, token).query(SAVE))["saveLibrary"]
         snapshot_id = await _only_snapshot(fast_resources)
         try:
-            await _wait_for_items_phase(fast_resources, snapshot_id, first)
+            await wait_for_items_phase(fast_resources, snapshot_id, first)
         finally:
             returncode = await _kill(first)
     assert returncode == -signal.SIGKILL, "the server ended before it could be killed"
     assert (await _get(fast_resources, snapshot_id)).status is SnapshotStatus.RUNNING
-    await library_emulator.configure(latency_ms=0)
+    await library_emulator.configure(hold_path=None)
 
     # Started again, it finds the lost snapshot by itself: nobody calls saveLibrary.
     async with _mixtape_serve(env) as (url, _), httpx.AsyncClient(timeout=30) as http:
@@ -277,6 +278,7 @@ async def _only_snapshot(resources: Resources) -> int:
 async def test_killed_arq_worker_job_recovers_without_user_action(
     fast_settings: Settings,
     library_emulator: EmulatorHandle,
+    library_fixture: dict[str, Any],
     other_database_url: str,
     redis_url: str,
 ) -> None:
@@ -289,19 +291,19 @@ async def test_killed_arq_worker_job_recovers_without_user_action(
     env["MIXTAPE_POLL_ENABLED"] = "false"  # the poller would add the songs it sees playing
     env["MIXTAPE_RELEASES_ENABLED"] = "false"  # nor the hourly release ingest (at hh:23)
     worker_command = (str(Path(sys.executable).parent / "mixtape"), "worker")
-    await library_emulator.configure(latency_ms=300)
+    await library_emulator.configure(hold_path=held_items_path(library_fixture))
     async with open_app_resources(settings) as resources:
         user_id = await linked_user(resources, library_emulator, "alice")
         async with unit_of_work(resources.sessionmaker) as uow:
             snapshot = await request_snapshot(uow, resources.queue, user_id)
         first = await asyncio.create_subprocess_exec(*worker_command, cwd=ROOT, env=env)
         try:
-            await _wait_for_items_phase(resources, snapshot.id, first)
+            await wait_for_items_phase(resources, snapshot.id, first)
         finally:
             returncode = await _kill(first)
         assert returncode == -signal.SIGKILL, "the worker ended before it could be killed"
         assert (await _get(resources, snapshot.id)).status is SnapshotStatus.RUNNING
-        await library_emulator.configure(latency_ms=0)
+        await library_emulator.configure(hold_path=None)
 
         # Another worker comes up; nobody calls saveLibrary again.
         watcher = await _watch(resources, snapshot.id)
@@ -333,7 +335,7 @@ async def test_job_that_lost_its_lease_does_not_finish_the_snapshot(
         await asyncio.sleep(0.02)
     # Meanwhile its lease was taken for lost: the sweep queued it for another attempt.
     await _set(library_resources, snapshot_id, status=SnapshotStatus.QUEUED, attempts=2)
-    await library_emulator.configure(latency_ms=0)
+    await library_emulator.configure(hold_path=None)
     await job
     after = await _get(library_resources, snapshot_id)
     assert (after.status, after.attempts) == (SnapshotStatus.QUEUED, 2)

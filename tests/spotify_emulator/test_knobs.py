@@ -189,3 +189,25 @@ async def test_stats_count_endpoints_users_and_grants(
 @pytest.mark.parametrize("knob", [{"rate_limit": None}, {"latency_ms": 0}])
 async def test_knobs_can_be_turned_off(emulator: EmulatorHandle, knob: dict[str, object]) -> None:
     assert (await emulator.configure(**knob)).items() >= knob.items()
+
+
+async def test_hold_path_holds_matching_requests_until_the_knob_changes() -> None:
+    async with run_emulator(hold_path="/me/player") as emulator:
+        alice = await api_client(emulator, ALICE)
+        async with alice:
+            held = asyncio.create_task(alice.get("/me/player"))
+            assert (await alice.get("/me")).status_code == 200  # other paths answer
+            await asyncio.sleep(0.2)
+            assert not held.done()
+            await emulator.configure(hold_path=None)
+            assert (await asyncio.wait_for(held, timeout=10)).status_code in (200, 204)
+
+
+async def test_hold_path_released_when_the_emulator_stops() -> None:
+    async with run_emulator(hold_path="/me") as emulator:
+        alice = await api_client(emulator, ALICE)
+        held = asyncio.create_task(alice.get("/me"))
+        await asyncio.sleep(0.1)
+    response = await asyncio.wait_for(held, timeout=10)
+    await alice.aclose()
+    assert response.status_code == 200
