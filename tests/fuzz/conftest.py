@@ -49,7 +49,7 @@ def fuzz_emulator(fuzz_loop: BackgroundLoop) -> Iterator[EmulatorHandle]:
 
 @pytest.fixture(scope="session")
 def error_log() -> Iterator[ErrorLog]:
-    handler = ErrorLog()
+    handler = ErrorLog(off_main_thread=True)
     handler.attach()
     yield handler
     handler.detach()

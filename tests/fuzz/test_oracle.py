@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 
 import pytest
 
@@ -125,3 +126,19 @@ def test_error_log_collects_error_records_of_its_loggers_only() -> None:
     assert lines[0].startswith("tests.fuzz.selftest.child ERROR: boom")
     assert "ValueError: why" in lines[0]
     assert log.unattributed() == []
+
+
+def test_error_log_off_main_thread_skips_the_main_threads_records() -> None:
+    log = ErrorLog(names=("tests.fuzz.selftest",), off_main_thread=True)
+    log.attach()
+    try:
+        logging.getLogger("tests.fuzz.selftest").error("a test's deliberate error")
+        worker = threading.Thread(
+            target=logging.getLogger("tests.fuzz.selftest").error, args=("the app's",)
+        )
+        worker.start()
+        worker.join()
+        lines = log.since(0)
+    finally:
+        log.detach()
+    assert lines == ["tests.fuzz.selftest ERROR: the app's"]
