@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -49,15 +50,25 @@ def selects(statements: list[str]) -> int:
     return len([s for s in statements if s.lstrip().upper().startswith(("SELECT", "WITH"))])
 
 
+def _in_background_job() -> bool:
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:  # no running loop: a synchronous caller
+        return False
+    return task is not None and task.get_name().startswith("job:")
+
+
 @contextmanager
 def counting() -> Iterator[list[str]]:
-    """The statements this thread runs meanwhile (apps other fixtures run on background
-    threads, such as the fuzzers', are not counted)."""
+    """The statements this thread runs meanwhile, but for background jobs': apps other
+    fixtures run on background threads (the fuzzers') are not counted, nor the in-process
+    jobs and crons of the app under test (tasks named ``job:...``, such as the recovery
+    sweep, which may fire during any request)."""
     statements: list[str] = []
     owner = threading.get_ident()
 
     def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if threading.get_ident() == owner:
+        if threading.get_ident() == owner and not _in_background_job():
             statements.append(statement)
 
     event.listen(Engine, "before_cursor_execute", record)
