@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 
 import strawberry
 from strawberry import relay
@@ -13,7 +13,7 @@ from graphql_api.kit.pagination import Page, Window
 from graphql_api.playlists import queries
 from graphql_api.playlists.details import DetailsChange
 from graphql_api.resolvers import playlists as resolve
-from graphql_api.resolvers.context import Info
+from graphql_api.resolvers.context import Context, Info
 from graphql_api.schema.types.paging import After, First, SortDirection
 from graphql_api.schema.types.playlist_changes import PlaylistChange
 from graphql_api.schema.types.playlists import (
@@ -52,6 +52,22 @@ def _playlist_id(value: relay.GlobalID) -> int:
 
 def _item_ids(values: list[relay.GlobalID]) -> list[int]:
     return [decode_global_id(value, "PlaylistItem") for value in values]
+
+
+MemberChange = Callable[[Context, int, int, models.PlaylistRole], Awaitable[models.PlaylistMember]]
+
+
+async def _member(
+    change: MemberChange,
+    info: Info,
+    playlist_id: relay.GlobalID,
+    user_id: relay.GlobalID,
+    role: PlaylistRole,  # type: ignore[valid-type]
+) -> PlaylistMember:
+    """Invite a member, or change a member's role: the same arguments, one answer."""
+    user = decode_global_id(user_id, "User")
+    row = await change(info.context, _playlist_id(playlist_id), user, models.PlaylistRole(role))
+    return PlaylistMember(row=row)
 
 
 def _filter(found: PlaylistFilter | None) -> queries.PlaylistFilter:
@@ -199,13 +215,7 @@ class PlaylistMutation:
         user_id: relay.GlobalID,
         role: PlaylistRole,  # type: ignore[valid-type]
     ) -> PlaylistMember:
-        row = await resolve.invite_member(
-            info.context,
-            _playlist_id(playlist_id),
-            decode_global_id(user_id, "User"),
-            models.PlaylistRole(role),
-        )
-        return PlaylistMember(row=row)
+        return await _member(resolve.invite_member, info, playlist_id, user_id, role)
 
     @strawberry.mutation(description="Change a member's role (EDITOR or VIEWER). The owner only.")  # type: ignore[untyped-decorator]
     async def set_playlist_member_role(
@@ -215,13 +225,7 @@ class PlaylistMutation:
         user_id: relay.GlobalID,
         role: PlaylistRole,  # type: ignore[valid-type]
     ) -> PlaylistMember:
-        row = await resolve.set_member_role(
-            info.context,
-            _playlist_id(playlist_id),
-            decode_global_id(user_id, "User"),
-            models.PlaylistRole(role),
-        )
-        return PlaylistMember(row=row)
+        return await _member(resolve.set_member_role, info, playlist_id, user_id, role)
 
     @strawberry.mutation(description="Take a member out of the playlist. The owner only.")  # type: ignore[untyped-decorator]
     async def remove_playlist_member(
