@@ -13,11 +13,16 @@ from graphql_api.db.base import utcnow
 from graphql_api.db.models import Poller, SpotifyAccount
 from graphql_api.db.uow import unit_of_work
 from graphql_api.errors import RateLimited, SpotifyRelinkRequired
-from graphql_api.listening.catalog import ensure_song
+from graphql_api.listening.catalog import ensure_songs
 from graphql_api.listening.changes import Change, detect_change
 from graphql_api.listening.counting import CountedPlay, PlayTracker, advance
 from graphql_api.listening.events import NowPlayingEvent, channel
-from graphql_api.listening.history import NewPlay, backfill, record_play
+from graphql_api.listening.history import (
+    NewPlay,
+    backfill,
+    plays_from_recently_played,
+    record_play,
+)
 from graphql_api.listening.intervals import IntervalPolicy
 from graphql_api.listening.playback import Playback, parse_currently_playing
 from graphql_api.listening.scheduler import Claim
@@ -101,10 +106,10 @@ async def poll_user(resources: Resources, claim: Claim) -> PollOutcome:
     current = parse_currently_playing(body if isinstance(body, dict) else None, observed_at)
     pressure = await resources.spotify.budget.usage()
     delay = policy.after_success(current, pressure)
-    return await _store(resources, claim.user_id, current, body, history, delay)
+    return await store_poll(resources, claim.user_id, current, body, history, delay)
 
 
-async def _store(
+async def store_poll(
     resources: Resources,
     user_id: int,
     current: Playback,
@@ -112,12 +117,14 @@ async def _store(
     history: list[dict[str, Any]],
     delay: float,
 ) -> PollOutcome:
+    """The transaction of one successful poll: the plays it counted or backfilled, the new
+    state and the schedule; publishes a change once committed.
+
+    Every song the poll needs goes into the catalog in one write, before any other
+    (``ensure_songs``): the catalog's lock order then holds (see ``write_catalog``)."""
     event: NowPlayingEvent | None = None
-    recorded = 0
     async with unit_of_work(resources.sessionmaker) as uow:
         session = uow.session
-        if history:
-            recorded += await backfill(session, user_id, history)
         row = await load_row(session, user_id)
         if (
             row is not None
@@ -126,12 +133,19 @@ async def _store(
         ):
             # Another process claimed this user after our lease ran out and stored a newer
             # reading: ours is stale, and writing it would undo theirs (or count a play twice).
-            return PollOutcome(delay=delay)
+            return PollOutcome(plays=await backfill(session, user_id, history), delay=delay)
         previous = playback_of(row) if row is not None else None
         change = detect_change(previous, current)
         tracker, plays = advance(
             tracker_of(row) if row is not None else PlayTracker(), previous, current, change
         )
+        song_id = row.song_id if row is not None and change is None else None
+        needs_current = current.item is not None and song_id is None
+        # The counted plays' compact items first: the full objects Spotify gave win.
+        items = [_as_item(play) for play in plays]
+        items += [play.item for play in plays_from_recently_played(history)]
+        songs = await ensure_songs(session, items + ([body["item"]] if needs_current else []))
+        recorded = await backfill(session, user_id, history, songs)
         for play in plays:
             new = NewPlay(
                 item=_as_item(play),
@@ -140,10 +154,9 @@ async def _store(
                 context_uri=play.context_uri,
                 source="poller",
             )
-            recorded += await record_play(session, user_id, new)
-        song_id = row.song_id if row is not None and change is None else None
-        if current.item is not None and song_id is None:
-            song_id = await ensure_song(session, body["item"])
+            recorded += await record_play(session, user_id, new, songs[play.item.uri])
+        if needs_current:
+            song_id = songs[str(body["item"]["uri"])]
         write_state(session, row, user_id, current, tracker, song_id)
         await session.execute(
             update(Poller)
