@@ -222,7 +222,9 @@ def keys_rotate(batch_size: int, dry_run: bool) -> None:
     rotation = asyncio.run(rotate())
     click.echo(
         f"{_prefix(dry_run)}re-encrypted {rotation.rotated} of {rotation.checked} Spotify "
-        f"link(s); {rotation.unreadable} unreadable under every known key."
+        f"link(s); {rotation.unreadable} unreadable under every known key. Pending link "
+        f"codes: {rotation.codes_rotated} of {rotation.codes_checked} re-encrypted, "
+        f"{rotation.codes_burnt} burnt (unreadable; their owners link again)."
     )
     if rotation.unreadable:
         raise click.ClickException(

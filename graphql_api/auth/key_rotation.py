@@ -5,6 +5,13 @@ to the old one, restart, then run ``mixtape admin keys rotate``. Rows are rewrit
 batches, each in a transaction of its own, in user-id order; a row already under the
 current key is left alone, so an interrupted run is simply run again (it resumes where
 the work is). Once it reports nothing left, the old key can be dropped.
+
+Spotify links waiting to be completed (``spotify_link_codes``: a consented authorization
+held for a few minutes) keep their tokens encrypted the same way, so the run re-encrypts
+the pending ones too; a pending one no known key opens is burnt (its owner runs
+``linkSpotify`` again, as after an expiry). Nothing else needs it: login codes, identity
+link codes, OAuth and OpenID Connect states and refresh tokens are stored as SHA-256
+hashes, which no key enters.
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ from cryptography.fernet import InvalidToken
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from graphql_api.db.models import SpotifyAccount
+from graphql_api.db.base import utcnow
+from graphql_api.db.models import SpotifyAccount, SpotifyLinkCode
 from graphql_api.settings import Settings
 from graphql_api.spotify.credentials import reencrypt, under_current_key
 
@@ -30,6 +38,10 @@ class Rotation:
     checked: int = 0
     rotated: int = 0
     unreadable: int = 0
+    # Pending Spotify link codes: checked, rewritten, burnt (no known key opens them).
+    codes_checked: int = 0
+    codes_rotated: int = 0
+    codes_burnt: int = 0
 
 
 def _rotate_row(settings: Settings, account: SpotifyAccount, rotation: Rotation) -> bool:
@@ -55,7 +67,8 @@ async def rotate_token_keys(
     dry_run: bool = False,
     after_batch: AfterBatch | None = None,
 ) -> Rotation:
-    """Re-encrypt every link not yet under the current key (see the module docstring).
+    """Re-encrypt every link, and every pending link code, not yet under the current key
+    (see the module docstring).
 
     ``after_batch(last user id)`` runs after each committed batch (progress; tests stop a
     run there). A dry run rolls every batch back and only counts.
@@ -76,7 +89,7 @@ async def rotate_token_keys(
                 statement = statement.with_for_update()
             accounts = list(await session.scalars(statement))
             if not accounts:
-                return rotation
+                break
             for account in accounts:
                 rotation.checked += 1
                 rotation.rotated += _rotate_row(settings, account, rotation)
@@ -87,3 +100,54 @@ async def rotate_token_keys(
                 await session.commit()
         if after_batch is not None:
             await after_batch(last)
+    await _rotate_link_codes(
+        sessionmaker, settings, rotation, batch_size=batch_size, dry_run=dry_run
+    )
+    return rotation
+
+
+async def _rotate_link_codes(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    rotation: Rotation,
+    *,
+    batch_size: int,
+    dry_run: bool,
+) -> None:
+    """Re-encrypt the held authorizations of pending Spotify link codes (burn unreadable ones)."""
+    last = 0
+    now = utcnow()
+    while True:
+        async with sessionmaker() as session:
+            statement = (
+                select(SpotifyLinkCode)
+                .where(
+                    SpotifyLinkCode.id > last,
+                    SpotifyLinkCode.identity_encrypted.is_not(None),
+                    SpotifyLinkCode.used_at.is_(None),
+                )
+                .order_by(SpotifyLinkCode.id)
+                .limit(batch_size)
+            )
+            if session.get_bind().dialect.name == "postgresql":
+                # Completing the link spends the code with an UPDATE: it waits for the batch.
+                statement = statement.with_for_update()
+            codes = list(await session.scalars(statement))
+            if not codes:
+                return
+            for code in codes:
+                rotation.codes_checked += 1
+                blob = code.identity_encrypted
+                if blob is None or under_current_key(settings, blob):
+                    continue
+                try:
+                    code.identity_encrypted = reencrypt(settings, blob)
+                    rotation.codes_rotated += 1
+                except InvalidToken:
+                    code.identity_encrypted, code.used_at = None, now
+                    rotation.codes_burnt += 1
+            last = codes[-1].id
+            if dry_run:
+                await session.rollback()
+            else:
+                await session.commit()

@@ -8,6 +8,10 @@ own entries) or created, as catalog mirrors (no owner). The artist is the song's
 PERFORMER credit; the album lists it as disc 0 (the export has no track numbers).
 When a library snapshot or the poller later sees the song, the catalog's usual upsert by
 URI fills in the real details.
+
+Tables are written in the catalog's order (``CATALOG_TABLE_ORDER``: artists, albums,
+songs, then the links) and rows in key order, as every catalog writer's are, so an
+import never deadlocks a snapshot or a poll on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -30,7 +34,7 @@ from graphql_api.db.models import (
     song_credits,
 )
 from graphql_api.history.formats import Entry
-from graphql_api.library.bulk import chunks, table_of
+from graphql_api.library.bulk import chunks, in_key_order, table_of
 
 
 async def insert_new(
@@ -38,9 +42,11 @@ async def insert_new(
 ) -> int:
     """Insert the ``rows`` whose ``keys`` are not taken (``ON CONFLICT DO NOTHING``); how
     many were inserted. One statement compiled once, executed for many rows (SQLAlchemy's
-    insertmanyvalues), far cheaper than a literal multi-row VALUES for large batches."""
+    insertmanyvalues), far cheaper than a literal multi-row VALUES for large batches.
+    Rows go in key order, as every catalog writer's do (``bulk.in_key_order``)."""
     if not rows:
         return 0
+    rows = in_key_order(rows, keys)
     dialect = session.get_bind().dialect.name
     insert_of = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert_of(table).on_conflict_do_nothing(index_elements=keys)
@@ -78,8 +84,10 @@ async def _artists_by_name(session: AsyncSession, names: set[str]) -> dict[str, 
 
 async def _albums_by_name(
     session: AsyncSession, wanted: set[tuple[str, int | None]]
-) -> dict[tuple[str, int | None], int]:
-    """Name-only albums keyed by (name, first artist id), created when missing."""
+) -> tuple[dict[tuple[str, int | None], int], list[dict[str, int]]]:
+    """Name-only albums keyed by (name, first artist id), created when missing; and the
+    ``album_artists`` rows the created ones need (written after the songs, in the
+    catalog's table order)."""
     found: dict[tuple[str, int | None], int] = {}
     names = sorted({name for name, _ in wanted})
     for chunk in chunks(names):
@@ -96,21 +104,20 @@ async def _albums_by_name(
             key = (str(name), int(artist_id) if artist_id is not None else None)
             found.setdefault(key, int(album_id))
     missing = sorted(wanted - found.keys(), key=lambda k: (k[0], k[1] or 0))
-    if missing:
-        created = await session.execute(
-            insert(Album).returning(Album.id, sort_by_parameter_order=True),
-            [{"name": name} for name, _ in missing],
-        )
-        ids = [int(album_id) for (album_id,) in created]
-        found.update(zip(missing, ids, strict=True))
-        links = [
-            {"album_id": album_id, "position": 0, "artist_id": artist_id}
-            for (_, artist_id), album_id in zip(missing, ids, strict=True)
-            if artist_id is not None
-        ]
-        if links:
-            await session.execute(insert(album_artists), links)
-    return found
+    if not missing:
+        return found, []
+    created = await session.execute(
+        insert(Album).returning(Album.id, sort_by_parameter_order=True),
+        [{"name": name} for name, _ in missing],
+    )
+    ids = [int(album_id) for (album_id,) in created]
+    found.update(zip(missing, ids, strict=True))
+    links = [
+        {"album_id": album_id, "position": 0, "artist_id": artist_id}
+        for (_, artist_id), album_id in zip(missing, ids, strict=True)
+        if artist_id is not None
+    ]
+    return found, links
 
 
 async def _existing(session: AsyncSession, uris: Sequence[str]) -> dict[str, KnownSong]:
@@ -139,7 +146,7 @@ async def songs_for(
     tracks = [e for e in first.values() if e.kind == "track"]
     artists = await _artists_by_name(session, {e.artist_name for e in tracks if e.artist_name})
     album_keys = {(e.album_name, artists.get(e.artist_name or "")) for e in tracks if e.album_name}
-    albums = await _albums_by_name(session, album_keys)
+    albums, album_links = await _albums_by_name(session, album_keys)
     rows = [
         {
             "spotify_uri": uri,
@@ -185,4 +192,5 @@ async def songs_for(
     await insert_new(
         session, album_tracks, tracks_of, keys=["album_id", "disc_number", "track_number"]
     )
+    await insert_new(session, album_artists, album_links, keys=["album_id", "position"])
     return known, created

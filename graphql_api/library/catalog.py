@@ -40,6 +40,19 @@ _SONG_COLUMNS = (
     "local_artists",
     "local_album",
 )
+# The order in which every catalog writer takes its tables (rows within each sorted by
+# their key, bulk.in_key_order). Two writers may skip tables but never swap two.
+CATALOG_TABLE_ORDER = (
+    "artists",
+    "albums",
+    "songs",
+    "genres",
+    "song_credits",
+    "album_tracks",
+    "album_artists",
+    "artist_genres",
+    "album_genres",
+)
 _ALBUM_COLUMNS = (
     "name",
     "album_type",
@@ -81,29 +94,16 @@ async def ids_by_key(
     return found
 
 
-async def _write_genres(
-    session: AsyncSession, links: dict[str, list[str]], owner_ids: dict[str, int], table: Table
-) -> int:
-    names = {name for genres in links.values() for name in genres}
-    if not names:
-        return 0
-    genres = table_of(Genre)
-    written = await upsert(
-        session,
-        genres,
-        [{"name": n} for n in names],
-        keys=["name"],
-        index_where=genres.c.owner_id.is_(None),
-    )
-    genre_ids = await ids_by_key(session, genres, "name", names)
-    owner_column = next(c.name for c in table.primary_key.columns if c.name != "genre_id")
-    rows = [
-        {owner_column: owner_ids[owner], "genre_id": genre_ids[name]}
-        for owner, genres_of in links.items()
-        if owner in owner_ids
-        for name in dict.fromkeys(genres_of)
+def _genre_rows(
+    owner_column: str, links: dict[str, list[str]], owners: dict[str, int], genres: dict[str, int]
+) -> list[dict[str, Any]]:
+    return [
+        {owner_column: owners[owner], "genre_id": genres[name]}
+        for owner, names in links.items()
+        if owner in owners
+        for name in dict.fromkeys(names)
+        if name in genres
     ]
-    return written + await upsert(session, table, rows, keys=[owner_column, "genre_id"])
 
 
 def _link_rows(
@@ -118,28 +118,50 @@ def _link_rows(
     ]
 
 
+def _artist_rows(batch: CatalogBatch) -> list[dict[str, Any]]:
+    """Simplified and full artists as rows of one statement: a simplified one knows no
+    image or popularity (NULL: the stored values stay)."""
+    unknown = {"image_url": None, "popularity": None}
+    return [{**unknown, **row} for row in batch.artists.values()] + list(
+        batch.full_artists.values()
+    )
+
+
+def _album_rows(batch: CatalogBatch) -> list[dict[str, Any]]:
+    """Simplified and full albums as rows of one statement (a simplified one has no label)."""
+    return [{**row, "label": None} for row in batch.albums.values()] + list(
+        batch.full_albums.values()
+    )
+
+
 async def write_catalog(session: AsyncSession, batch: CatalogBatch) -> CatalogIds:
     """Upsert every row of ``batch`` and its links; returns the ids by Spotify key.
 
     Unchanged rows are not rewritten, so ingesting the same library twice writes
     nothing the second time (``CatalogIds.written`` counts the rows that changed).
+
+    Every path that writes Spotify's catalog (a snapshot's batches, the now-playing
+    poller, the release ingest) comes through here, once per transaction, and so locks
+    rows in one order on PostgreSQL: one statement per table (two for a batch over the
+    bind-parameter limit), rows sorted by their natural key, tables in the order
+    ``CATALOG_TABLE_ORDER``. A poll and a snapshot touching the same rows then queue
+    for them instead of deadlocking. A missing image, popularity or label never erases
+    a known one (simplified objects share the statement of full ones).
     """
     ids = CatalogIds()
-    artists, albums = table_of(Artist), table_of(Album)
-    ids.written += await upsert(
-        session,
-        artists,
-        list(batch.artists.values()),
-        keys=["spotify_id"],
-        update=["name"],
-        touch="updated_at",
+    artists, albums, songs_table, genres = (
+        table_of(Artist),
+        table_of(Album),
+        table_of(Song),
+        table_of(Genre),
     )
     ids.written += await upsert(
         session,
         artists,
-        list(batch.full_artists.values()),
+        _artist_rows(batch),
         keys=["spotify_id"],
         update=["name", "image_url", "popularity"],
+        keep=["image_url", "popularity"],
         touch="updated_at",
     )
     ids.artists = await ids_by_key(
@@ -148,17 +170,10 @@ async def write_catalog(session: AsyncSession, batch: CatalogBatch) -> CatalogId
     ids.written += await upsert(
         session,
         albums,
-        list(batch.albums.values()),
-        keys=["spotify_id"],
-        update=_ALBUM_COLUMNS,
-        touch="updated_at",
-    )
-    ids.written += await upsert(
-        session,
-        albums,
-        list(batch.full_albums.values()),
+        _album_rows(batch),
         keys=["spotify_id"],
         update=(*_ALBUM_COLUMNS, "label"),
+        keep=["label"],
         touch="updated_at",
     )
     ids.albums = await ids_by_key(
@@ -170,20 +185,40 @@ async def write_catalog(session: AsyncSession, batch: CatalogBatch) -> CatalogId
     ]
     ids.written += await upsert(
         session,
-        table_of(Song),
+        songs_table,
         songs,
         keys=["spotify_uri"],
         update=_SONG_COLUMNS,
         touch="updated_at",
     )
-    ids.songs = await ids_by_key(session, table_of(Song), "spotify_uri", batch.songs)
+    ids.songs = await ids_by_key(session, songs_table, "spotify_uri", batch.songs)
+    names = {
+        name
+        for links in (batch.artist_genres, batch.album_genres)
+        for genres_of in links.values()
+        for name in genres_of
+    }
+    genre_ids: dict[str, int] = {}
+    if names:
+        ids.written += await upsert(
+            session,
+            genres,
+            [{"name": n} for n in names],
+            keys=["name"],
+            index_where=genres.c.owner_id.is_(None),
+        )
+        genre_ids = await ids_by_key(session, genres, "name", names)
     ids.written += await _write_credits(session, batch.song_artists, ids.songs, ids.artists)
     ids.written += await _write_album_tracks(session, songs, ids.songs)
     ids.written += await _upsert_links(
         session, album_artists, "album_id", batch.album_artists, ids.albums, ids.artists
     )
-    ids.written += await _write_genres(session, batch.artist_genres, ids.artists, artist_genres)
-    ids.written += await _write_genres(session, batch.album_genres, ids.albums, album_genres)
+    for table, column, links, owners in (
+        (artist_genres, "artist_id", batch.artist_genres, ids.artists),
+        (album_genres, "album_id", batch.album_genres, ids.albums),
+    ):
+        rows = _genre_rows(column, links, owners, genre_ids)
+        ids.written += await upsert(session, table, rows, keys=[column, "genre_id"])
     return ids
 
 
@@ -240,4 +275,4 @@ async def _upsert_links(
     return await upsert(session, table, rows, keys=[owner_column, "position"], update=["artist_id"])
 
 
-__all__: Sequence[str] = ("CatalogIds", "ids_by_key", "write_catalog")
+__all__: Sequence[str] = ("CATALOG_TABLE_ORDER", "CatalogIds", "ids_by_key", "write_catalog")

@@ -18,7 +18,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphql_api.db.models import Play
-from graphql_api.listening.catalog import ensure_song
+from graphql_api.listening.catalog import ensure_song, ensure_songs
 from graphql_api.listening.counting import threshold_ms
 
 Json = dict[str, Any]
@@ -39,9 +39,16 @@ def dedupe_window(duration_ms: int) -> dt.timedelta:
     return max(MIN_DEDUPE_WINDOW, dt.timedelta(milliseconds=duration_ms // 2))
 
 
-async def record_play(session: AsyncSession, user_id: int, play: NewPlay) -> bool:
-    """Store ``play`` unless the same play is already there; says whether it was new."""
-    song_id = await ensure_song(session, play.item)
+async def record_play(
+    session: AsyncSession, user_id: int, play: NewPlay, song_id: int | None = None
+) -> bool:
+    """Store ``play`` unless the same play is already there; says whether it was new.
+
+    ``song_id``: the play's song when the caller already has it (a poll resolves all its
+    songs in one catalog write, :func:`ensure_songs`); else it is found or added here.
+    """
+    if song_id is None:
+        song_id = await ensure_song(session, play.item)
     window = dedupe_window(int(play.item.get("duration_ms") or 0))
     existing = await session.scalar(
         select(Play.id)
@@ -101,9 +108,20 @@ def plays_from_recently_played(items: Sequence[Json]) -> list[NewPlay]:
     return plays
 
 
-async def backfill(session: AsyncSession, user_id: int, items: Sequence[Json]) -> int:
-    """Record the plays of a recently-played page not already stored; returns how many."""
+async def backfill(
+    session: AsyncSession,
+    user_id: int,
+    items: Sequence[Json],
+    songs: dict[str, int] | None = None,
+) -> int:
+    """Record the plays of a recently-played page not already stored; returns how many.
+
+    ``songs``: their song ids by uri when the caller resolved them (else they are, in
+    one catalog write)."""
+    plays = sorted(plays_from_recently_played(items), key=lambda p: p.played_at)
+    if songs is None:
+        songs = await ensure_songs(session, [play.item for play in plays])
     added = 0
-    for play in sorted(plays_from_recently_played(items), key=lambda p: p.played_at):
-        added += await record_play(session, user_id, play)
+    for play in plays:
+        added += await record_play(session, user_id, play, songs[str(play.item["uri"])])
     return added

@@ -2,6 +2,16 @@
 
 Run it in as many processes as you like (the claim keeps one poll per user in
 flight): the arq worker in production, the API process on the embedded default.
+
+A claimed user stays this process's until its lease is lost: the process polls them on
+its own schedule, kept in memory, and renews the lease (one ``UPDATE`` per user) once per
+``poll_lease_seconds``; the lease it writes runs a quarter longer, so a process that dies
+delays its users by at most 1.25 leases. A poll that finds nothing new writes nothing
+(``store_poll``); one that fails hands the user back to the database's schedule
+(``pollers.next_poll_at``), as does stopping the loop. Before polling, the process reads
+that its leases are still in place: turning polling off or on, relinking, a failed poll
+or another process's claim after a lost lease all change ``next_poll_at``, and the user
+is dropped.
 """
 
 from __future__ import annotations
@@ -12,9 +22,19 @@ import datetime as dt
 import logging
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
 
+from graphql_api.db.base import utcnow
 from graphql_api.listening.poller import poll_user
-from graphql_api.listening.scheduler import Claim, claim_due, ensure_pollers, next_due_in
+from graphql_api.listening.scheduler import (
+    Claim,
+    claim_due,
+    ensure_pollers,
+    next_due_in,
+    release,
+    renew_leases,
+    still_owned,
+)
 from graphql_api.observability.polls import observed_poll
 from graphql_api.resources import Resources
 from graphql_api.settings import Settings
@@ -23,6 +43,18 @@ log = logging.getLogger(__name__)
 
 # How often to look for newly linked users without a poller row.
 DISCOVER_EVERY_S = 5.0
+# The lease written runs this much longer than the renewal period.
+LEASE_MARGIN = 1.25
+
+
+@dataclass
+class _Owned:
+    """A user this process polls: its lease, and its next poll (in memory)."""
+
+    claim: Claim
+    lease_until: dt.datetime
+    renewed_at: float
+    due: dt.datetime
 
 
 class PollerLoop:
@@ -33,9 +65,11 @@ class PollerLoop:
         settings = resources.settings
         self._slots = asyncio.Semaphore(max(1, settings.poll_concurrency))
         self._in_flight: set[int] = set()
+        self._owned: dict[int, _Owned] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._main: asyncio.Task[None] | None = None
         self._last_discover = 0.0
+        self._period = max(0.01, settings.poll_lease_seconds)
         self.polls = 0
 
     def start(self) -> None:
@@ -44,8 +78,7 @@ class PollerLoop:
             self._main = asyncio.create_task(self.run(), name="now-playing-poller")
 
     async def stop(self) -> None:
-        """Stop claiming and cancel polls in flight (their leases expire and others take
-        them over)."""
+        """Stop claiming, cancel polls in flight and hand the users back to the schedule."""
         tasks = [task for task in (self._main, *self._tasks) if task is not None]
         for task in tasks:
             task.cancel()
@@ -53,17 +86,24 @@ class PollerLoop:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._main = None
+        owned, self._owned = self._owned, {}
+        try:
+            await release(
+                self.resources.sessionmaker,
+                {uid: (o.lease_until, o.due) for uid, o in owned.items()},
+            )
+        except Exception:  # the leases run out by themselves
+            log.warning("could not hand %d polled users back", len(owned), exc_info=True)
 
     async def run(self) -> None:
         """Loop until cancelled; a failing iteration is logged and retried."""
         tick = max(0.01, self.resources.settings.poll_tick_seconds)
         while True:
             try:
-                claimed = await self.run_once()
+                started = await self.run_once()
                 wait = tick
-                if not claimed:
-                    due_in = await next_due_in(self.resources.sessionmaker)
-                    wait = tick if due_in is None else min(tick, max(due_in, 0.01))
+                if not started:
+                    wait = min(tick, max(await self._due_in(), 0.01))
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -71,38 +111,101 @@ class PollerLoop:
                 wait = tick * 5
             await asyncio.sleep(wait)
 
+    async def _due_in(self) -> float:
+        """Seconds until this process has a poll to start or a user may become due."""
+        waits = [(o.due - utcnow()).total_seconds() for o in self._owned.values()]
+        due_in = await next_due_in(self.resources.sessionmaker)
+        if due_in is not None:
+            waits.append(due_in)
+        return min(waits, default=self.resources.settings.poll_tick_seconds)
+
     async def run_once(self) -> int:
-        """Claim what is due (as many as there are free slots) and start polling it."""
+        """Renew leases, claim what is due, and start the polls that are due; returns how
+        many users were claimed or polls started."""
         settings = self.resources.settings
         now = time.monotonic()
         if now - self._last_discover >= min(DISCOVER_EVERY_S, settings.poll_tick_seconds * 10):
             self._last_discover = now
             await ensure_pollers(self.resources.sessionmaker)
+        await self._renew(now)
+        claimed = 0
         free = settings.poll_concurrency - len(self._in_flight)
-        if free <= 0:
-            return 0
-        claims = await claim_due(
+        if free > 0:
+            claims = await claim_due(
+                self.resources.sessionmaker,
+                limit=min(free, settings.poll_batch),
+                lease=dt.timedelta(seconds=self._period * LEASE_MARGIN),
+            )
+            for claim in claims:
+                if claim.user_id in self._in_flight or claim.leased_until is None:
+                    continue
+                self._owned[claim.user_id] = _Owned(claim, claim.leased_until, now, utcnow())
+                claimed += 1
+        return claimed + await self._start_due()
+
+    async def _renew(self, now: float) -> None:
+        """Renew the leases that are a period old (users in flight wait for their poll)."""
+        due = {
+            uid: (o.lease_until, o.claim.last_poll_at)
+            for uid, o in self._owned.items()
+            if now - o.renewed_at >= self._period and uid not in self._in_flight
+        }
+        if not due:
+            return
+        renewed = await renew_leases(
             self.resources.sessionmaker,
-            limit=min(free, settings.poll_batch),
-            lease=dt.timedelta(seconds=settings.poll_lease_seconds),
+            due,
+            dt.timedelta(seconds=self._period * LEASE_MARGIN),
         )
-        for claim in claims:
-            if claim.user_id in self._in_flight:
+        for user_id in due:
+            if user_id in renewed:
+                owned = self._owned[user_id]
+                owned.lease_until, owned.renewed_at = renewed[user_id], now
+            else:
+                self._owned.pop(user_id, None)
+
+    async def _start_due(self) -> int:
+        now = utcnow()
+        due = {
+            uid: o.lease_until
+            for uid, o in self._owned.items()
+            if o.due <= now and uid not in self._in_flight
+        }
+        if not due:
+            return 0
+        mine = await still_owned(self.resources.sessionmaker, due)
+        for user_id in due:
+            if user_id not in mine:
+                self._owned.pop(user_id, None)
                 continue
-            self._in_flight.add(claim.user_id)
-            task = asyncio.create_task(self._poll(claim), name=f"poll:{claim.user_id}")
+            owned = self._owned[user_id]
+            claim = replace(owned.claim, due_at=owned.due, leased_until=owned.lease_until)
+            self._in_flight.add(user_id)
+            task = asyncio.create_task(self._poll(claim), name=f"poll:{user_id}")
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
-        return len(claims)
+        return len(mine)
 
     async def _poll(self, claim: Claim) -> None:
         try:
             async with self._slots:
                 with observed_poll(claim.due_at):
-                    await poll_user(self.resources, claim)
+                    outcome = await poll_user(self.resources, claim)
                 self.polls += 1
+            owned = self._owned.get(claim.user_id)
+            if owned is None:
+                return
+            if outcome.error is not None:
+                # The failure re-scheduled the user in the database: the schedule has them.
+                self._owned.pop(claim.user_id, None)
+                return
+            owned.due = utcnow() + dt.timedelta(seconds=outcome.delay)
+            owned.claim = replace(
+                claim, last_poll_at=outcome.observed_at, consecutive_errors=0, fresh=False
+            )
         except Exception:
             log.exception("now-playing poll of user %s failed", claim.user_id)
+            self._owned.pop(claim.user_id, None)
         finally:
             self._in_flight.discard(claim.user_id)
 

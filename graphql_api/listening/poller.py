@@ -10,14 +10,19 @@ from typing import Any
 from sqlalchemy import update
 
 from graphql_api.db.base import utcnow
-from graphql_api.db.models import Poller, SpotifyAccount
+from graphql_api.db.models import NowPlaying, Poller, SpotifyAccount
 from graphql_api.db.uow import unit_of_work
 from graphql_api.errors import RateLimited, SpotifyRelinkRequired
-from graphql_api.listening.catalog import ensure_song
+from graphql_api.listening.catalog import ensure_songs
 from graphql_api.listening.changes import Change, detect_change
 from graphql_api.listening.counting import CountedPlay, PlayTracker, advance
 from graphql_api.listening.events import NowPlayingEvent, channel
-from graphql_api.listening.history import NewPlay, backfill, record_play
+from graphql_api.listening.history import (
+    NewPlay,
+    backfill,
+    plays_from_recently_played,
+    record_play,
+)
 from graphql_api.listening.intervals import IntervalPolicy
 from graphql_api.listening.playback import Playback, parse_currently_playing
 from graphql_api.listening.scheduler import Claim
@@ -47,6 +52,8 @@ class PollOutcome:
     plays: int = 0
     error: str | None = None
     delay: float = 0.0
+    # When Spotify answered (a successful poll's reading).
+    observed_at: dt.datetime | None = None
 
 
 def _as_item(play: CountedPlay) -> dict[str, Any]:
@@ -101,23 +108,38 @@ async def poll_user(resources: Resources, claim: Claim) -> PollOutcome:
     current = parse_currently_playing(body if isinstance(body, dict) else None, observed_at)
     pressure = await resources.spotify.budget.usage()
     delay = policy.after_success(current, pressure)
-    return await _store(resources, claim.user_id, current, body, history, delay)
+    # The first poll of a claim, or one after failures, says so in the poller row; later
+    # polls that find nothing new write nothing.
+    record = claim.fresh or claim.consecutive_errors > 0
+    return await store_poll(
+        resources, claim.user_id, current, body, history, delay, record_poll=record
+    )
 
 
-async def _store(
+async def store_poll(
     resources: Resources,
     user_id: int,
     current: Playback,
     body: Any,
     history: list[dict[str, Any]],
     delay: float,
+    *,
+    record_poll: bool = True,
 ) -> PollOutcome:
+    """The transaction of one successful poll: the plays it counted or backfilled and the
+    new state; publishes a change once committed.
+
+    A poll that finds nothing new (the same item in the same state, progress where the
+    clock puts it, or nothing playing still) writes nothing: the stored reading plus the
+    clock describe it, and the listening progress is credited from the stored reading
+    the next time. ``record_poll`` writes the poll's time in the poller row anyway (the
+    first poll of a claim). The schedule (``next_poll_at``) is the loop's, not this.
+
+    Every song the poll needs goes into the catalog in one write, before any other
+    (``ensure_songs``): the catalog's lock order then holds (see ``write_catalog``)."""
     event: NowPlayingEvent | None = None
-    recorded = 0
     async with unit_of_work(resources.sessionmaker) as uow:
         session = uow.session
-        if history:
-            recorded += await backfill(session, user_id, history)
         row = await load_row(session, user_id)
         if (
             row is not None
@@ -126,12 +148,20 @@ async def _store(
         ):
             # Another process claimed this user after our lease ran out and stored a newer
             # reading: ours is stale, and writing it would undo theirs (or count a play twice).
-            return PollOutcome(delay=delay)
+            recorded = await backfill(session, user_id, history)
+            return PollOutcome(plays=recorded, delay=delay, observed_at=current.observed_at)
         previous = playback_of(row) if row is not None else None
         change = detect_change(previous, current)
         tracker, plays = advance(
             tracker_of(row) if row is not None else PlayTracker(), previous, current, change
         )
+        song_id = row.song_id if row is not None and change is None else None
+        needs_current = current.item is not None and song_id is None
+        # The counted plays' compact items first: the full objects Spotify gave win.
+        items = [_as_item(play) for play in plays]
+        items += [play.item for play in plays_from_recently_played(history)]
+        songs = await ensure_songs(session, items + ([body["item"]] if needs_current else []))
+        recorded = await backfill(session, user_id, history, songs)
         for play in plays:
             new = NewPlay(
                 item=_as_item(play),
@@ -140,27 +170,54 @@ async def _store(
                 context_uri=play.context_uri,
                 source="poller",
             )
-            recorded += await record_play(session, user_id, new)
-        song_id = row.song_id if row is not None and change is None else None
-        if current.item is not None and song_id is None:
-            song_id = await ensure_song(session, body["item"])
-        write_state(session, row, user_id, current, tracker, song_id)
-        await session.execute(
-            update(Poller)
-            .where(Poller.user_id == user_id)
-            .values(
-                last_poll_at=current.observed_at,
-                next_poll_at=utcnow() + dt.timedelta(seconds=delay),
-                consecutive_errors=0,
-                last_error=None,
-                stopped_reason=None,
+            recorded += await record_play(session, user_id, new, songs[play.item.uri])
+        if needs_current:
+            song_id = songs[str(body["item"]["uri"])]
+        news = bool(change or plays or recorded) or _differs(row, current, tracker, song_id)
+        if news:
+            write_state(session, row, user_id, current, tracker, song_id)
+        if news or record_poll:
+            await session.execute(
+                update(Poller)
+                .where(Poller.user_id == user_id)
+                .values(
+                    last_poll_at=current.observed_at,
+                    consecutive_errors=0,
+                    last_error=None,
+                    stopped_reason=None,
+                )
             )
-        )
         if change is not None:
             event = NowPlayingEvent(user_id, current, change)
             message = event.as_message()
             uow.after_commit(lambda: resources.pubsub.publish(channel(user_id), message))
-    return PollOutcome(change=event.change if event else None, plays=recorded, delay=delay)
+    return PollOutcome(
+        change=event.change if event else None,
+        plays=recorded,
+        delay=delay,
+        observed_at=current.observed_at,
+    )
+
+
+def _differs(
+    row: NowPlaying | None,
+    current: Playback,
+    tracker: PlayTracker,
+    song_id: int | None,
+) -> bool:
+    """Whether ``current`` says anything the stored ``row`` does not (its progress and the
+    time listened follow from the stored reading and the clock, so they do not count)."""
+    if row is None or row.observed_at is None:
+        return True
+    return (
+        row.song_id != song_id
+        or row.item != (current.item.as_json() if current.item else None)
+        or row.is_playing != current.is_playing
+        or row.context_uri != current.context_uri
+        or row.device_name != current.device_name
+        or row.play_started_at != tracker.started_at
+        or row.play_recorded != tracker.recorded
+    )
 
 
 async def _failed(

@@ -170,7 +170,10 @@ async def poller_health(session: AsyncSession, settings: Settings, user_id: int)
     poller = await session.get(Poller, user_id)
     account = await session.get(SpotifyAccount, user_id)
     reason = poller.stopped_reason if poller is not None else None
-    if account is None:
+    disabled = await session.scalar(select(User.disabled_at).where(User.id == user_id))
+    if disabled is not None:
+        reason = "ACCOUNT_DISABLED"
+    elif account is None:
         reason = "SPOTIFY_NOT_LINKED"
     elif account.needs_relink:
         reason = "SPOTIFY_RELINK_REQUIRED"

@@ -16,7 +16,7 @@ from sqlalchemy import ColumnElement, and_, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from graphql_api.db.base import utcnow
-from graphql_api.db.models import Poller, SpotifyAccount
+from graphql_api.db.models import Poller, SpotifyAccount, User
 
 
 @dataclass(frozen=True)
@@ -28,14 +28,26 @@ class Claim:
     consecutive_errors: int
     # When the poll was scheduled for (how late it runs is a metric).
     due_at: dt.datetime | None = None
+    # The ``next_poll_at`` the claim wrote: the process owns the user while it is still there.
+    leased_until: dt.datetime | None = None
+    # The first poll since the claim: it records itself in the poller row even when idle
+    # (later idle polls of the same owner write nothing).
+    fresh: bool = True
+
+
+def _pollable() -> list[ColumnElement[bool]]:
+    """Users who may be polled: polling on, a working link, and not disabled by an operator
+    (``mixtape admin users disable``: the owner of a disabled user drops them before its
+    next poll, see ``still_owned``). Queries join ``SpotifyAccount`` and ``User``."""
+    return [
+        Poller.enabled.is_(True),
+        SpotifyAccount.needs_relink.is_(False),
+        User.disabled_at.is_(None),
+    ]
 
 
 def _due(now: dt.datetime) -> list[ColumnElement[bool]]:
-    return [
-        Poller.enabled.is_(True),
-        Poller.next_poll_at <= now,
-        SpotifyAccount.needs_relink.is_(False),
-    ]
+    return [*_pollable(), Poller.next_poll_at <= now]
 
 
 async def ensure_pollers(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
@@ -64,6 +76,7 @@ async def claim_due(
     query = (
         select(Poller.user_id, Poller.next_poll_at, Poller.last_poll_at, Poller.consecutive_errors)
         .join(SpotifyAccount, SpotifyAccount.user_id == Poller.user_id)
+        .join(User, User.id == Poller.user_id)
         .where(*_due(now))
         .order_by(Poller.next_poll_at)
         .limit(limit)
@@ -80,7 +93,13 @@ async def claim_due(
                 )
             await session.commit()
             return [
-                Claim(row.user_id, row.last_poll_at, row.consecutive_errors, row.next_poll_at)
+                Claim(
+                    row.user_id,
+                    row.last_poll_at,
+                    row.consecutive_errors,
+                    row.next_poll_at,
+                    leased_until,
+                )
                 for row in rows
             ]
         rows = (await session.execute(query)).all()
@@ -94,10 +113,90 @@ async def claim_due(
             )
             if result.rowcount == 1:  # type: ignore[attr-defined]
                 claims.append(
-                    Claim(row.user_id, row.last_poll_at, row.consecutive_errors, row.next_poll_at)
+                    Claim(
+                        row.user_id,
+                        row.last_poll_at,
+                        row.consecutive_errors,
+                        row.next_poll_at,
+                        leased_until,
+                    )
                 )
         await session.commit()
         return claims
+
+
+def same_instant(a: dt.datetime | None, b: dt.datetime | None) -> bool:
+    """Whether two stored timestamps are the same (SQLite hands naive UTC back)."""
+    if a is None or b is None:
+        return a is b
+    return a.replace(tzinfo=a.tzinfo or dt.UTC) == b.replace(tzinfo=b.tzinfo or dt.UTC)
+
+
+async def still_owned(
+    sessionmaker: async_sessionmaker[AsyncSession], leases: dict[int, dt.datetime]
+) -> set[int]:
+    """Which of ``leases`` (user id -> the ``next_poll_at`` this process wrote) this process
+    still owns: the lease is still there (nobody re-scheduled or re-claimed the user; turning
+    polling off or on, or a failed poll, re-schedules) and the user may be polled (polling
+    on, link working, account not disabled). A read."""
+    if not leases:
+        return set()
+    async with sessionmaker() as session:
+        rows = await session.execute(
+            select(Poller.user_id, Poller.next_poll_at)
+            .join(SpotifyAccount, SpotifyAccount.user_id == Poller.user_id)
+            .join(User, User.id == Poller.user_id)
+            .where(Poller.user_id.in_(sorted(leases)), *_pollable())
+        )
+        return {uid for uid, at in rows if same_instant(at, leases[uid])}
+
+
+async def renew_leases(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    leases: dict[int, tuple[dt.datetime, dt.datetime | None]],
+    lease: dt.timedelta,
+) -> dict[int, dt.datetime]:
+    """Extend the leases this process holds (user id -> (the ``next_poll_at`` it wrote, its
+    last poll)), recording the last poll too; returns the new lease of each user still
+    owned (a user whose lease changed meanwhile is someone else's now)."""
+    if not leases:
+        return {}
+    renewed: dict[int, dt.datetime] = {}
+    until = utcnow() + lease
+    async with sessionmaker() as session:
+        for user_id in sorted(leases):
+            held, last_poll_at = leases[user_id]
+            result = await session.execute(
+                update(Poller)
+                .where(Poller.user_id == user_id, Poller.next_poll_at == held)
+                .values(
+                    next_poll_at=until,
+                    **({"last_poll_at": last_poll_at} if last_poll_at is not None else {}),
+                )
+            )
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                renewed[user_id] = until
+        await session.commit()
+    return renewed
+
+
+async def release(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    leases: dict[int, tuple[dt.datetime, dt.datetime]],
+) -> None:
+    """Hand users back to the schedule (user id -> (lease held, when the next poll is
+    due)), so that any process claims them when due rather than when the lease ends."""
+    if not leases:
+        return
+    async with sessionmaker() as session:
+        for user_id in sorted(leases):
+            held, due = leases[user_id]
+            await session.execute(
+                update(Poller)
+                .where(Poller.user_id == user_id, Poller.next_poll_at == held)
+                .values(next_poll_at=due)
+            )
+        await session.commit()
 
 
 async def next_due_in(sessionmaker: async_sessionmaker[AsyncSession]) -> float | None:
@@ -106,7 +205,8 @@ async def next_due_in(sessionmaker: async_sessionmaker[AsyncSession]) -> float |
         earliest = await session.scalar(
             select(Poller.next_poll_at)
             .join(SpotifyAccount, SpotifyAccount.user_id == Poller.user_id)
-            .where(Poller.enabled.is_(True), SpotifyAccount.needs_relink.is_(False))
+            .join(User, User.id == Poller.user_id)
+            .where(*_pollable())
             .order_by(Poller.next_poll_at)
             .limit(1)
         )

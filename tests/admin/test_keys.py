@@ -116,3 +116,56 @@ def test_rotation_reports_links_no_known_key_opens(
     assert result.exit_code == 1
     assert "re-encrypted 0 of 3 Spotify link(s); 3 unreadable" in result.output
     assert "MIXTAPE_PREVIOUS_SECRET_KEYS" in result.output
+
+
+def test_rotation_re_encrypts_pending_spotify_link_codes_and_login_codes_need_no_key(
+    admin: Admin, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A link consented to before the rotation completes after the old key is dropped; a
+    login code (stored as a hash) is traded as before."""
+    import datetime as dt
+
+    from graphql_api.auth.login_codes import exchange_login_code, issue_login_code
+    from graphql_api.auth.spotify_link import complete, hold
+    from graphql_api.auth.spotify_login import SpotifyIdentity
+
+    old = admin.settings.model_copy(update={"secret_key": SecretStr(OLD)})
+    new_only = admin.settings.model_copy(update={"secret_key": SecretStr(NEW)})
+
+    async def pending(resources: Resources) -> tuple[int, str, str]:
+        async with resources.sessionmaker() as session:
+            user = User(display_name="linking")
+            session.add(user)
+            await session.flush()
+            tokens = TokenSet(
+                access_token="held-access",
+                refresh_token="held-refresh",
+                expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1),
+                scopes=("user-library-read",),
+            )
+            identity = SpotifyIdentity({"id": "spotify-held", "display_name": "H"}, tokens)
+            link_code, _ = await hold(session, old, user_id=user.id, identity=identity)
+            login_code = await issue_login_code(session, old, user_id=user.id)
+            await session.commit()
+            return user.id, link_code, login_code
+
+    user_id, link_code, login_code = admin.db(pending)
+    monkeypatch.setenv("MIXTAPE_SECRET_KEY", NEW)
+    monkeypatch.setenv("MIXTAPE_PREVIOUS_SECRET_KEYS", OLD)
+    from graphql_api.settings import get_settings
+
+    get_settings.cache_clear()
+    result = admin("keys", "rotate")
+    assert result.exit_code == 0, result.output
+    assert "Pending link codes: 1 of 1 re-encrypted, 0 burnt" in result.output
+
+    async def after_old_key_is_dropped(resources: Resources) -> tuple[int, str | None, int]:
+        async with resources.sessionmaker() as session:
+            linked = (await complete(session, new_only, user_id=user_id, code=link_code)).unwrap()
+            issued = await exchange_login_code(session, new_only, login_code)
+            await session.commit()
+            account = await session.get(SpotifyAccount, user_id)
+            assert account is not None
+            return linked, stored_tokens(new_only, account).refresh_token, issued.user_id
+
+    assert admin.db(after_old_key_is_dropped) == (user_id, "held-refresh", user_id)

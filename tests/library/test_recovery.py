@@ -43,6 +43,21 @@ FAST = {"snapshot_lease_s": 3.0, "snapshot_recovery_interval_s": 1, "snapshot_ma
 
 
 @pytest.fixture
+def library_fixture(library_fixture: dict[str, Any]) -> dict[str, Any]:
+    """Alice plays, and played, only tracks she saved: the poller running beside her
+    snapshot adds no song the reference run (without a poller) lacks."""
+    alice = library_fixture["users"][0]
+    saved = [entry["track"] for entry in alice["saved_tracks"]]
+    alice["recently_played"] = [
+        {**played, "track": saved[n % len(saved)], "context": None}
+        for n, played in enumerate(alice["recently_played"])
+    ]
+    if alice.get("player"):
+        alice["player"] = {**alice["player"], "item": saved[0], "context": None}
+    return library_fixture
+
+
+@pytest.fixture
 def fast_settings(library_settings: Settings) -> Settings:
     return library_settings.model_copy(update=FAST)
 
@@ -236,8 +251,10 @@ async def test_killed_api_process_recovers_its_snapshot_on_restart(
     env = _environment(fast_settings)
     env.pop("MIXTAPE_REDIS_URL", None)
     env.update({f"MIXTAPE_{key.upper()}": str(value) for key, value in FAST.items()})
-    env["MIXTAPE_POLL_ENABLED"] = "false"  # the poller would add the songs it sees playing
-    env["MIXTAPE_RELEASES_ENABLED"] = "false"  # nor the hourly release ingest (at hh:23)
+    # The poller stays on (alice plays and played only her own saved tracks, which the
+    # snapshot writes too); the hourly release ingest is off: at hh:23 it would add the
+    # new releases' albums to the catalog this test compares whole, and its calls.
+    env["MIXTAPE_RELEASES_ENABLED"] = "false"
     user_id = await linked_user(fast_resources, library_emulator, "alice")
     token = await login(fast_resources, user_id)
     await library_emulator.configure(hold_path=held_items_path(library_fixture))
@@ -288,8 +305,10 @@ async def test_killed_arq_worker_job_recovers_without_user_action(
     expected = await _reference(fast_settings, library_emulator, other_database_url)
     env = _environment(settings)
     env.update({f"MIXTAPE_{key.upper()}": str(value) for key, value in FAST.items()})
-    env["MIXTAPE_POLL_ENABLED"] = "false"  # the poller would add the songs it sees playing
-    env["MIXTAPE_RELEASES_ENABLED"] = "false"  # nor the hourly release ingest (at hh:23)
+    # The poller stays on (alice plays and played only her own saved tracks, which the
+    # snapshot writes too); the hourly release ingest is off: at hh:23 it would add the
+    # new releases' albums to the catalog this test compares whole, and its calls.
+    env["MIXTAPE_RELEASES_ENABLED"] = "false"
     worker_command = (str(Path(sys.executable).parent / "mixtape"), "worker")
     await library_emulator.configure(hold_path=held_items_path(library_fixture))
     async with open_app_resources(settings) as resources:

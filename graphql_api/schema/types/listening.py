@@ -69,6 +69,7 @@ class NowPlayingPoller:
     stopped_reason: str | None = strawberry.field(
         description=(
             "Why it does not poll: SPOTIFY_NOT_LINKED, SPOTIFY_RELINK_REQUIRED, DISABLED, "
+            "ACCOUNT_DISABLED (an operator disabled the account), "
             "POLLING_OFF; null while it runs."
         )
     )
