@@ -88,7 +88,11 @@ def uris(connection: dict[str, Any]) -> set[str]:
 def contents(playlist: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
     """A playlist as restore puts it back: its name and its items that have a URI."""
     tracks = [e["node"]["track"] for e in playlist["items"]["edges"]]
-    items = tuple(t["uri"] for t in tracks if t and t.get("uri", "").startswith(("spotify:track:", "spotify:episode:")))
+    items = tuple(
+        t["uri"]
+        for t in tracks
+        if t and t.get("uri", "").startswith(("spotify:track:", "spotify:episode:"))
+    )
     return playlist["name"], items
 
 
