@@ -69,8 +69,40 @@ def _split(rows: list[tuple[str | None, str]], prefix: str) -> tuple[list[Item],
     return usable, missing
 
 
-def _uri(kind: str, spotify_id: str | None) -> str | None:
-    return f"spotify:{kind}:{spotify_id}" if spotify_id else None
+_KINDS = {Section.TRACKS: "track", Section.ALBUMS: "album", Section.ARTISTS: "artist"}
+
+
+async def _section_rows(
+    session: AsyncSession, section: Section, user_id: int, version: int
+) -> list[tuple[str | None, str]]:
+    """(URI, name) of a section's entries at ``version``, oldest saved first."""
+    if section is Section.TRACKS:
+        statement = (
+            select(Song.spotify_uri, Song.name)
+            .join(SavedTrack, SavedTrack.song_id == Song.id)
+            .where(visible_at(SavedTrack, user_id, version))
+            .order_by(SavedTrack.added_at.asc().nulls_first(), Song.id)
+        )
+        return [(uri, str(name)) for uri, name in await session.execute(statement)]
+    if section is Section.ALBUMS:
+        statement = (
+            select(Album.spotify_id, Album.name)
+            .join(SavedAlbum, SavedAlbum.album_id == Album.id)
+            .where(visible_at(SavedAlbum, user_id, version))
+            .order_by(SavedAlbum.added_at.asc().nulls_first(), Album.id)
+        )
+    else:
+        statement = (
+            select(Artist.spotify_id, Artist.name)
+            .join(FollowedArtist, FollowedArtist.artist_id == Artist.id)
+            .where(visible_at(FollowedArtist, user_id, version))
+            .order_by(FollowedArtist.position, Artist.id)
+        )
+    kind = _KINDS[section]
+    return [
+        (f"spotify:{kind}:{spotify_id}" if spotify_id else None, str(name))
+        for spotify_id, name in await session.execute(statement)
+    ]
 
 
 async def read_snapshot(
@@ -79,39 +111,11 @@ async def read_snapshot(
     """The parts of ``snapshot`` named by ``sections``."""
     user_id, version = snapshot.user_id, snapshot.version
     stored = StoredLibrary()
-    if Section.TRACKS in sections:
-        rows = await session.execute(
-            select(Song.spotify_uri, Song.name)
-            .join(SavedTrack, SavedTrack.song_id == Song.id)
-            .where(visible_at(SavedTrack, user_id, version))
-            .order_by(SavedTrack.added_at.asc().nulls_first(), Song.id)
-        )
-        found = [(uri, str(name)) for uri, name in rows]
-        stored.items[Section.TRACKS], stored.unavailable[Section.TRACKS] = _split(
-            found, "spotify:track:"
-        )
-    if Section.ALBUMS in sections:
-        rows = await session.execute(
-            select(Album.spotify_id, Album.name)
-            .join(SavedAlbum, SavedAlbum.album_id == Album.id)
-            .where(visible_at(SavedAlbum, user_id, version))
-            .order_by(SavedAlbum.added_at.asc().nulls_first(), Album.id)
-        )
-        found = [(_uri("album", sid), str(name)) for sid, name in rows]
-        stored.items[Section.ALBUMS], stored.unavailable[Section.ALBUMS] = _split(
-            found, "spotify:album:"
-        )
-    if Section.ARTISTS in sections:
-        rows = await session.execute(
-            select(Artist.spotify_id, Artist.name)
-            .join(FollowedArtist, FollowedArtist.artist_id == Artist.id)
-            .where(visible_at(FollowedArtist, user_id, version))
-            .order_by(FollowedArtist.position, Artist.id)
-        )
-        found = [(_uri("artist", sid), str(name)) for sid, name in rows]
-        stored.items[Section.ARTISTS], stored.unavailable[Section.ARTISTS] = _split(
-            found, "spotify:artist:"
-        )
+    for section in (Section.TRACKS, Section.ALBUMS, Section.ARTISTS):
+        if section in sections:
+            found = await _section_rows(session, section, user_id, version)
+            prefix = f"spotify:{_KINDS[section]}:"
+            stored.items[section], stored.unavailable[section] = _split(found, prefix)
     if Section.PLAYLISTS in sections:
         stored.playlists = await _playlists(session, user_id, version)
         stored.unavailable[Section.PLAYLISTS] = []

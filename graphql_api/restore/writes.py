@@ -36,19 +36,14 @@ def batches(items: Sequence[Item], size: int) -> list[Sequence[Item]]:
     return [items[start : start + size] for start in range(0, len(items), size)]
 
 
-async def change_library(
-    client: SpotifyClient, method: str, items: Sequence[Item], confirmed: Confirmed
-) -> None:
-    """Save (``PUT``) or remove (``DELETE``) ``items`` in batches of 40."""
-    for batch in batches(items, LIBRARY_BATCH):
-        await _library_batch(client, method, batch, confirmed)
+Send = Callable[[Sequence[Item]], Awaitable[object]]
 
 
-async def _library_batch(
-    client: SpotifyClient, method: str, batch: Sequence[Item], confirmed: Confirmed
-) -> None:
+async def _split_on_gone(send: Send, batch: Sequence[Item], confirmed: Confirmed) -> None:
+    """``send(batch)``; when Spotify refuses it as naming something gone, the halves, down
+    to the single items it refuses (reported as gone)."""
     try:
-        await client.request(method, "me/library", params={"uris": ",".join(i.uri for i in batch)})
+        await send(batch)
     except (SpotifyNotFound, SpotifyApiError) as error:
         if not is_gone(error):
             raise
@@ -56,10 +51,23 @@ async def _library_batch(
             await confirmed([], batch)
             return
         half = len(batch) // 2
-        await _library_batch(client, method, batch[:half], confirmed)
-        await _library_batch(client, method, batch[half:], confirmed)
+        await _split_on_gone(send, batch[:half], confirmed)
+        await _split_on_gone(send, batch[half:], confirmed)
         return
     await confirmed(batch, [])
+
+
+async def change_library(
+    client: SpotifyClient, method: str, items: Sequence[Item], confirmed: Confirmed
+) -> None:
+    """Save (``PUT``) or remove (``DELETE``) ``items`` in batches of 40."""
+
+    async def send(batch: Sequence[Item]) -> object:
+        uris = ",".join(i.uri for i in batch)
+        return await client.request(method, "me/library", params={"uris": uris})
+
+    for batch in batches(items, LIBRARY_BATCH):
+        await _split_on_gone(send, batch, confirmed)
 
 
 async def add_to_playlist(
@@ -69,19 +77,12 @@ async def add_to_playlist(
 
     ``POST`` is not idempotent: the caller records each confirmed batch before the next.
     """
-    try:
-        await client.post(f"playlists/{playlist_id}/items", json={"uris": [i.uri for i in batch]})
-    except (SpotifyNotFound, SpotifyApiError) as error:
-        if not is_gone(error):
-            raise
-        if len(batch) == 1:
-            await confirmed([], batch)
-            return
-        half = len(batch) // 2
-        await add_to_playlist(client, playlist_id, batch[:half], confirmed)
-        await add_to_playlist(client, playlist_id, batch[half:], confirmed)
-        return
-    await confirmed(batch, [])
+
+    async def send(part: Sequence[Item]) -> object:
+        uris = [i.uri for i in part]
+        return await client.post(f"playlists/{playlist_id}/items", json={"uris": uris})
+
+    await _split_on_gone(send, batch, confirmed)
 
 
 async def remove_from_playlist(

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import signal
-import sys
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -30,18 +27,9 @@ from spotify_emulator.testing import EmulatorHandle
 from tests.library.test_diff import edit_library
 from tests.library.test_graphql import save_and_wait
 from tests.support.graphql_client import GraphQLClient
+from tests.support.job_process import start_job
 
-ROOT = Path(__file__).resolve().parents[2]
 WAIT_S = 60.0
-
-
-def _settings_json(settings: Settings) -> str:
-    overrides = {
-        key: (value.get_secret_value() if hasattr(value, "get_secret_value") else value)
-        for key, value in settings.model_dump(mode="python").items()
-        if key not in ("previous_secret_keys",)
-    }
-    return json.dumps(overrides, default=str)
 
 
 async def _new_restore(resources: Resources, snapshot_global_id: str) -> int:
@@ -126,10 +114,7 @@ async def test_killed_restore_run_again_creates_no_duplicates(
     # Items are added by POST only once a playlist was created and recorded: hold them,
     # and kill the job there.
     await library_emulator.configure(hold_path="POST /items")
-    job = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.restore.job_process", _settings_json(library_settings),
-        str(restore_id), cwd=ROOT,
-    )  # fmt: skip
+    job = await start_job(library_settings, "graphql_api.restore.runner:run_restore", restore_id)
     try:
         await _wait_for_created_playlist(library_resources, restore_id, job)
     finally:
