@@ -17,7 +17,7 @@ from graphql_api.db.models import (
 from graphql_api.resources import Resources
 from spotify_emulator.testing import EmulatorHandle
 from tests.library.test_graphql import save_and_wait
-from tests.restore.flows import RESTORE, restore
+from tests.restore.flows import RESTORE, restore, wait_for_restore
 from tests.support.graphql_client import GraphQLClient
 from tests.support.spotify import linked_user
 from tests.support.users import login, plain_user
@@ -129,3 +129,25 @@ def _global(kind: str, db_id: int) -> str:
 
 def _db_id(global_id: str) -> int:
     return int(GlobalID.from_id(global_id).node_id)
+
+
+RESUME = "mutation($id: ID!) { resumeRestore(id: $id) { id status } }"
+
+
+async def test_a_failed_restore_resumes_and_a_finished_one_does_not(
+    alice: GraphQLClient, library_resources: Resources
+) -> None:
+    snapshot = (await save_and_wait(alice))["id"]
+    done = await restore(alice, snapshot, "ADD_MISSING", sections=["ARTISTS"])
+    assert _code(await alice.execute(RESUME, {"id": done["id"]})) == "CONFLICT"
+
+    async with library_resources.sessionmaker() as session:
+        row = await session.get(Restore, _db_id(done["id"]))
+        assert row is not None
+        row.status, row.error_code = RestoreStatus.FAILED, "SERVICE_UNAVAILABLE"
+        await session.commit()
+    resumed = (await alice.query(RESUME, {"id": done["id"]}))["resumeRestore"]
+    assert resumed["status"] == "QUEUED"
+    state = await wait_for_restore(alice, done["id"])
+    assert state["status"] == "SUCCEEDED"
+    assert state["error"] is None
