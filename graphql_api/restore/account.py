@@ -10,6 +10,7 @@ from typing import Any
 
 from graphql_api.library.fetch import LibraryReader
 from graphql_api.restore.sections import Section
+from graphql_api.spotify.paging import OnPage
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +50,7 @@ async def read_account(reader: LibraryReader, sections: list[Section]) -> Accoun
     # Offset pages may arrive out of order; keep them by offset, then flatten.
     pages: dict[Section, dict[int, list[Any]]] = {s: {} for s in sections}
 
-    def keep(section: Section, key: str | None):  # type: ignore[no-untyped-def]
+    def keep(section: Section, key: str | None) -> OnPage:
         async def on_page(offset: int, items: list[Any]) -> None:
             pages[section][offset] = [
                 i.get(key) if key and isinstance(i, dict) else i for i in items

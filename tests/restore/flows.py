@@ -15,13 +15,14 @@ mutation($id: ID!, $sections: [RestoreSection!]!, $mode: RestoreMode!, $dryRun: 
   restoreSnapshot(id: $id, sections: $sections, mode: $mode, dryRun: $dryRun) { id status }
 }
 """
-ITEM = "uri name recreated replaced"
+ITEM = "totalCount edges { node { uri name recreated replaced } }"
 STATE = f"""
 query($id: ID!) {{ restore(id: $id) {{
   id status mode dryRun sections progress {{ phase done total fraction }}
   error {{ code message }}
-  plan {{ section addCount removeCount add {{ {ITEM} }} remove {{ {ITEM} }} }}
-  result {{ section added removed unavailable {{ {ITEM} }} }}
+  plan {{ section addCount removeCount add(first: 200) {{ {ITEM} }}
+    remove(first: 200) {{ {ITEM} }} }}
+  result {{ section added removed unavailable(first: 200) {{ {ITEM} }} }}
 }} }}
 """
 WAIT_S = 120.0
@@ -33,9 +34,20 @@ async def wait_for_restore(client: GraphQLClient, restore_id: str) -> dict[str, 
     while True:
         state = (await client.query(STATE, {"id": restore_id}))["restore"]
         if state["status"] in ("SUCCEEDED", "FAILED"):
-            return state
+            return _flattened(state)
         assert time.monotonic() < deadline, f"the restore did not end: {state}"
         await asyncio.sleep(0.05)
+
+
+def _flattened(state: dict[str, Any]) -> dict[str, Any]:
+    """The restore with its item connections as plain lists (all fit in one page here)."""
+    for key, lists in (("plan", ("add", "remove")), ("result", ("unavailable",))):
+        for part in state[key] or []:
+            for name in lists:
+                connection = part[name]
+                assert len(connection["edges"]) == connection["totalCount"], connection
+                part[name] = [edge["node"] for edge in connection["edges"]]
+    return state
 
 
 async def restore(

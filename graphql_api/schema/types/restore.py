@@ -15,6 +15,7 @@ from graphql_api.kit.pagination import Page, Window, connection
 from graphql_api.resolvers.context import Info
 from graphql_api.restore import sections
 from graphql_api.schema.node import owned_rows
+from graphql_api.schema.types.paging import After, First
 
 RestoreStatus = strawberry.enum(models.RestoreStatus, name="RestoreStatus")
 RestoreMode = strawberry.enum(
@@ -53,13 +54,49 @@ class RestoreItem:
         )
 
 
+@strawberry.type
+class RestoreItemEdge:
+    cursor: str
+    node: RestoreItem
+
+
+@strawberry.type
+class RestoreItemConnection:
+    edges: list[RestoreItemEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def of(cls, items: list[dict[str, Any]], first: int | None, after: str | None) -> Self:
+        window = Window.of(first, after)
+        shown = [RestoreItem.of(i) for i in items[window.offset : window.offset + window.limit]]
+        return connection(
+            cls,
+            Page.at(window, shown, len(items)),
+            lambda cursor, item: RestoreItemEdge(cursor=cursor, node=item),
+        )
+
+
 @strawberry.type(description="What a restore set out to do in one section.")
 class RestoreSectionPlan:
     section: RestoreSection  # type: ignore[valid-type]
-    add: list[RestoreItem]
-    remove: list[RestoreItem]
-    add_count: int
-    remove_count: int
+    part: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(description="What would be added (saved, followed, recreated, replaced).")  # type: ignore[untyped-decorator]
+    def add(self, first: First = None, after: After = None) -> RestoreItemConnection:
+        return RestoreItemConnection.of(self.part.get("add", []), first, after)
+
+    @strawberry.field(description="What would be removed (MIRROR only).")  # type: ignore[untyped-decorator]
+    def remove(self, first: First = None, after: After = None) -> RestoreItemConnection:
+        return RestoreItemConnection.of(self.part.get("remove", []), first, after)
+
+    @strawberry.field
+    def add_count(self) -> int:
+        return len(self.part.get("add", []))
+
+    @strawberry.field
+    def remove_count(self) -> int:
+        return len(self.part.get("remove", []))
 
 
 @strawberry.type(description="What a restore did in one section (so far, while it runs).")
@@ -67,9 +104,13 @@ class RestoreSectionResult:
     section: RestoreSection  # type: ignore[valid-type]
     added: int
     removed: int
-    unavailable: list[RestoreItem] = strawberry.field(
+    part: strawberry.Private[dict[str, Any]]
+
+    @strawberry.field(  # type: ignore[untyped-decorator]
         description="Items Spotify does not have (any more), or with no Spotify URI."
     )
+    def unavailable(self, first: First = None, after: After = None) -> RestoreItemConnection:
+        return RestoreItemConnection.of(self.part.get("unavailable", []), first, after)
 
 
 @strawberry.type(
@@ -145,13 +186,7 @@ class Restore(relay.Node):
         if self.row.plan is None:
             return None
         return [
-            RestoreSectionPlan(
-                section=sections.Section(name),
-                add=[RestoreItem.of(i) for i in part.get("add", [])],
-                remove=[RestoreItem.of(i) for i in part.get("remove", [])],
-                add_count=len(part.get("add", [])),
-                remove_count=len(part.get("remove", [])),
-            )
+            RestoreSectionPlan(section=sections.Section(name), part=part)
             for name, part in self.row.plan.items()
         ]
 
@@ -164,7 +199,7 @@ class Restore(relay.Node):
                 section=sections.Section(name),
                 added=int(part.get("added", 0)),
                 removed=int(part.get("removed", 0)),
-                unavailable=[RestoreItem.of(i) for i in part.get("unavailable", [])],
+                part=part,
             )
             for name, part in self.row.result.items()
         ]
