@@ -29,13 +29,19 @@ from graphql_api.observability.sampler import sampling
 from graphql_api.playlists.usage import PLAYLIST_SONGS
 from graphql_api.releases.jobs import ingest_releases, releases_cron
 from graphql_api.resources import Resources, open_resources
+from graphql_api.restore.jobs import restore_snapshot
 from graphql_api.settings import Settings
 from graphql_api.spotify.invalidation import forget_changed_links
 
 
 def job_functions() -> dict[str, JobFunction]:
     """Every job function, keyed by the name it is enqueued under (arq and in-process)."""
-    functions: list[JobFunction] = [snapshot_library, ingest_releases, import_history]
+    functions: list[JobFunction] = [
+        snapshot_library,
+        ingest_releases,
+        import_history,
+        restore_snapshot,
+    ]
     # Each runs counted, timed, with its job id in the logs and its trace continued.
     return {function.__name__: observed(function) for function in functions}
 

@@ -215,6 +215,9 @@ class Settings(BaseSettings):
     history_max_upload_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
     # A running import renews its lease as it writes; one silent this long may be resumed.
     history_lease_s: float = Field(default=120.0, gt=0)
+    # A running restore renews its lease with every batch it writes to Spotify; one silent
+    # this long is taken over by the job's next delivery (or resumeRestore).
+    restore_lease_s: float = Field(default=120.0, gt=0)
 
     # New releases (graphql_api/releases/, docs/releases.md): the ingest runs every
     # releases_interval_s (arq cron in the worker, in-process on the embedded default),

@@ -33,6 +33,7 @@ class EmulatorConfig:
     fault_path: str | None = None
     # Web API requests whose path contains this wait, unanswered, until the knob changes:
     # a test can hold a job at a known point (one playlist's items) and kill it there.
+    # "POST /items" holds only POSTs whose path contains "/items".
     hold_path: str | None = None
     dev_mode: bool = False
     token_ttl: int = 3600

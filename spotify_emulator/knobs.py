@@ -66,7 +66,7 @@ class KnobsMiddleware:
         config = state.config
         if config.latency_ms > 0:
             await asyncio.sleep(config.latency_ms / 1000)
-        while config.hold_path is not None and config.hold_path in scope["path"]:
+        while _held(config.hold_path, scope):
             await state.holds_changed.wait()
         # Logged as the request's time: when the rate limiter judged it, not when it ended,
         # so a slow answer is not mistaken for a request sent late.
@@ -156,3 +156,11 @@ async def _drop_connection(scope: Scope) -> bool:
             break
         await asyncio.sleep(0)
     return True
+
+
+def _held(hold: str | None, scope: Scope) -> bool:
+    """Whether ``hold_path`` (``"/path part"`` or ``"METHOD /path part"``) holds a request."""
+    if hold is None:
+        return False
+    method, _, path = hold.partition(" ") if " " in hold else ("", "", hold)
+    return path in scope["path"] and (not method or scope["method"] == method.upper())

@@ -97,6 +97,7 @@ NODE_KINDS = (
     "Artist",
     "Genre",
     "HistoryImport",
+    "Restore",
     "Identity",
 )
 
@@ -225,6 +226,23 @@ MATRIX: dict[str, list[Attempt]] = {
         Attempt(
             mutation("resumeHistoryImport", "id: $id", "id"), {"id": "HistoryImport"}, control=False
         )
+    ],
+    "Query.restore": [
+        Attempt(
+            "query($id: ID!) { restore(id: $id) { id status plan { section } } }", {"id": "Restore"}
+        )
+    ],
+    # The victim has no Spotify link (SPOTIFY_RELINK_REQUIRED for them): the control is off.
+    "Mutation.restoreSnapshot": [
+        Attempt(
+            mutation("restoreSnapshot", "id: $id, sections: [TRACKS], dryRun: true", "id"),
+            {"id": "LibrarySnapshot"},
+            control=False,
+        )
+    ],
+    # The owner may not resume a finished restore either: the control is off.
+    "Mutation.resumeRestore": [
+        Attempt(mutation("resumeRestore", "id: $id", "id"), {"id": "Restore"}, control=False)
     ],
     "Query.listeningStats": [
         Attempt("query($u: ID) { listeningStats(userId: $u) { plays } }", {"u": "User"})
@@ -511,6 +529,17 @@ async def make_party(resources: Resources, name: str) -> Party:
         )
         session.add_all([history_import, identity, second_identity])
         await session.flush()
+        restore = models.Restore(
+            user_id=user.id,
+            snapshot_id=snapshot.id,
+            sections="TRACKS",
+            mode=models.RestoreMode.MIRROR,
+            dry_run=True,
+            status=models.RestoreStatus.SUCCEEDED,
+            plan={"TRACKS": {"add": [{"uri": "spotify:track:x", "name": SECRET}], "remove": []}},
+        )
+        session.add(restore)
+        await session.flush()
         ids: dict[str, Any] = {
             "User": _gid("User", user.id),
             "Member": _gid("User", member.id),
@@ -526,6 +555,7 @@ async def make_party(resources: Resources, name: str) -> Party:
             "Artist": _gid("Artist", artist.id),
             "Genre": _gid("Genre", genre.id),
             "HistoryImport": _gid("HistoryImport", history_import.id),
+            "Restore": _gid("Restore", restore.id),
             "Identity": _gid("Identity", identity.id),
         }
         await session.commit()

@@ -32,6 +32,7 @@ from graphql_api.schema.operations.releases import (
     ReleasesQuery,
     ReleasesSubscription,
 )
+from graphql_api.schema.operations.restore import RestoreMutation, RestoreQuery
 from graphql_api.schema.operations.social import SocialMutation
 from graphql_api.schema.types.user import User
 
@@ -57,6 +58,7 @@ QUERIES: tuple[type, ...] = (
     PlaylistQuery,
     ReleasesQuery,
     HistoryQuery,
+    RestoreQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AuthMutation,
@@ -67,6 +69,7 @@ MUTATIONS: tuple[type, ...] = (
     SocialMutation,
     ReleasesMutation,
     HistoryMutation,
+    RestoreMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (
     ListeningSubscription,

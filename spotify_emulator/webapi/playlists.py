@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -130,19 +130,18 @@ def _position(request: Request, body: dict[str, Any], length: int) -> int:
     return position
 
 
-async def add_items(request: Request) -> Response:
-    """Add tracks or episodes by URI; the playlist gets a new `snapshot_id` (201)."""
+def _editable(request: Request) -> tuple[UserRecord, PlaylistRecord]:
     user = current_user(request, *_MODIFY_SCOPES)
     record = _playlist(request)
     if record.owner_id != user.id and not record.collaborative:
         raise ApiError(403, "Forbidden")
-    body = await json_body(request)
-    uris = _uris_to_add(request, body)
-    if not uris:
-        raise ApiError(400, "No uris provided")
+    return user, record
+
+
+def _new_items(request: Request, user: UserRecord, uris: list[str]) -> list[JSON]:
+    """Playlist items for ``uris``; 400 (and nothing changed) when one is unknown."""
     if len(uris) > MAX_ADD_URIS:
         raise ApiError(400, f"Too many ids requested. Maximum: {MAX_ADD_URIS}")
-    position = _position(request, body, len(record.items))
     catalog = emulator_state(request).catalog
     new_items = []
     for uri in uris:
@@ -159,9 +158,78 @@ async def add_items(request: Request) -> Response:
                 }
             )
         )
+    return new_items
+
+
+async def add_items(request: Request) -> Response:
+    """Add tracks or episodes by URI; the playlist gets a new `snapshot_id` (201)."""
+    user, record = _editable(request)
+    body = await json_body(request)
+    uris = _uris_to_add(request, body)
+    if not uris:
+        raise ApiError(400, "No uris provided")
+    position = _position(request, body, len(record.items))
+    new_items = _new_items(request, user, uris)
     record.items[position:position] = new_items
     record.touch()
     return respond(request, {"snapshot_id": record.snapshot_id}, status_code=201)
+
+
+def _integer(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _reorder(body: dict[str, Any], items: list[JSON]) -> list[JSON]:
+    start, before = body.get("range_start"), body.get("insert_before")
+    length = body.get("range_length", 1)
+    if not (_integer(start) and _integer(before) and _integer(length)):
+        raise ApiError(400, "range_start and insert_before must be integers")
+    if not (0 <= start < len(items) and 0 <= before <= len(items) and length >= 1):
+        raise ApiError(400, "Index out of bounds")
+    moved = items[start : start + length]
+    rest = items[:start] + items[start + length :]
+    at = before if before <= start else before - len(moved)
+    return rest[:at] + moved + rest[at:]
+
+
+async def update_items(request: Request) -> Response:
+    """`PUT /playlists/{id}/items`: replace the items (`uris`, at most 100; none clears the
+    playlist) or reorder a range of them (`range_start`, `insert_before`, `range_length`)."""
+    user, record = _editable(request)
+    body = await json_body(request)
+    query = request.query_params.get("uris")
+    if query is not None or "uris" in body:
+        uris = _uris_to_add(request, body) if query or body.get("uris") else []
+        if "range_start" in body:
+            raise ApiError(400, "Replace and reorder can't be applied together")
+        record.items = _new_items(request, user, uris)
+    elif "range_start" in body:
+        record.items = _reorder(body, record.items)
+    else:
+        raise ApiError(400, "No uris or range_start provided")
+    record.touch()
+    return respond(request, {"snapshot_id": record.snapshot_id})
+
+
+async def remove_items(request: Request) -> Response:
+    """`DELETE /playlists/{id}/items`: remove every occurrence of each URI in `items`
+    (at most 100 objects); the playlist gets a new `snapshot_id`."""
+    _user, record = _editable(request)
+    body = await json_body(request)
+    items = body.get("items")
+    if not isinstance(items, list) or not items:
+        raise ApiError(400, "Missing required field: items")
+    if len(items) > MAX_ADD_URIS:
+        raise ApiError(400, f"Too many ids requested. Maximum: {MAX_ADD_URIS}")
+    uris = set()
+    for item in items:
+        uri = item.get("uri") if isinstance(item, dict) else None
+        if not isinstance(uri, str) or not uri.startswith("spotify:"):
+            raise ApiError(400, "Invalid track uri")
+        uris.add(uri)
+    record.items = [i for i in record.items if ((i.get("item") or {}).get("uri")) not in uris]
+    record.touch()
+    return respond(request, {"snapshot_id": record.snapshot_id})
 
 
 routes = [
@@ -170,6 +238,8 @@ routes = [
     Route("/v1/playlists/{playlist_id}", get_playlist, methods=["GET"]),
     Route("/v1/playlists/{playlist_id}/items", playlist_items, methods=["GET"]),
     Route("/v1/playlists/{playlist_id}/items", add_items, methods=["POST"]),
+    Route("/v1/playlists/{playlist_id}/items", update_items, methods=["PUT"]),
+    Route("/v1/playlists/{playlist_id}/items", remove_items, methods=["DELETE"]),
     # The pre-2026 name, still answered the same way for older clients.
     Route("/v1/playlists/{playlist_id}/tracks", playlist_items, methods=["GET"]),
 ]

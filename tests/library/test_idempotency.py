@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import json
 import signal
-import sys
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -21,9 +18,8 @@ from graphql_api.settings import Settings
 from spotify_emulator.testing import EmulatorHandle
 from tests.library.state import dump_state
 from tests.library.test_runner import new_snapshot
+from tests.support.job_process import start_job
 from tests.support.spotify import linked_user
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def held_items_path(fixture: dict[str, Any]) -> str:
@@ -69,15 +65,7 @@ async def test_killed_job_retried_equals_uninterrupted_run(
     await library_emulator.configure(hold_path=held_items_path(library_fixture))
     user_id = await linked_user(library_resources, library_emulator, "alice")
     snapshot_id = await new_snapshot(library_resources, user_id)
-    overrides = {
-        key: (value.get_secret_value() if hasattr(value, "get_secret_value") else value)
-        for key, value in library_settings.model_dump(mode="python").items()
-        if key not in ("previous_secret_keys",)
-    }
-    job = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.library.job_process", json.dumps(overrides, default=str),
-        str(snapshot_id), cwd=ROOT,
-    )  # fmt: skip
+    job = await start_job(library_settings, "graphql_api.library.runner:run_snapshot", snapshot_id)
     try:
         await wait_for_items_phase(library_resources, snapshot_id, job)
     finally:

@@ -150,6 +150,16 @@ async def test_written_objects(emulator: EmulatorHandle, alice: httpx.AsyncClien
     validate("/playlists/{playlist_id}/items", "post", added.json(), status=201)
     items = await get_json(alice, f"/playlists/{created.json()['id']}/items")
     validate("/playlists/{playlist_id}/items", "get", items)
+    replaced = await alice.put(
+        f"/playlists/{created.json()['id']}/items", json={"uris": [track_uri, track_uri]}
+    )
+    validate("/playlists/{playlist_id}/items", "put", replaced.json(), status=200)
+    removed = await alice.request(
+        "DELETE",
+        f"/playlists/{created.json()['id']}/items",
+        json={"items": [{"uri": track_uri}]},
+    )
+    validate("/playlists/{playlist_id}/items", "delete", removed.json(), status=200)
     await alice.put("/me/library", params={"uris": track_uri})
     validate("/me/tracks", "get", await get_json(alice, "/me/tracks"))
 

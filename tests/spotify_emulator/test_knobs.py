@@ -211,3 +211,19 @@ async def test_hold_path_released_when_the_emulator_stops() -> None:
     response = await asyncio.wait_for(held, timeout=10)
     await alice.aclose()
     assert response.status_code == 200
+
+
+async def test_hold_path_with_a_method_holds_only_that_method() -> None:
+    async with run_emulator(hold_path="PUT /me/library") as emulator:
+        alice = await api_client(emulator, ALICE)
+        async with alice:
+            uri = (
+                "spotify:track:" + (await alice.get("/me/tracks")).json()["items"][0]["track"]["id"]
+            )
+            held = asyncio.create_task(alice.put("/me/library", params={"uris": uri}))
+            # Other methods on the same path answer.
+            assert (await alice.delete("/me/library", params={"uris": uri})).status_code == 200
+            await asyncio.sleep(0.2)
+            assert not held.done()
+            await emulator.configure(hold_path=None)
+            assert (await asyncio.wait_for(held, timeout=10)).status_code == 200

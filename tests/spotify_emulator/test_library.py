@@ -144,3 +144,61 @@ async def test_set_library_validation(emulator: EmulatorHandle) -> None:
         assert (await client.put(url, json=wrong_id)).status_code == 400
         player = await client.put("/_emulator/users/nobody/player", json=None)
         assert player.status_code == 404
+
+
+async def test_replace_and_reorder_playlist_items(
+    emulator: EmulatorHandle, alice: httpx.AsyncClient
+) -> None:
+    playlist = (await alice.post("/me/playlists", json={"name": "mine"})).json()
+    items_url = f"/playlists/{playlist['id']}/items"
+    tracks = [t["uri"] for t in list(emulator.state.catalog.tracks.values())[:3]]
+    await alice.post(items_url, json={"uris": tracks[:1]})
+
+    replaced = await alice.put(items_url, json={"uris": tracks})
+    assert replaced.status_code == 200
+    assert replaced.json()["snapshot_id"] != playlist["snapshot_id"]
+    moved = await alice.put(items_url, json={"range_start": 2, "insert_before": 0})
+    assert moved.status_code == 200
+    listed = (await alice.get(items_url)).json()["items"]
+    assert [i["item"]["uri"] for i in listed] == [tracks[2], tracks[0], tracks[1]]
+    assert (await alice.put(items_url, json={"uris": []})).status_code == 200
+    assert (await alice.get(items_url)).json()["total"] == 0
+
+
+async def test_replace_playlist_items_errors(
+    emulator: EmulatorHandle, alice: httpx.AsyncClient
+) -> None:
+    playlist = (await alice.post("/me/playlists", json={"name": "mine"})).json()
+    items_url = f"/playlists/{playlist['id']}/items"
+    track = next(iter(emulator.state.catalog.tracks.values()))["uri"]
+    await alice.post(items_url, json={"uris": [track]})
+    for body in (
+        {"uris": ["spotify:track:nope"]},
+        {"uris": [track] * 101},
+        {"uris": [track], "range_start": 0, "insert_before": 1},
+        {"range_start": 5, "insert_before": 0},
+        {},
+    ):
+        assert (await alice.put(items_url, json=body)).status_code == 400, body
+    # Nothing was changed by a refused call.
+    assert [i["item"]["uri"] for i in (await alice.get(items_url)).json()["items"]] == [track]
+    someone_elses = next(
+        p for p in emulator.state.catalog.playlists.values()
+        if p.owner_id != ALICE and not p.collaborative
+    )  # fmt: skip
+    refused = await alice.put(f"/playlists/{someone_elses.id}/items", json={"uris": [track]})
+    assert refused.status_code == 403
+
+
+async def test_remove_playlist_items_removes_every_occurrence(
+    emulator: EmulatorHandle, alice: httpx.AsyncClient
+) -> None:
+    playlist = (await alice.post("/me/playlists", json={"name": "mine"})).json()
+    items_url = f"/playlists/{playlist['id']}/items"
+    one, two = [t["uri"] for t in list(emulator.state.catalog.tracks.values())[:2]]
+    await alice.post(items_url, json={"uris": [one, two, one]})
+    removed = await alice.request("DELETE", items_url, json={"items": [{"uri": one}]})
+    assert removed.status_code == 200
+    assert [i["item"]["uri"] for i in (await alice.get(items_url)).json()["items"]] == [two]
+    for body in ({}, {"items": []}, {"items": [{"uri": "nope"}]}, {"items": [{"uri": one}] * 101}):
+        assert (await alice.request("DELETE", items_url, json=body)).status_code == 400, body

@@ -56,6 +56,12 @@ from graphql_api.db.models.releases import (
     ReleaseIngest,
     ReleaseSource,
 )
+from graphql_api.db.models.restore import (
+    Restore,
+    RestoreMode,
+    RestorePlaylist,
+    RestoreStatus,
+)
 from graphql_api.db.models.social import ArtistFollow, Like, LikeTarget, PlaylistFollow
 from graphql_api.db.models.users import (
     Identity,
@@ -105,6 +111,10 @@ __all__ = [
     "ReleaseFeed",
     "ReleaseIngest",
     "ReleaseSource",
+    "Restore",
+    "RestoreMode",
+    "RestorePlaylist",
+    "RestoreStatus",
     "SavedAlbum",
     "SavedTrack",
     "SharingLevel",

@@ -19,6 +19,7 @@ from graphql_api.resolvers import (
     library_viewer,
     listening_viewer,
     releases,
+    restore,
     social,
     viewer,
 )
@@ -35,6 +36,7 @@ from graphql_api.schema.types.listening import (
 from graphql_api.schema.types.listening_stats import ListeningStats, ListeningStatsRange
 from graphql_api.schema.types.paging import After, First
 from graphql_api.schema.types.releases import ReleaseConnection
+from graphql_api.schema.types.restore import RestoreConnection
 from graphql_api.schema.types.social import (
     FollowedArtistConnection,
     LibraryTotals,
@@ -187,6 +189,14 @@ class User(relay.Node):
         window = Window.of(first, after)
         rows, total = await history.history_imports(info.context, self.row.id, window)
         return HistoryImportConnection.of(window, rows, total)
+
+    @strawberry.field(description="The user's restores of snapshots, newest first (owner only).")  # type: ignore[untyped-decorator]
+    async def restores(
+        self, info: Info, first: First = None, after: After = None
+    ) -> RestoreConnection:
+        window = Window.of(first, after)
+        rows, total = await restore.restores(info.context, self.row.id, window)
+        return RestoreConnection.of(window, rows, total)
 
     @strawberry.field(  # type: ignore[untyped-decorator]
         description=(

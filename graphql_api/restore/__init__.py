@@ -1,0 +1,1 @@
+"""Restoring a library snapshot into the linked Spotify account (``restoreSnapshot``)."""
