@@ -56,6 +56,15 @@ from graphql_api.db.models.releases import (
     ReleaseIngest,
     ReleaseSource,
 )
+from graphql_api.db.models.rooms import (
+    Room,
+    RoomParticipant,
+    RoomPlay,
+    RoomPresence,
+    RoomQueueItem,
+    RoomQueueVote,
+    RoomSkipVote,
+)
 from graphql_api.db.models.social import ArtistFollow, Like, LikeTarget, PlaylistFollow
 from graphql_api.db.models.users import (
     Identity,
@@ -105,6 +114,13 @@ __all__ = [
     "ReleaseFeed",
     "ReleaseIngest",
     "ReleaseSource",
+    "Room",
+    "RoomParticipant",
+    "RoomPlay",
+    "RoomPresence",
+    "RoomQueueItem",
+    "RoomQueueVote",
+    "RoomSkipVote",
     "SavedAlbum",
     "SavedTrack",
     "SharingLevel",
