@@ -32,6 +32,7 @@ from graphql_api.schema.operations.releases import (
     ReleasesQuery,
     ReleasesSubscription,
 )
+from graphql_api.schema.operations.rooms import RoomMutation, RoomQuery, RoomSubscription
 from graphql_api.schema.operations.social import SocialMutation
 from graphql_api.schema.types.user import User
 
@@ -57,6 +58,7 @@ QUERIES: tuple[type, ...] = (
     PlaylistQuery,
     ReleasesQuery,
     HistoryQuery,
+    RoomQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AuthMutation,
@@ -67,12 +69,14 @@ MUTATIONS: tuple[type, ...] = (
     SocialMutation,
     ReleasesMutation,
     HistoryMutation,
+    RoomMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (
     ListeningSubscription,
     LibrarySubscription,
     PlaylistSubscription,
     ReleasesSubscription,
+    RoomSubscription,
 )
 
 Query = merge_types("Query", QUERIES)
