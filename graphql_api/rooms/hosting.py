@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphql_api.db.base import utcnow
-from graphql_api.db.models import Room, RoomParticipant, SpotifyAccount, User
+from graphql_api.db.models import Poller, Room, RoomParticipant, SpotifyAccount, User
 from graphql_api.db.uow import unit_of_work
 from graphql_api.errors import BadUserInput, Conflict, Forbidden
 from graphql_api.kit.text import check_text
-from graphql_api.listening.queries import set_polling
 from graphql_api.listening.store import load_playback
 from graphql_api.resources import Resources
 from graphql_api.rooms import codes
@@ -29,6 +30,17 @@ def check_name(name: str) -> str:
     if not cleaned:
         raise BadUserInput("A room needs a name.", argument="name")
     return cleaned
+
+
+async def _ensure_polling(session: AsyncSession, user_id: int) -> None:
+    """Turn the host's poller on, due at once (the poller loop may be adding its row)."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    await session.execute(insert(Poller).values(user_id=user_id).on_conflict_do_nothing())
+    await session.execute(
+        update(Poller)
+        .where(Poller.user_id == user_id)
+        .values(enabled=True, stopped_reason=None, next_poll_at=utcnow())
+    )
 
 
 async def read_state(resources: Resources, room_id: int) -> RoomState:
@@ -76,7 +88,7 @@ async def create_room(
         if playback is not None:
             await apply_playback(session, room, playback)
         # The room follows the host's player through their poller: make sure it runs.
-        await set_polling(session, host_id, True)
+        await _ensure_polling(session, host_id)
         room_id = room.id
     return await read_state(resources, room_id)
 

@@ -91,6 +91,12 @@ def reasons_of(body: Json) -> list[str | None]:
     return [error.get("extensions", {}).get("reason") for error in body.get("errors") or []]
 
 
+def refusal(body: Json) -> tuple[str | None, str | None]:
+    """The code and reason of the one error of ``body``."""
+    assert len(body.get("errors") or []) == 1, body
+    return codes_of(body)[0], reasons_of(body)[0]
+
+
 @pytest.fixture
 def settings(database_url: str, redis_prefix: str, emulator: EmulatorHandle) -> Settings:
     base = Settings(database_url=database_url, redis_url=None, redis_prefix=redis_prefix)
