@@ -52,7 +52,7 @@ class RoomFollower:
         hosts = {room.host_id for room in rooms}
         for host_id in hosts - self._hosts.keys():
             self._hosts[host_id] = asyncio.create_task(
-                self._follow(host_id), name=f"room-host:{host_id}"
+                self._follow(host_id), name=f"job:room-host:{host_id}"
             )
         for host_id in self._hosts.keys() - hosts:
             self._hosts.pop(host_id).cancel()
@@ -101,9 +101,10 @@ class RoomFollower:
 
 @contextlib.asynccontextmanager
 async def following_rooms(resources: Resources) -> AsyncIterator[RoomFollower]:
-    """Run the follower for the block (an API process's life)."""
+    """Run the follower for the block (an API process's life). Its tasks are named
+    ``job:...`` like the in-process jobs: background work, not a request's."""
     follower = RoomFollower(resources)
-    task = asyncio.create_task(follower.run(), name="room-follower")
+    task = asyncio.create_task(follower.run(), name="job:room-follower")
     try:
         yield follower
     finally:

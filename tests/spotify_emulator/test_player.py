@@ -134,7 +134,8 @@ async def test_queue_lists_what_was_queued_and_next_plays_it(
     first, second, third = (a_track(emulator, i) for i in range(3))
     await emulator.set_player(ALICE, {"is_playing": True, "item": first})
     for track in (second, third):
-        assert (await alice.post("/me/player/queue", params={"uri": track["uri"]})).status_code == 204
+        queued = await alice.post("/me/player/queue", params={"uri": track["uri"]})
+        assert queued.status_code == 204
     queue = (await alice.get("/me/player/queue")).json()
     assert queue["currently_playing"]["id"] == first["id"]
     assert [t["id"] for t in queue["queue"]] == [second["id"], third["id"]]
