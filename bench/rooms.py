@@ -27,9 +27,9 @@ import time
 from pathlib import Path
 
 import httpx
-from pydantic import SecretStr
 from _api_server import api_process  # bench/_api_server.py (this script's directory)
 from fanout import _link_users, _pct
+from pydantic import SecretStr
 
 from graphql_api.auth.sessions import start_session
 from graphql_api.composition import open_app_resources
