@@ -74,3 +74,14 @@ async def test_no_active_device_is_shown_in_the_state(
     await emulator.set_player(HOST, None)
     paused = await host.query(PAUSE, {"code": room["code"]})
     assert paused["pauseRoom"]["problems"] == ["NO_ACTIVE_DEVICE"]
+
+
+async def test_a_host_whose_link_needs_reauthorization_is_shown_in_the_state(
+    host: RoomClient, emulator: EmulatorHandle
+) -> None:
+    room = await open_room(host)
+    await emulator.revoke(HOST)  # the poller's next call is refused: the link needs relinking
+    state = await wait_for_room(
+        host, room["code"], lambda s: "SPOTIFY_RELINK_REQUIRED" in s["problems"]
+    )
+    assert state["closed"] is False
