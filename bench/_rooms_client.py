@@ -51,8 +51,8 @@ async def _receive(
 
 async def main(url: str, code: str, votes: int, tracks: int, tokens: list[str]) -> None:
     subscribed = []
-    for start in range(0, len(tokens), 50):  # in waves: the accept backlog is finite
-        batch = tokens[start : start + 50]
+    for start in range(0, len(tokens), 10):  # in waves, as guests arrive, not all at once
+        batch = tokens[start : start + 10]
         subscribed += await asyncio.gather(*(_subscriber(url, code, t) for t in batch))
     print("ready", flush=True)
     out: dict[str, list] = {"votes": [], "tracks": []}

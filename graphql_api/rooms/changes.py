@@ -3,6 +3,7 @@ publish the new state once the transaction has committed."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from sqlalchemy import update
@@ -47,6 +48,33 @@ async def publish_state(resources: Resources, room_id: int) -> RoomState | None:
         state = await load_state(session, room)
     await resources.pubsub.publish(channel(room_id), state_message(state.as_json()))
     return state
+
+
+# Rooms whose state this process will publish shortly (one task per resources and room):
+# presence changes come in bursts (a party arriving, a process restarting and 500
+# subscriptions coming back), and one state for the burst does what 500 would, without
+# sending 500 states to 500 subscribers.
+_soon: dict[tuple[int, int], asyncio.Task[None]] = {}
+COALESCE_S = 0.1
+
+
+def publish_soon(resources: Resources, room_id: int) -> None:
+    """Publish the room's state within :data:`COALESCE_S`, once for every call meanwhile."""
+    key = (id(resources), room_id)
+    if key in _soon:
+        return
+
+    async def publish() -> None:
+        try:
+            await asyncio.sleep(COALESCE_S)
+            del _soon[key]
+            await publish_state(resources, room_id)
+        except Exception:
+            log.exception("publishing room %s failed", room_id)
+        finally:
+            _soon.pop(key, None)
+
+    _soon[key] = asyncio.create_task(publish(), name=f"job:room-publish:{room_id}")
 
 
 def publish_after_commit(uow: UnitOfWork, resources: Resources, room_id: int) -> None:

@@ -23,29 +23,29 @@ async def apply_playback(
     ``skipped_seq``: the reading follows the skip of that track, so what plays now is a new
     track even when it has the same URI (Spotify restarts the last track of a context).
     """
-    if room.observed_at is not None and playback.observed_at <= room.observed_at:
-        return False
     item = playback.item
+    after_skip = skipped_seq is not None and room.play_seq == skipped_seq
+    stale = room.observed_at is not None and playback.observed_at <= room.observed_at
+    if stale and not after_skip:
+        return False
     old_uri = (room.item or {}).get("uri")
-    if item is not None and (
-        item.uri != old_uri or (skipped_seq is not None and room.play_seq == skipped_seq)
-    ):
-        room.play_seq += 1
-        song_id = await session.scalar(select(Song.id).where(Song.spotify_uri == item.uri))
-        session.add(
-            RoomPlay(
-                room_id=room.id,
-                play_seq=room.play_seq,
-                uri=item.uri,
-                name=item.name,
-                song_id=song_id,
-            )
-        )
+    if item is not None and (item.uri != old_uri or after_skip):
+        await _new_track(session, room, item.uri, item.name)
+    if stale:  # a newer reading (the poller's, after the skip) is already applied
+        return True
     room.item = item.as_json() if item is not None else None
     room.is_playing = playback.is_playing
     room.progress_ms = playback.progress_ms if item is not None else None
     room.observed_at = playback.observed_at
     return True
+
+
+async def _new_track(session: AsyncSession, room: Room, uri: str, name: str) -> None:
+    room.play_seq += 1
+    song_id = await session.scalar(select(Song.id).where(Song.spotify_uri == uri))
+    session.add(
+        RoomPlay(room_id=room.id, play_seq=room.play_seq, uri=uri, name=name, song_id=song_id)
+    )
 
 
 def remaining_ms(room: Room, now_ms: float) -> float | None:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import Poller, Room, RoomParticipant, SpotifyAccount, User
-from graphql_api.db.uow import unit_of_work
+from graphql_api.db.uow import UnitOfWork, unit_of_work
 from graphql_api.errors import BadUserInput, Conflict, Forbidden
 from graphql_api.kit.text import check_text
 from graphql_api.listening.store import load_playback
@@ -93,30 +93,33 @@ async def create_room(
     return await read_state(resources, room_id)
 
 
+async def _hosts_room(
+    uow: UnitOfWork, resources: Resources, code: str, caller: Caller, action: str
+) -> Room:
+    """The open room with ``code``, locked, once the caller is its host; its new state is
+    published after the commit."""
+    room = await room_by_code(uow.session, code)
+    participant = await participant_of(uow.session, resources.settings, room, caller)
+    require_host(participant, action)
+    room = require_open(await lock_room(uow.session, room.id))
+    publish_after_commit(uow, resources, room.id)
+    return room
+
+
 async def update_settings(
     resources: Resources, code: str, caller: Caller, settings: RoomSettings
 ) -> RoomState:
     """Replace the room's settings (the host)."""
     settings = settings.checked()
     async with unit_of_work(resources.sessionmaker) as uow:
-        room = await room_by_code(uow.session, code)
-        require_host(
-            await participant_of(uow.session, resources.settings, room, caller), "change settings"
-        )
-        room = require_open(await lock_room(uow.session, room.id))
+        room = await _hosts_room(uow, resources, code, caller, "change settings")
         settings.apply(room)
-        publish_after_commit(uow, resources, room.id)
     return await read_state(resources, room.id)
 
 
 async def close_room(resources: Resources, code: str, caller: Caller) -> RoomState:
     """Close the room: its code, guest tokens and subscriptions end."""
     async with unit_of_work(resources.sessionmaker) as uow:
-        room = await room_by_code(uow.session, code)
-        require_host(
-            await participant_of(uow.session, resources.settings, room, caller), "close the room"
-        )
-        room = require_open(await lock_room(uow.session, room.id))
+        room = await _hosts_room(uow, resources, code, caller, "close the room")
         room.closed_at = utcnow()
-        publish_after_commit(uow, resources, room.id)
     return await read_state(resources, room.id)

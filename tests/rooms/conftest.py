@@ -180,3 +180,25 @@ async def wait_until(check: Callable[[], Awaitable[bool]], what: str, bound_s: f
         await asyncio.wait_for(loop(), bound_s)
     except TimeoutError:
         raise AssertionError(f"timed out waiting for {what}") from None
+
+
+NEXT = "POST /v1/me/player/next"
+
+
+async def burst_skips_one_song(
+    emulator: EmulatorHandle, guests: list[Guest], reader: GraphQLClient, code: str, number: int
+) -> int:
+    """Every guest votes at once against track ``number``: exactly one ``POST
+    /me/player/next`` reaches Spotify, votes start over, and the room plays track
+    ``number + 1`` (returned). A vote that arrived once its track was skipped is refused
+    (TRACK_CHANGED), never counted against the next one."""
+    await emulator.reset_stats()
+    answers = await asyncio.gather(
+        *(g.client.execute(VOTE, {"code": code, "track": number}) for g in guests)
+    )
+    refused = [reason for body in answers for reason in reasons_of(body)]
+    assert set(refused) <= {"TRACK_CHANGED"}, answers
+    assert emulator.player_commands(await emulator.stats(), HOST) == {NEXT: 1}
+    state = await wait_for_room(reader, code, lambda s: s["trackNumber"] == number + 1)
+    assert state["skipVotes"] == 0
+    return number + 1

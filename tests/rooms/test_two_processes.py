@@ -4,7 +4,6 @@ cross processes, and a burst of 20 votes spread over both skips exactly one song
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 
@@ -20,14 +19,15 @@ from tests.listening.conftest import FAST_POLLING
 from tests.rooms.conftest import (
     FAST_ROOMS,
     HOST,
+    NEXT,
     VOTE,
     WATCH,
     RoomClient,
+    burst_skips_one_song,
     join_guest,
     next_state,
     open_room,
     playing,
-    reasons_of,
     track,
     wait_for_room,
 )
@@ -35,7 +35,6 @@ from tests.support.spotify import linked_user
 from tests.support.users import login
 
 pytestmark = pytest.mark.redis
-NEXT = "POST /v1/me/player/next"
 
 
 @pytest.fixture
@@ -53,13 +52,18 @@ async def two_apps(
         yield first, second
 
 
+@pytest.fixture
+async def host_token(room_resources: Resources, emulator: EmulatorHandle) -> str:
+    """Alice, linked and playing Song 1."""
+    await emulator.set_player(HOST, playing(track(1)))
+    return await login(room_resources, await linked_user(room_resources, emulator, HOST))
+
+
 @pytest.mark.timeout(600)
 async def test_votes_presence_and_states_cross_two_api_processes(
-    two_apps: tuple[str, str], room_resources: Resources, emulator: EmulatorHandle
+    two_apps: tuple[str, str], host_token: str, emulator: EmulatorHandle
 ) -> None:
-    await emulator.set_player(HOST, playing(track(1)))
-    user_id = await linked_user(room_resources, emulator, HOST)
-    token = await login(room_resources, user_id)
+    token = host_token
     async with httpx.AsyncClient(timeout=60) as http:
         a, b = (RoomClient(url, http, token, None) for url in two_apps)
         room = await open_room(a, skipShare=0.5)
@@ -86,11 +90,9 @@ async def test_votes_presence_and_states_cross_two_api_processes(
 
 @pytest.mark.timeout(900)
 async def test_twenty_votes_spread_over_two_processes_skip_exactly_one_song_twenty_times(
-    two_apps: tuple[str, str], room_resources: Resources, emulator: EmulatorHandle
+    two_apps: tuple[str, str], host_token: str, emulator: EmulatorHandle
 ) -> None:
-    await emulator.set_player(HOST, playing(track(1)))
-    user_id = await linked_user(room_resources, emulator, HOST)
-    token = await login(room_resources, user_id)
+    token = host_token
     async with httpx.AsyncClient(timeout=60) as http:
         apps = [RoomClient(url, http, token, None) for url in two_apps]
         room = await open_room(apps[0], votesToSkip=2)
@@ -98,15 +100,4 @@ async def test_twenty_votes_spread_over_two_processes_skip_exactly_one_song_twen
         guests = [await join_guest(apps[n % 2], code, f"Guest {n}") for n in range(20)]
         track_number = room["trackNumber"]
         for _ in range(20):
-            await emulator.reset_stats()
-            answers = await asyncio.gather(
-                *(g.client.execute(VOTE, {"code": code, "track": track_number}) for g in guests)
-            )
-            refused = [reason for body in answers for reason in reasons_of(body)]
-            assert set(refused) <= {"TRACK_CHANGED"}, answers
-            assert emulator.player_commands(await emulator.stats(), HOST) == {NEXT: 1}
-            state = await wait_for_room(
-                apps[1], code, lambda s, n=track_number: s["trackNumber"] == n + 1
-            )
-            assert state["skipVotes"] == 0
-            track_number = state["trackNumber"]
+            track_number = await burst_skips_one_song(emulator, guests, apps[1], code, track_number)

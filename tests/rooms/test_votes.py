@@ -3,23 +3,22 @@ once skips exactly one song (20 rounds); votes are per participant and per track
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import AsyncExitStack
 
 from spotify_emulator.testing import EmulatorHandle
 from tests.rooms.conftest import (
     HOST,
+    NEXT,
     VOTE,
     WATCH,
     RoomClient,
+    burst_skips_one_song,
     join_guest,
     next_state,
     open_room,
     reasons_of,
     wait_for_room,
 )
-
-NEXT = "POST /v1/me/player/next"
 
 
 async def test_two_votes_of_three_guests_present_skip_the_song_with_one_next(
@@ -67,19 +66,4 @@ async def test_twenty_votes_at_once_skip_exactly_one_song_twenty_times(
     guests = [await join_guest(host, code, f"Guest {n}") for n in range(20)]
     track_number = room["trackNumber"]
     for _ in range(20):
-        await emulator.reset_stats()
-        answers = await asyncio.gather(
-            *(g.client.execute(VOTE, {"code": code, "track": track_number}) for g in guests)
-        )
-        refused = [reason for body in answers for reason in reasons_of(body)]
-        # A vote that arrived once its track was skipped is refused, never counted again.
-        assert set(refused) <= {"TRACK_CHANGED"}, answers
-        assert emulator.player_commands(await emulator.stats(), HOST) == {NEXT: 1}
-        state = (
-            await host.query(
-                "query($c: String!) { room(code: $c) { trackNumber skipVotes } }", {"c": code}
-            )
-        )["room"]
-        assert state["trackNumber"] == track_number + 1
-        assert state["skipVotes"] == 0
-        track_number = state["trackNumber"]
+        track_number = await burst_skips_one_song(emulator, guests, host, code, track_number)

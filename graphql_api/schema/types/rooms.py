@@ -125,8 +125,6 @@ class Room:
     skip_votes: int = strawberry.field(description="Votes to skip the playing track.")
     skip_threshold: int = strawberry.field(description="Votes that skip it now.")
     guests_present: int = strawberry.field(description="Guests with the room open.")
-    queue: list[RoomQueueEntry]
-    participants: list[RoomParticipant]
     problems: list[str] = strawberry.field(
         description=(
             "What keeps the room from playing as asked: PREMIUM_REQUIRED, NO_ACTIVE_DEVICE, "
@@ -134,6 +132,16 @@ class Room:
         )
     )
     played_count: int = strawberry.field(description="Tracks played in the room so far.")
+    # Built only when asked for: 500 subscribers of a room of 500 would each build 500.
+    state: strawberry.Private[RoomState]
+
+    @strawberry.field(description="The shared queue: most votes first, then oldest.")  # type: ignore[untyped-decorator]
+    def queue(self) -> list[RoomQueueEntry]:
+        return [RoomQueueEntry.from_data(entry) for entry in self.state.queue]
+
+    @strawberry.field(description="Who is in the room (not kicked, not gone).")  # type: ignore[untyped-decorator]
+    def participants(self) -> list[RoomParticipant]:
+        return [RoomParticipant.from_data(p) for p in self.state.participants]
 
     @classmethod
     def from_state(cls, state: RoomState) -> Self:
@@ -153,8 +161,7 @@ class Room:
             skip_votes=state.skip_votes,
             skip_threshold=state.skip_threshold,
             guests_present=state.guests_present,
-            queue=[RoomQueueEntry.from_data(entry) for entry in state.queue],
-            participants=[RoomParticipant.from_data(p) for p in state.participants],
+            state=state,
             problems=list(state.problems),
             played_count=state.played_count,
         )
