@@ -67,12 +67,14 @@ def publish_soon(resources: Resources, room_id: int) -> None:
     async def publish() -> None:
         try:
             await asyncio.sleep(COALESCE_S)
-            del _soon[key]
+        finally:
+            # From here on a new change schedules a publish of its own.
+            if _soon.get(key) is asyncio.current_task():
+                del _soon[key]
+        try:
             await publish_state(resources, room_id)
         except Exception:
             log.exception("publishing room %s failed", room_id)
-        finally:
-            _soon.pop(key, None)
 
     _soon[key] = asyncio.create_task(publish(), name=f"job:room-publish:{room_id}")
 
