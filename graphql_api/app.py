@@ -39,6 +39,7 @@ from graphql_api.observability.http import RequestObserver
 from graphql_api.observability.tracing import configure_tracing, tracing_enabled, tracing_middleware
 from graphql_api.openapi import routes as openapi_routes
 from graphql_api.releases.routes import routes as releases_routes
+from graphql_api.rooms.routes import routes as room_routes
 from graphql_api.schema import schema
 from graphql_api.schema.observe import trace_operations
 from graphql_api.settings import Settings, get_settings
@@ -96,7 +97,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 CORSMiddleware,
                 allow_origins=settings.cors_origins,
                 allow_methods=["GET", "POST", "OPTIONS"],
-                allow_headers=["authorization", "content-type"],
+                allow_headers=["authorization", "content-type", "x-room-token"],
                 allow_credentials=True,
             )
         )
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         *releases_routes,
         *openapi_routes,
         *history_routes,
+        *room_routes,
         Mount(STATIC_PATH, app=static_files(), name="graphiql-static"),
     ]
     return Starlette(

@@ -30,6 +30,7 @@ from graphql_api.playlists.usage import PLAYLIST_SONGS
 from graphql_api.releases.jobs import ingest_releases, releases_cron
 from graphql_api.resources import Resources, open_resources
 from graphql_api.restore.jobs import restore_snapshot
+from graphql_api.rooms.follower import following_rooms
 from graphql_api.settings import Settings
 from graphql_api.spotify.invalidation import forget_changed_links
 
@@ -80,6 +81,8 @@ async def api_services(resources: Resources) -> AsyncIterator[None]:
         # The now-playing poller and the cron jobs (scheduled library saves) run here on
         # the embedded default, in the worker otherwise.
         api_poller(resources),
+        # Every API process follows the open rooms' hosts (rooms/follower.py).
+        following_rooms(resources),
         # With Redis, arq workers run the cron jobs.
         in_process_cron(
             {"resources": resources},

@@ -30,7 +30,12 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UnsetType
 
-from graphql_api.auth.requests import viewer_of, viewer_of_connection_params
+from graphql_api.auth.requests import (
+    room_token_of,
+    room_token_of_params,
+    viewer_of,
+    viewer_of_connection_params,
+)
 from graphql_api.auth.session_watch import current_viewer, until_session_ends
 from graphql_api.errors import Unauthenticated
 from graphql_api.graphiql import render_graphiql
@@ -263,6 +268,7 @@ class MixtapeGraphQL(GraphQL[Context, None]):
             resources=app_state(request).resources,
             viewer_id=viewer.user_id if viewer else None,
             viewer_session_id=viewer.session_id if viewer else None,
+            room_token=None if isinstance(request, WebSocket) else room_token_of(request),
         )
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
@@ -275,6 +281,7 @@ class MixtapeGraphQL(GraphQL[Context, None]):
         if viewer is not None:
             context.viewer_id = viewer.user_id
             context.viewer_session_id = viewer.session_id
+        context.room_token = room_token_of_params(context.connection_params)
         return await super().on_ws_connect(context)
 
     async def get_root_value(self, request: Request | WebSocket) -> None:

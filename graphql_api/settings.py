@@ -200,6 +200,17 @@ class Settings(BaseSettings):
     # Polling off for longer than this: fill the gap from recently-played.
     poll_gap_seconds: float = 300.0
 
+    # Listening rooms (graphql_api/rooms/, docs/rooms.md): joins per client address per
+    # window, how long a guest token lives, how long a subscription counts as present
+    # without renewing, how shortly before a song ends the room's top song goes to
+    # Spotify's queue, and how often each API process looks at its open rooms.
+    room_joins_per_address: int = Field(default=30, ge=1)
+    room_joins_window_s: int = Field(default=600, ge=1)
+    room_guest_token_ttl_s: int = Field(default=24 * 3600, ge=60)
+    room_presence_ttl_s: float = Field(default=30.0, gt=0)
+    room_handoff_seconds: float = Field(default=15.0, ge=0)
+    room_tick_seconds: float = Field(default=1.0, gt=0)
+
     # Library snapshots (graphql_api/library/): Spotify calls in flight per snapshot job.
     snapshot_concurrency: int = 8
     # A running snapshot renews its lease every third of snapshot_lease_s; one whose lease

@@ -110,6 +110,19 @@ async def set_library(request: Request) -> Response:
     return Response(status_code=204)
 
 
+async def set_product(request: Request) -> Response:
+    """Change a user's subscription (`{"product": "free"}` or `"premium"`) at run time."""
+    state = emulator_state(request)
+    user_id = request.path_params["user_id"]
+    _known_user(state, user_id)
+    body = await _json(request)
+    product = body.get("product") if isinstance(body, dict) else None
+    if product not in ("free", "premium", "open"):
+        raise ApiError(400, "Expected {'product': 'free' | 'premium' | 'open'}")
+    state.users[user_id].profile["product"] = product
+    return Response(status_code=204)
+
+
 async def revoke(request: Request) -> Response:
     """Revoke every token of the user: access tokens answer 401, refresh `invalid_grant`."""
     state = emulator_state(request)
@@ -154,6 +167,7 @@ routes = [
     Route("/_emulator/stats/reset", reset_stats, methods=["POST"]),
     Route("/_emulator/users/{user_id}/player", set_player, methods=["PUT"]),
     Route("/_emulator/users/{user_id}/library", set_library, methods=["PUT"]),
+    Route("/_emulator/users/{user_id}/product", set_product, methods=["PUT"]),
     Route("/_emulator/users/{user_id}/revoke", revoke, methods=["POST"]),
     Route("/_emulator/tokens/expire", expire_tokens, methods=["POST"]),
     Route("/_emulator/tokens", issue_tokens, methods=["POST"]),

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 REQUEST_LOG_SIZE = 10_000
+PLAYER_COMMAND_METHODS = frozenset({"PUT", "POST"})
 
 
 @dataclass
@@ -27,6 +28,9 @@ class Stats:
     statuses: Counter[str] = field(default_factory=Counter)
     token_grants: Counter[str] = field(default_factory=Counter)
     faults: Counter[str] = field(default_factory=Counter)
+    # Player commands (PUT/POST under /v1/me/player) per user, then per endpoint: a test
+    # asserts "exactly one POST /v1/me/player/next for alice" whatever else was asked.
+    player_commands: dict[str, Counter[str]] = field(default_factory=dict)
     rate_limited: int = 0
     peak_in_flight: int = 0
     log: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=REQUEST_LOG_SIZE))
@@ -43,6 +47,8 @@ class Stats:
         if user is not None:
             self.users[user] += 1
         self.statuses[str(status)] += 1
+        if method in PLAYER_COMMAND_METHODS and route.startswith("/v1/me/player/"):
+            self.player_commands.setdefault(user or "", Counter())[endpoint] += 1
         if status == 429:
             self.rate_limited += 1
         self.log.append(
@@ -67,5 +73,6 @@ class Stats:
             "peak_in_flight": self.peak_in_flight,
             "token_grants": dict(self.token_grants),
             "faults": dict(self.faults),
+            "player_commands": {user: dict(c) for user, c in self.player_commands.items()},
             "requests": list(self.log),
         }

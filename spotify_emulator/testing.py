@@ -68,6 +68,15 @@ class EmulatorHandle:
         """Replace the user's library with a user in the fixture format."""
         await self._control("PUT", f"/users/{user_id}/library", user_fixture)
 
+    async def set_product(self, user_id: str, product: str) -> None:
+        """Make the user `free` (player commands answer PREMIUM_REQUIRED) or `premium`."""
+        await self._control("PUT", f"/users/{user_id}/product", {"product": product})
+
+    def player_commands(self, stats: dict[str, Any], user_id: str) -> dict[str, int]:
+        """The player commands `user_id` sent, per endpoint, in a `stats()` result."""
+        commands: dict[str, int] = stats.get("player_commands", {}).get(user_id, {})
+        return commands
+
     async def revoke(self, user_id: str) -> None:
         """Revoke every token of the user, as when they remove the app."""
         await self._control("POST", f"/users/{user_id}/revoke")

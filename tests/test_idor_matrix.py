@@ -25,6 +25,8 @@ from strawberry.relay import GlobalID
 
 from graphql_api.db import models
 from graphql_api.resources import Resources
+from graphql_api.rooms import codes
+from graphql_api.rooms.settings import RoomSettings
 from graphql_api.schema import schema
 from tests.library.conftest import login
 from tests.support.graphql_client import GraphQLClient
@@ -408,6 +410,33 @@ MATRIX["Mutation.addPlaylistItems"].append(
 )
 MATRIX.update(CATALOG_MATRIX)
 
+# Listening rooms: ids of another room's queue items and participants are refused in the
+# attacker's own room (NOT_FOUND) and in the victim's room, which they are not in (FORBIDDEN).
+ROOM_ITEM = """mutation($code: String!, $id: ID!) { %s(code: $code, itemId: $id) { code } }"""
+KICK_GUEST = """mutation($code: String!, $id: ID!) {
+  kickGuest(code: $code, participantId: $id) { code } }"""
+ROOM_MATRIX: dict[str, list[Attempt]] = {
+    f"Mutation.{name}": [
+        Attempt(ROOM_ITEM % name, {"id": "RoomQueueItem"}, variables={"code": f"{whose}:RoomCode"})
+        for whose in ("own", "victim")
+    ]
+    for name in ("voteQueueItem", "removeQueueItem")
+}
+ROOM_MATRIX["Mutation.kickGuest"] = [
+    Attempt(KICK_GUEST, {"id": "RoomGuest"}, variables={"code": f"{whose}:RoomCode"})
+    for whose in ("own", "victim")
+]
+# The party's songs are not on Spotify: the owner's own run is refused too (NOT_PLAYABLE).
+ROOM_MATRIX["Mutation.addToRoomQueue"] = [
+    Attempt(
+        "mutation($code: String!, $id: ID!) { addToRoomQueue(code: $code, songId: $id) { code } }",
+        {"id": "Song"},
+        variables={"code": "own:RoomCode"},
+        control=False,
+    )
+]
+MATRIX.update(ROOM_MATRIX)
+
 
 def _takes_id(type_: GraphQLInputType, seen: frozenset[str] = frozenset()) -> bool:
     named = get_named_type(type_)
@@ -528,6 +557,22 @@ async def make_party(resources: Resources, name: str) -> Party:
             models.Identity(user_id=user.id, provider="test", subject=f"{name}-2"),
         )
         session.add_all([history_import, identity, second_identity])
+        room = models.Room(
+            code=codes.new_code(), name=f"{name}'s room", host_id=user.id, version=1, play_seq=0
+        )
+        RoomSettings().apply(room)
+        session.add(room)
+        await session.flush()
+        room_host = models.RoomParticipant(
+            room_id=room.id, user_id=user.id, display_name=name, is_host=True
+        )
+        room_guest = models.RoomParticipant(room_id=room.id, display_name=f"{name}'s guest")
+        session.add_all([room_host, room_guest])
+        await session.flush()
+        queue_item = models.RoomQueueItem(
+            room_id=room.id, added_by=room_guest.id, uri="spotify:track:x", name=SECRET, votes=0
+        )
+        session.add(queue_item)
         await session.flush()
         restore = models.Restore(
             user_id=user.id,
@@ -557,6 +602,9 @@ async def make_party(resources: Resources, name: str) -> Party:
             "HistoryImport": _gid("HistoryImport", history_import.id),
             "Restore": _gid("Restore", restore.id),
             "Identity": _gid("Identity", identity.id),
+            "RoomCode": room.code,
+            "RoomQueueItem": _gid("RoomQueueItem", queue_item.id),
+            "RoomGuest": _gid("RoomParticipant", room_guest.id),
         }
         await session.commit()
     return Party(user.id, ids)

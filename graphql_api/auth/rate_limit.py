@@ -107,6 +107,30 @@ async def judge_login_start(
     )
 
 
+async def record_hit(session: AsyncSession, key: str) -> tuple[int, ...]:
+    """Count one call under ``key`` (e.g. ``room-join:<address>``); commit before judging."""
+    row = LoginAttempt(key=key, created_at=utcnow())
+    session.add(row)
+    await session.flush()
+    return (row.id,)
+
+
+async def judge_hit(
+    session: AsyncSession,
+    key: str,
+    *,
+    limit: int,
+    window_s: int,
+    message: str,
+    row_ids: tuple[int, ...],
+) -> RateLimited | None:
+    """RATE_LIMITED (and the call taken back) when ``key`` has more than ``limit`` calls in
+    the window, this one included; None when it may go on."""
+    return await _over_limit(
+        session, row_ids, ((key, limit, "address"),), window_s=window_s, message=message
+    )
+
+
 async def _over_limit(
     session: AsyncSession,
     row_ids: tuple[int, ...],
@@ -149,7 +173,11 @@ async def _take_back(session: AsyncSession, row_ids: tuple[int, ...]) -> None:
 
 async def prune(session: AsyncSession, settings: Settings) -> int:
     """Delete attempts older than their window (the longer of the two); returns how many."""
-    window_s = max(settings.auth_failure_window_s, settings.auth_login_starts_window_s)
+    window_s = max(
+        settings.auth_failure_window_s,
+        settings.auth_login_starts_window_s,
+        settings.room_joins_window_s,
+    )
     since = utcnow() - dt.timedelta(seconds=window_s)
     result = await session.execute(delete(LoginAttempt).where(LoginAttempt.created_at <= since))
     return int(result.rowcount)  # type: ignore[attr-defined]

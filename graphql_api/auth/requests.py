@@ -81,6 +81,25 @@ async def viewer_of_connection_params(
     return await authenticate(resources, token)
 
 
+# A listening room's guest token travels beside the Authorization header (a guest has no
+# account, so no access token); graphql_api/rooms/guest_tokens.py verifies it.
+ROOM_TOKEN_HEADER = "x-room-token"  # noqa: S105 (a header's name)
+ROOM_TOKEN_PARAM = "roomToken"  # noqa: S105 (a payload key)
+MAX_ROOM_TOKEN = 2048
+
+
+def room_token_of(connection: HTTPConnection) -> str | None:
+    """The room guest token of an HTTP request (None when absent)."""
+    value = connection.headers.get(ROOM_TOKEN_HEADER, "").strip()
+    return value[:MAX_ROOM_TOKEN] or None
+
+
+def room_token_of_params(params: Mapping[str, object] | None) -> str | None:
+    """The room guest token of a websocket's ``connection_init`` payload."""
+    value = (params or {}).get(ROOM_TOKEN_PARAM)
+    return value.strip()[:MAX_ROOM_TOKEN] or None if isinstance(value, str) else None
+
+
 async def require_user(request: Request) -> int:
     """The logged-in user of a REST request, or UNAUTHENTICATED (answered as 401 JSON)."""
     viewer = await viewer_of(request)

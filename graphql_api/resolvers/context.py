@@ -32,6 +32,8 @@ class Context:
     viewer_session_id: int | None = None
     # The websocket's connection_init payload (strawberry fills it in before on_ws_connect).
     connection_params: dict[str, object] | None = None
+    # A listening room's guest token (``X-Room-Token``, or ``roomToken`` over a websocket).
+    room_token: str | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

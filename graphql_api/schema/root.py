@@ -33,6 +33,7 @@ from graphql_api.schema.operations.releases import (
     ReleasesSubscription,
 )
 from graphql_api.schema.operations.restore import RestoreMutation, RestoreQuery
+from graphql_api.schema.operations.rooms import RoomMutation, RoomQuery, RoomSubscription
 from graphql_api.schema.operations.social import SocialMutation
 from graphql_api.schema.types.user import User
 
@@ -59,6 +60,7 @@ QUERIES: tuple[type, ...] = (
     ReleasesQuery,
     HistoryQuery,
     RestoreQuery,
+    RoomQuery,
 )
 MUTATIONS: tuple[type, ...] = (
     AuthMutation,
@@ -70,12 +72,14 @@ MUTATIONS: tuple[type, ...] = (
     ReleasesMutation,
     HistoryMutation,
     RestoreMutation,
+    RoomMutation,
 )
 SUBSCRIPTIONS: tuple[type, ...] = (
     ListeningSubscription,
     LibrarySubscription,
     PlaylistSubscription,
     ReleasesSubscription,
+    RoomSubscription,
 )
 
 Query = merge_types("Query", QUERIES)

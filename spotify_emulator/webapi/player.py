@@ -175,6 +175,25 @@ async def add_to_queue(request: Request) -> Response:
     return Response(status_code=204)
 
 
+async def devices(request: Request) -> Response:
+    """`GET /me/player/devices`: the user's active device, when they have one."""
+    user = current_user(request, "user-read-playback-state")
+    player = user.player
+    found = [player.device] if player is not None and player.device is not None else []
+    return respond(request, {"devices": found})
+
+
+async def queue(request: Request) -> Response:
+    """`GET /me/player/queue`: what plays now, then the user's queue and the context's rest."""
+    user = current_user(request, "user-read-currently-playing", "user-read-playback-state")
+    player = settle(user)
+    if player is None or player.device is None:
+        return respond(request, {"currently_playing": None, "queue": []})
+    # Spotify shows at most 20 upcoming items.
+    upcoming = [*player.queue, *player.upcoming][:20]
+    return respond(request, {"currently_playing": player.item, "queue": upcoming})
+
+
 routes = [
     Route("/v1/me/player", playback_state, methods=["GET"]),
     Route("/v1/me/player/currently-playing", currently_playing, methods=["GET"]),
@@ -183,4 +202,6 @@ routes = [
     Route("/v1/me/player/pause", pause, methods=["PUT"]),
     Route("/v1/me/player/next", skip_next, methods=["POST"]),
     Route("/v1/me/player/queue", add_to_queue, methods=["POST"]),
+    Route("/v1/me/player/queue", queue, methods=["GET"]),
+    Route("/v1/me/player/devices", devices, methods=["GET"]),
 ]

@@ -107,6 +107,12 @@ async def test_playlists_and_items_with_quirks(alice: httpx.AsyncClient) -> None
 
 async def test_player_responses(alice: httpx.AsyncClient) -> None:
     validate("/me/player", "get", await get_json(alice, "/me/player"))
+    validate("/me/player/devices", "get", await get_json(alice, "/me/player/devices"))
+    saved = (await get_json(alice, "/me/tracks?limit=1"))["items"][0]["track"]
+    assert (await alice.post("/me/player/queue", params={"uri": saved["uri"]})).status_code == 204
+    queue = await get_json(alice, "/me/player/queue")
+    assert queue["queue"][0]["id"] == saved["id"]
+    validate("/me/player/queue", "get", queue)
     current = await get_json(alice, "/me/player/currently-playing")
     validate("/me/player/currently-playing", "get", current)
     for page in await all_pages(alice, "/me/player/recently-played?limit=20"):

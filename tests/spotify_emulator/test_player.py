@@ -116,3 +116,59 @@ async def test_player_state_is_per_user(emulator: EmulatorHandle, alice: httpx.A
     player = emulator.state.users[BRUNO].player
     assert player is not None
     assert player.is_playing
+
+
+async def test_devices_list_the_active_device_or_none(
+    emulator: EmulatorHandle, alice: httpx.AsyncClient
+) -> None:
+    await emulator.set_player(ALICE, {"is_playing": True, "item": a_track(emulator)})
+    devices = (await alice.get("/me/player/devices")).json()["devices"]
+    assert [d["is_active"] for d in devices] == [True]
+    await emulator.set_player(ALICE, None)
+    assert (await alice.get("/me/player/devices")).json() == {"devices": []}
+
+
+async def test_queue_lists_what_was_queued_and_next_plays_it(
+    emulator: EmulatorHandle, alice: httpx.AsyncClient
+) -> None:
+    first, second, third = (a_track(emulator, i) for i in range(3))
+    await emulator.set_player(ALICE, {"is_playing": True, "item": first})
+    for track in (second, third):
+        queued = await alice.post("/me/player/queue", params={"uri": track["uri"]})
+        assert queued.status_code == 204
+    queue = (await alice.get("/me/player/queue")).json()
+    assert queue["currently_playing"]["id"] == first["id"]
+    assert [t["id"] for t in queue["queue"]] == [second["id"], third["id"]]
+    assert (await alice.post("/me/player/next")).status_code == 204
+    queue = (await alice.get("/me/player/queue")).json()
+    assert queue["currently_playing"]["id"] == second["id"]
+    assert [t["id"] for t in queue["queue"]] == [third["id"]]
+
+
+async def test_stats_count_player_commands_per_user(
+    emulator: EmulatorHandle, alice: httpx.AsyncClient, bruno: httpx.AsyncClient
+) -> None:
+    await emulator.set_player(ALICE, {"is_playing": True, "item": a_track(emulator)})
+    await emulator.reset_stats()
+    await alice.post("/me/player/next")
+    await alice.put("/me/player/pause")
+    await bruno.post("/me/player/next")  # refused (no Premium), still a command sent
+    await alice.get("/me/player/queue")  # a read, not a command
+    stats = await emulator.stats()
+    assert emulator.player_commands(stats, ALICE) == {
+        "POST /v1/me/player/next": 1,
+        "PUT /v1/me/player/pause": 1,
+    }
+    assert emulator.player_commands(stats, BRUNO) == {"POST /v1/me/player/next": 1}
+
+
+async def test_a_user_can_lose_premium_at_run_time(
+    emulator: EmulatorHandle, alice: httpx.AsyncClient
+) -> None:
+    await emulator.set_player(ALICE, {"is_playing": True, "item": a_track(emulator)})
+    await emulator.set_product(ALICE, "free")
+    refused = await alice.post("/me/player/next")
+    assert refused.status_code == 403
+    assert refused.json()["error"]["reason"] == "PREMIUM_REQUIRED"
+    await emulator.set_product(ALICE, "premium")
+    assert (await alice.post("/me/player/next")).status_code == 204

@@ -61,6 +61,14 @@ from graphql_api.db.models.restore import (
     RestoreMode,
     RestorePlaylist,
     RestoreStatus,
+from graphql_api.db.models.rooms import (
+    Room,
+    RoomParticipant,
+    RoomPlay,
+    RoomPresence,
+    RoomQueueItem,
+    RoomQueueVote,
+    RoomSkipVote,
 )
 from graphql_api.db.models.social import ArtistFollow, Like, LikeTarget, PlaylistFollow
 from graphql_api.db.models.users import (
@@ -115,6 +123,13 @@ __all__ = [
     "RestoreMode",
     "RestorePlaylist",
     "RestoreStatus",
+    "Room",
+    "RoomParticipant",
+    "RoomPlay",
+    "RoomPresence",
+    "RoomQueueItem",
+    "RoomQueueVote",
+    "RoomSkipVote",
     "SavedAlbum",
     "SavedTrack",
     "SharingLevel",
