@@ -1,7 +1,7 @@
 """listening rooms
 
 Revision ID: dd688f278724
-Revises: 7a1d3c9e5b20
+Revises: 5d2e8b7c1f04
 Create Date: 2026-11-29 13:14:20.802972
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import graphql_api.db.base
 
 revision: str = "dd688f278724"
-down_revision: str | Sequence[str] | None = "7a1d3c9e5b20"
+down_revision: str | Sequence[str] | None = "5d2e8b7c1f04"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
