@@ -61,6 +61,7 @@ from graphql_api.db.models.restore import (
     RestoreMode,
     RestorePlaylist,
     RestoreStatus,
+)
 from graphql_api.db.models.rooms import (
     Room,
     RoomParticipant,
