@@ -192,7 +192,8 @@ class Settings(BaseSettings):
     poll_idle_seconds: float = 60.0
     poll_min_seconds: float = 1.0
     poll_max_backoff_seconds: float = 600.0
-    # A claimed poll not finished within the lease is claimed again by anyone.
+    # A claiming process renews its users' leases once per this period; a lease runs 1.25
+    # periods, after which anyone may claim the user (graphql_api/listening/loop.py).
     poll_lease_seconds: float = 60.0
     poll_tick_seconds: float = 1.0
     poll_concurrency: int = 20

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from cryptography.fernet import InvalidToken
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from graphql_api.db.base import utcnow
@@ -59,6 +60,39 @@ def _rotate_row(settings: Settings, account: SpotifyAccount, rotation: Rotation)
     return True
 
 
+async def _in_batches(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    page: Callable[[int], Select[Any]],
+    key: Callable[[Any], int],
+    rewrite: Callable[[Any], None],
+    *,
+    dry_run: bool,
+    after_batch: AfterBatch | None = None,
+) -> None:
+    """``rewrite`` every row ``page(after key)`` selects, batch by batch, each batch in a
+    transaction of its own (rolled back on a dry run). On PostgreSQL a batch locks its rows:
+    a concurrent token refresh or link completion waits for it (and then writes under the
+    current key itself)."""
+    last = 0
+    while True:
+        async with sessionmaker() as session:
+            statement = page(last)
+            if session.get_bind().dialect.name == "postgresql":
+                statement = statement.with_for_update()
+            rows = list(await session.scalars(statement))
+            if not rows:
+                return
+            for row in rows:
+                rewrite(row)
+            last = key(rows[-1])
+            if dry_run:
+                await session.rollback()
+            else:
+                await session.commit()
+        if after_batch is not None:
+            await after_batch(last)
+
+
 async def rotate_token_keys(
     sessionmaker: async_sessionmaker[AsyncSession],
     settings: Settings,
@@ -70,84 +104,57 @@ async def rotate_token_keys(
     """Re-encrypt every link, and every pending link code, not yet under the current key
     (see the module docstring).
 
-    ``after_batch(last user id)`` runs after each committed batch (progress; tests stop a
-    run there). A dry run rolls every batch back and only counts.
+    ``after_batch(last user id)`` runs after each committed batch of links (progress;
+    tests stop a run there). A dry run rolls every batch back and only counts.
     """
     rotation = Rotation()
-    last = 0
-    while True:
-        async with sessionmaker() as session:
-            statement = (
-                select(SpotifyAccount)
-                .where(SpotifyAccount.user_id > last)
-                .order_by(SpotifyAccount.user_id)
-                .limit(batch_size)
+
+    def links_after(last: int) -> Select[Any]:
+        return (
+            select(SpotifyAccount)
+            .where(SpotifyAccount.user_id > last)
+            .order_by(SpotifyAccount.user_id)
+            .limit(batch_size)
+        )
+
+    def rotate_link(account: SpotifyAccount) -> None:
+        rotation.checked += 1
+        rotation.rotated += _rotate_row(settings, account, rotation)
+
+    def codes_after(last: int) -> Select[Any]:
+        return (
+            select(SpotifyLinkCode)
+            .where(
+                SpotifyLinkCode.id > last,
+                SpotifyLinkCode.identity_encrypted.is_not(None),
+                SpotifyLinkCode.used_at.is_(None),
             )
-            if session.get_bind().dialect.name == "postgresql":
-                # A concurrent token refresh waits for the batch (and then writes under
-                # the current key itself).
-                statement = statement.with_for_update()
-            accounts = list(await session.scalars(statement))
-            if not accounts:
-                break
-            for account in accounts:
-                rotation.checked += 1
-                rotation.rotated += _rotate_row(settings, account, rotation)
-            last = accounts[-1].user_id
-            if dry_run:
-                await session.rollback()
-            else:
-                await session.commit()
-        if after_batch is not None:
-            await after_batch(last)
-    await _rotate_link_codes(
-        sessionmaker, settings, rotation, batch_size=batch_size, dry_run=dry_run
-    )
-    return rotation
+            .order_by(SpotifyLinkCode.id)
+            .limit(batch_size)
+        )
 
-
-async def _rotate_link_codes(
-    sessionmaker: async_sessionmaker[AsyncSession],
-    settings: Settings,
-    rotation: Rotation,
-    *,
-    batch_size: int,
-    dry_run: bool,
-) -> None:
-    """Re-encrypt the held authorizations of pending Spotify link codes (burn unreadable ones)."""
-    last = 0
     now = utcnow()
-    while True:
-        async with sessionmaker() as session:
-            statement = (
-                select(SpotifyLinkCode)
-                .where(
-                    SpotifyLinkCode.id > last,
-                    SpotifyLinkCode.identity_encrypted.is_not(None),
-                    SpotifyLinkCode.used_at.is_(None),
-                )
-                .order_by(SpotifyLinkCode.id)
-                .limit(batch_size)
-            )
-            if session.get_bind().dialect.name == "postgresql":
-                # Completing the link spends the code with an UPDATE: it waits for the batch.
-                statement = statement.with_for_update()
-            codes = list(await session.scalars(statement))
-            if not codes:
-                return
-            for code in codes:
-                rotation.codes_checked += 1
-                blob = code.identity_encrypted
-                if blob is None or under_current_key(settings, blob):
-                    continue
-                try:
-                    code.identity_encrypted = reencrypt(settings, blob)
-                    rotation.codes_rotated += 1
-                except InvalidToken:
-                    code.identity_encrypted, code.used_at = None, now
-                    rotation.codes_burnt += 1
-            last = codes[-1].id
-            if dry_run:
-                await session.rollback()
-            else:
-                await session.commit()
+
+    def rotate_code(code: SpotifyLinkCode) -> None:
+        """A pending link's held authorization; burnt when no known key opens it."""
+        rotation.codes_checked += 1
+        blob = code.identity_encrypted
+        if blob is None or under_current_key(settings, blob):
+            return
+        try:
+            code.identity_encrypted = reencrypt(settings, blob)
+            rotation.codes_rotated += 1
+        except InvalidToken:
+            code.identity_encrypted, code.used_at = None, now
+            rotation.codes_burnt += 1
+
+    await _in_batches(
+        sessionmaker,
+        links_after,
+        lambda account: account.user_id,
+        rotate_link,
+        dry_run=dry_run,
+        after_batch=after_batch,
+    )
+    await _in_batches(sessionmaker, codes_after, lambda code: code.id, rotate_code, dry_run=dry_run)
+    return rotation

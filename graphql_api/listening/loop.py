@@ -114,7 +114,7 @@ class PollerLoop:
     async def _due_in(self) -> float:
         """Seconds until this process has a poll to start or a user may become due."""
         waits = [(o.due - utcnow()).total_seconds() for o in self._owned.values()]
-        due_in = await next_due_in(self.resources.sessionmaker)
+        due_in = await next_due_in(self.resources.reader)
         if due_in is not None:
             waits.append(due_in)
         return min(waits, default=self.resources.settings.poll_tick_seconds)
@@ -126,21 +126,30 @@ class PollerLoop:
         now = time.monotonic()
         if now - self._last_discover >= min(DISCOVER_EVERY_S, settings.poll_tick_seconds * 10):
             self._last_discover = now
-            await ensure_pollers(self.resources.sessionmaker)
+            await ensure_pollers(self.resources.sessionmaker, self.resources.reader)
         await self._renew(now)
+        # Claims do not wait for free slots: owned users are polled in turn (the slots are
+        # a FIFO semaphore), so a process behind schedule polls everyone late (the poll lag
+        # metric shows it) rather than leaving users nobody claims.
+        claims = await claim_due(
+            self.resources.sessionmaker,
+            limit=settings.poll_batch,
+            lease=dt.timedelta(seconds=self._period * LEASE_MARGIN),
+            reader=self.resources.reader,
+        )
         claimed = 0
-        free = settings.poll_concurrency - len(self._in_flight)
-        if free > 0:
-            claims = await claim_due(
-                self.resources.sessionmaker,
-                limit=min(free, settings.poll_batch),
-                lease=dt.timedelta(seconds=self._period * LEASE_MARGIN),
-            )
-            for claim in claims:
-                if claim.user_id in self._in_flight or claim.leased_until is None:
-                    continue
-                self._owned[claim.user_id] = _Owned(claim, claim.leased_until, now, utcnow())
-                claimed += 1
+        for claim in claims:
+            if claim.leased_until is None:
+                continue
+            owned = self._owned.get(claim.user_id)
+            if owned is not None and claim.user_id in self._in_flight:
+                # Made due again while we poll them (e.g. polling turned off and on): the
+                # new lease is ours; poll again once this poll is done.
+                owned.lease_until, owned.renewed_at = claim.leased_until, now
+                owned.claim = replace(owned.claim, fresh=True)
+                continue
+            self._owned[claim.user_id] = _Owned(claim, claim.leased_until, now, utcnow())
+            claimed += 1
         return claimed + await self._start_due()
 
     async def _renew(self, now: float) -> None:
@@ -173,7 +182,7 @@ class PollerLoop:
         }
         if not due:
             return 0
-        mine = await still_owned(self.resources.sessionmaker, due)
+        mine = await still_owned(self.resources.reader, due)
         for user_id in due:
             if user_id not in mine:
                 self._owned.pop(user_id, None)
@@ -199,13 +208,22 @@ class PollerLoop:
                 # The failure re-scheduled the user in the database: the schedule has them.
                 self._owned.pop(claim.user_id, None)
                 return
-            owned.due = utcnow() + dt.timedelta(seconds=outcome.delay)
+            reclaimed = owned.claim.fresh and not claim.fresh
+            owned.due = utcnow() + dt.timedelta(seconds=0 if reclaimed else outcome.delay)
             owned.claim = replace(
-                claim, last_poll_at=outcome.observed_at, consecutive_errors=0, fresh=False
+                claim, last_poll_at=outcome.observed_at, consecutive_errors=0, fresh=reclaimed
             )
         except Exception:
             log.exception("now-playing poll of user %s failed", claim.user_id)
-            self._owned.pop(claim.user_id, None)
+            owned = self._owned.pop(claim.user_id, None)
+            if owned is not None:
+                # Back to the schedule at once, rather than when the lease runs out.
+                again = utcnow() + dt.timedelta(seconds=self.resources.settings.poll_tick_seconds)
+                with contextlib.suppress(Exception):
+                    await release(
+                        self.resources.sessionmaker,
+                        {claim.user_id: (owned.lease_until, again)},
+                    )
         finally:
             self._in_flight.discard(claim.user_id)
 

@@ -138,6 +138,12 @@ async def store_poll(
     Every song the poll needs goes into the catalog in one write, before any other
     (``ensure_songs``): the catalog's lock order then holds (see ``write_catalog``)."""
     event: NowPlayingEvent | None = None
+    if not history and not record_poll:
+        # Most polls find nothing new: decide that in a read-only transaction, which on
+        # SQLite neither takes nor waits for the write lock.
+        async with resources.reader() as session:
+            if _quiet(await load_row(session, user_id), current):
+                return PollOutcome(delay=delay, observed_at=current.observed_at)
     async with unit_of_work(resources.sessionmaker) as uow:
         session = uow.session
         row = await load_row(session, user_id)
@@ -197,6 +203,23 @@ async def store_poll(
         delay=delay,
         observed_at=current.observed_at,
     )
+
+
+def _quiet(row: NowPlaying | None, current: Playback) -> bool:
+    """Whether storing ``current`` would write nothing: a stale reading, or one that says
+    nothing the stored ``row`` does not (see ``store_poll``)."""
+    if row is None or row.observed_at is None:
+        return False
+    if row.observed_at >= current.observed_at:
+        return True
+    previous = playback_of(row)
+    change = detect_change(previous, current)
+    if change is not None:
+        return False
+    tracker, plays = advance(tracker_of(row), previous, current, change)
+    if plays or (current.item is not None and row.song_id is None):
+        return False
+    return not _differs(row, current, tracker, row.song_id)
 
 
 def _differs(

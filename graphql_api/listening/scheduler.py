@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from graphql_api.db.base import utcnow
 from graphql_api.db.models import Poller, SpotifyAccount, User
+from graphql_api.library.bulk import chunks
 
 
 @dataclass(frozen=True)
@@ -50,14 +52,19 @@ def _due(now: dt.datetime) -> list[ColumnElement[bool]]:
     return [*_pollable(), Poller.next_poll_at <= now]
 
 
-async def ensure_pollers(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
-    """Give every linked user a poller row (polling is on by default); returns how many."""
+async def ensure_pollers(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    reader: async_sessionmaker[AsyncSession] | None = None,
+) -> int:
+    """Give every linked user a poller row (polling is on by default); returns how many.
+    ``reader``: sessions to look with (on SQLite, a reader's takes no write lock)."""
     missing = ~exists().where(Poller.user_id == SpotifyAccount.user_id)
-    async with sessionmaker() as session:
-        # Read first: on SQLite even an empty INSERT … SELECT takes the write lock.
+    # Read first: on SQLite even an empty INSERT … SELECT takes the write lock.
+    async with (reader or sessionmaker)() as session:
         user_ids = (await session.scalars(select(SpotifyAccount.user_id).where(missing))).all()
-        if not user_ids:
-            return 0
+    if not user_ids:
+        return 0
+    async with sessionmaker() as session:
         for user_id in user_ids:
             session.add(Poller(user_id=user_id, enabled=True, next_poll_at=utcnow()))
         try:
@@ -68,10 +75,22 @@ async def ensure_pollers(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
         return len(user_ids)
 
 
+def _claim_of(row: Any, leased_until: dt.datetime) -> Claim:
+    return Claim(
+        row.user_id, row.last_poll_at, row.consecutive_errors, row.next_poll_at, leased_until
+    )
+
+
 async def claim_due(
-    sessionmaker: async_sessionmaker[AsyncSession], *, limit: int, lease: dt.timedelta
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    limit: int,
+    lease: dt.timedelta,
+    reader: async_sessionmaker[AsyncSession] | None = None,
 ) -> list[Claim]:
-    """Claim up to ``limit`` due users for this process, most overdue first."""
+    """Claim up to ``limit`` due users for this process, most overdue first. ``reader``:
+    on SQLite, sessions to look for due users with, so that a tick that finds none takes
+    no write lock."""
     now = utcnow()
     query = (
         select(Poller.user_id, Poller.next_poll_at, Poller.last_poll_at, Poller.consecutive_errors)
@@ -92,18 +111,15 @@ async def claim_due(
                     .values(next_poll_at=leased_until)
                 )
             await session.commit()
-            return [
-                Claim(
-                    row.user_id,
-                    row.last_poll_at,
-                    row.consecutive_errors,
-                    row.next_poll_at,
-                    leased_until,
-                )
-                for row in rows
-            ]
-        rows = (await session.execute(query)).all()
-        await session.commit()  # end the read: a stale WAL snapshot cannot then write
+            return [_claim_of(row, leased_until) for row in rows]
+        if reader is not None:
+            async with reader() as looking:
+                rows = (await looking.execute(query)).all()
+        else:
+            rows = (await session.execute(query)).all()
+            await session.commit()  # end the read: a stale WAL snapshot cannot then write
+        if not rows:
+            return []
         claims = []
         for row in rows:
             result = await session.execute(
@@ -112,15 +128,7 @@ async def claim_due(
                 .values(next_poll_at=leased_until)
             )
             if result.rowcount == 1:  # type: ignore[attr-defined]
-                claims.append(
-                    Claim(
-                        row.user_id,
-                        row.last_poll_at,
-                        row.consecutive_errors,
-                        row.next_poll_at,
-                        leased_until,
-                    )
-                )
+                claims.append(_claim_of(row, leased_until))
         await session.commit()
         return claims
 
@@ -138,17 +146,20 @@ async def still_owned(
     """Which of ``leases`` (user id -> the ``next_poll_at`` this process wrote) this process
     still owns: the lease is still there (nobody re-scheduled or re-claimed the user; turning
     polling off or on, or a failed poll, re-schedules) and the user may be polled (polling
-    on, link working, account not disabled). A read."""
+    on, link working, account not disabled). A read (pass a reader's sessions)."""
     if not leases:
         return set()
+    owned: set[int] = set()
     async with sessionmaker() as session:
-        rows = await session.execute(
-            select(Poller.user_id, Poller.next_poll_at)
-            .join(SpotifyAccount, SpotifyAccount.user_id == Poller.user_id)
-            .join(User, User.id == Poller.user_id)
-            .where(Poller.user_id.in_(sorted(leases)), *_pollable())
-        )
-        return {uid for uid, at in rows if same_instant(at, leases[uid])}
+        for chunk in chunks(sorted(leases)):
+            rows = await session.execute(
+                select(Poller.user_id, Poller.next_poll_at)
+                .join(SpotifyAccount, SpotifyAccount.user_id == Poller.user_id)
+                .join(User, User.id == Poller.user_id)
+                .where(Poller.user_id.in_(chunk), *_pollable())
+            )
+            owned.update(uid for uid, at in rows if same_instant(at, leases[uid]))
+    return owned
 
 
 async def renew_leases(
