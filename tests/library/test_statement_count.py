@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -15,6 +16,8 @@ from spotify_emulator.testing import EmulatorHandle
 from tests.library.test_diff import edit_library
 from tests.library.test_graphql import save_and_wait
 from tests.support.graphql_client import GraphQLClient
+
+T = TypeVar("T")
 
 # One list per request: the lists of one request resolve concurrently, each in a session
 # of its own, so how their loads fall into DataLoader batches would depend on timing.
@@ -78,17 +81,28 @@ def counting() -> Iterator[list[str]]:
         event.remove(Engine, "before_cursor_execute", record)
 
 
+async def fewest_selects(run: Callable[[], Awaitable[T]], times: int = 3) -> tuple[T, int]:
+    """A request's answer and the fewest SELECTs it took over ``times`` runs. Its own
+    statements come every time; what shares the thread now and then adds some (a task the
+    app started, loads a tick apart falling into two DataLoader batches under load)."""
+    counts = []
+    for _ in range(times):
+        with counting() as statements:
+            answer = await run()
+        counts.append(selects(statements))
+    return answer, min(counts)
+
+
 async def test_statements_per_page_do_not_grow_with_its_size(alice: GraphQLClient) -> None:
     await save_and_wait(alice)
     for name, selection in LIBRARY_LISTS.items():
         counts = {}
         for first in (3, 60):
-            with counting() as statements:
-                data = await alice.query(LIBRARY % selection, {"first": first})
+            query = functools.partial(alice.query, LIBRARY % selection, {"first": first})
+            data, counts[first] = await fewest_selects(query)
             page = data["viewer"]["library"][name]
             assert page["totalCount"] > 3, name
             assert len(page["edges"]) == min(first, page["totalCount"]), name
-            counts[first] = selects(statements)
         assert counts[3] == counts[60], (name, counts)
 
 
@@ -98,15 +112,14 @@ async def test_statements_for_playlists_with_their_items_do_not_grow_with_the_pl
     await save_and_wait(alice)
     counts = {}
     for playlists in (1, 5):
-        with counting() as statements:
-            data = await alice.query(PLAYLISTS, {"playlists": playlists})
+        query = functools.partial(alice.query, PLAYLISTS, {"playlists": playlists})
+        data, counts[playlists] = await fewest_selects(query)
         edges = data["viewer"]["library"]["playlists"]["edges"]
         assert len(edges) == playlists
         items = [e["node"]["items"] for e in edges]
         # Every playlist's items were really read (else there would be nothing to count).
         assert [len(i["edges"]) for i in items] == [min(4, i["totalCount"]) for i in items]
         assert len([i for i in items if i["edges"]]) >= min(playlists, 3)
-        counts[playlists] = selects(statements)
     assert counts[1] == counts[5], counts
 
 
@@ -146,9 +159,10 @@ async def test_statements_per_diff_page_do_not_grow_with_its_size(
         counts = {}
         fields = selection % (ARTISTS if name == "unfollowedArtists" else TRACKS)
         for size in (3, 9):  # the edited playlist lost 10 items
-            with counting() as statements:
-                data = await alice.query(DIFF % fields, {"from": first["id"], "first": size})
+            variables = {"from": first["id"], "first": size}
+            data, counts[size] = await fewest_selects(
+                functools.partial(alice.query, DIFF % fields, variables)
+            )
             page = _diff_list(data["libraryDiff"], name)
             assert len(page["edges"]) == size < page["totalCount"], name
-            counts[size] = selects(statements)
         assert counts[3] == counts[9], (name, counts)
