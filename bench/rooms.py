@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/rooms.py [--guests 500] [--processes 4] [--votes 10] [--tracks 5]
 
-One API process (uvicorn in a subprocess, the embedded default: SQLite, in-process pub/sub,
-the poller in the process), the Spotify emulator in this process, and N guests joined with
+One API process (uvicorn in a subprocess; PostgreSQL by default, ``--engine sqlite`` for the
+embedded default; in-process pub/sub; the poller in the process), the Spotify emulator in
+this process, and N guests joined with
 ``joinRoomAsGuest``, each with a ``room`` subscription open, spread over ``--processes``
 client processes (``_rooms_client.py``). Measures (wall clock, one machine):
 
@@ -22,18 +23,17 @@ import argparse
 import asyncio
 import json
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import httpx
 from _api_server import api_process  # bench/_api_server.py (this script's directory)
+from _databases import ENGINES, fresh_database
 from fanout import _link_users, _pct
 from pydantic import SecretStr
 
 from graphql_api.auth.sessions import start_session
 from graphql_api.composition import open_app_resources
-from graphql_api.db.migrations import upgrade
 from graphql_api.settings import Settings
 from spotify_emulator.generator import generate_fixture
 from spotify_emulator.testing import EmulatorHandle, run_emulator
@@ -82,50 +82,49 @@ async def _gql(
     return body["data"]
 
 
-async def run(guests: int, processes: int, votes: int, tracks: int) -> dict[str, object]:
+async def run(
+    guests: int, processes: int, votes: int, tracks: int, engine: str
+) -> dict[str, object]:
     fixture = generate_fixture(
         users=1, saved_tracks=3, saved_albums=0, playlists=0, playlist_items=0
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        database_url = f"sqlite+aiosqlite:///{tmp}/bench.db"
-        async with run_emulator(fixture) as emulator:
-            settings = Settings(
-                database_url=database_url,
-                spotify_client_id="mixtape-dev",
-                spotify_client_secret=SecretStr("mixtape-dev-secret"),
-                spotify_accounts_url=emulator.url,
-                spotify_api_url=emulator.api_url,
+    async with fresh_database(engine) as database_url, run_emulator(fixture) as emulator:
+        settings = Settings(
+            database_url=database_url,
+            spotify_client_id="mixtape-dev",
+            spotify_client_secret=SecretStr("mixtape-dev-secret"),
+            spotify_accounts_url=emulator.url,
+            spotify_api_url=emulator.api_url,
+        )
+        await _play(emulator, 0)
+        await _link_users(settings, emulator, ["alice"])
+        async with open_app_resources(settings) as resources, resources.sessionmaker() as s:
+            issued = await start_session(s, settings, user_id=1, method="bench")
+            await s.commit()
+        env = {
+            "MIXTAPE_DATABASE_URL": database_url,
+            "MIXTAPE_SPOTIFY_CLIENT_ID": "mixtape-dev",
+            "MIXTAPE_SPOTIFY_CLIENT_SECRET": "mixtape-dev-secret",
+            "MIXTAPE_SPOTIFY_ACCOUNTS_URL": emulator.url,
+            "MIXTAPE_SPOTIFY_API_URL": emulator.api_url,
+            "MIXTAPE_POLL_PLAYING_SECONDS": "0.5",
+            "MIXTAPE_POLL_MIN_SECONDS": "0.1",
+            "MIXTAPE_POLL_TICK_SECONDS": "0.1",
+            "MIXTAPE_ROOM_JOINS_PER_ADDRESS": str(guests * 2),
+            "MIXTAPE_RELEASES_ENABLED": "false",
+            "MIXTAPE_LOG_LEVEL": "WARNING",
+        }
+        # The emulator lives in this loop: start the server without blocking it.
+        server = await asyncio.to_thread(
+            _enter, api_process(env, "--log-level", "warning", cwd=str(HERE.parent))
+        )
+        url = server[1]
+        try:
+            return await _measure(
+                emulator, url, issued.access_token, guests, processes, votes, tracks
             )
-            await asyncio.to_thread(upgrade, settings)
-            await _play(emulator, 0)
-            await _link_users(settings, emulator, ["alice"])
-            async with open_app_resources(settings) as resources, resources.sessionmaker() as s:
-                issued = await start_session(s, settings, user_id=1, method="bench")
-                await s.commit()
-            env = {
-                "MIXTAPE_DATABASE_URL": database_url,
-                "MIXTAPE_SPOTIFY_CLIENT_ID": "mixtape-dev",
-                "MIXTAPE_SPOTIFY_CLIENT_SECRET": "mixtape-dev-secret",
-                "MIXTAPE_SPOTIFY_ACCOUNTS_URL": emulator.url,
-                "MIXTAPE_SPOTIFY_API_URL": emulator.api_url,
-                "MIXTAPE_POLL_PLAYING_SECONDS": "0.5",
-                "MIXTAPE_POLL_MIN_SECONDS": "0.1",
-                "MIXTAPE_POLL_TICK_SECONDS": "0.1",
-                "MIXTAPE_ROOM_JOINS_PER_ADDRESS": str(guests * 2),
-                "MIXTAPE_RELEASES_ENABLED": "false",
-                "MIXTAPE_LOG_LEVEL": "WARNING",
-            }
-            # The emulator lives in this loop: start the server without blocking it.
-            server = await asyncio.to_thread(
-                _enter, api_process(env, "--log-level", "warning", cwd=str(HERE.parent))
-            )
-            url = server[1]
-            try:
-                return await _measure(
-                    emulator, url, issued.access_token, guests, processes, votes, tracks
-                )
-            finally:
-                await asyncio.to_thread(server[0].__exit__, None, None, None)
+        finally:
+            await asyncio.to_thread(server[0].__exit__, None, None, None)
 
 
 def _enter(manager):  # type: ignore[no-untyped-def]
@@ -176,6 +175,7 @@ async def _measure(
             track_latency += [at - sent_tracks[t] for t, at in out["tracks"]]
     return {
         "guests": guests,
+        "processes": processes,
         "vote_to_every_guest": _stats(vote_latency),
         "host_track_change_to_every_guest": _stats(track_latency),
     }
@@ -187,8 +187,9 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=4)
     parser.add_argument("--votes", type=int, default=10)
     parser.add_argument("--tracks", type=int, default=5)
+    parser.add_argument("--engine", choices=ENGINES, default="postgresql")
     args = parser.parse_args()
-    result = asyncio.run(run(args.guests, args.processes, args.votes, args.tracks))
+    result = asyncio.run(run(args.guests, args.processes, args.votes, args.tracks, args.engine))
     print(json.dumps(result, indent=2))
 
 
