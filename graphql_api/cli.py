@@ -52,7 +52,14 @@ def serve(host: str, port: int, workers: int, migrate: bool) -> None:
         log_config=None,
         # The app logs each request itself, with its request id (observability/http.py).
         access_log=False,
+        timeout_keep_alive=KEEP_ALIVE_S,
     )
+
+
+# Idle keep-alive connections stay open longer than clients keep theirs (httpx and browsers:
+# 5 s or more, load balancers: often 60 s): a client never sends a request on a connection the
+# server is closing at that moment (uvicorn's own default is 5 s, the same as httpx's).
+KEEP_ALIVE_S = 75
 
 
 def share_metrics(settings: Settings) -> None:

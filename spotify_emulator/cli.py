@@ -62,7 +62,9 @@ def cli(
     data = read_fixture(fixture) if fixture else generate_fixture(users=2)
     config = EmulatorConfig(redirect_uris=list(redirect_uris) or None, **knobs)
     click.echo(f"Spotify emulator on http://{host}:{port} (Web API at /v1)", err=True)
-    uvicorn.run(create_app(data, config), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(data, config), host=host, port=port, log_level="warning", timeout_keep_alive=75
+    )
 
 
 @cli.command()

@@ -64,8 +64,16 @@ async def serve_in_background(
     app: ASGIApp, host: str = "127.0.0.1", port: int = 0, *, log_level: str = "warning"
 ) -> BackgroundServer:
     """Start `app` on `host:port` (0 = a free port) in this loop; return once it serves."""
+    # Idle connections outlive the clients' keep-alive (httpx: 5 s, uvicorn's default too),
+    # so a client never reuses a connection the emulator is closing at that moment.
     config = uvicorn.Config(
-        app, host=host, port=port, log_level=log_level, access_log=False, lifespan="off"
+        app,
+        host=host,
+        port=port,
+        log_level=log_level,
+        access_log=False,
+        lifespan="off",
+        timeout_keep_alive=75,
     )
     server = _EmbeddedServer(config)
     task = asyncio.create_task(server.serve(), name=f"spotify-emulator-{host}:{port}")

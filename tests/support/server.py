@@ -9,13 +9,21 @@ from contextlib import asynccontextmanager
 import uvicorn
 from starlette.types import ASGIApp
 
+from graphql_api.cli import KEEP_ALIVE_S
+
 
 @asynccontextmanager
 async def serve(app: ASGIApp) -> AsyncIterator[str]:
     """Serve ``app`` until the block ends; yields its base URL."""
     # As `mixtape serve` does: forwarded headers are the app's (MIXTAPE_TRUSTED_PROXIES).
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, lifespan="on", log_config=None, proxy_headers=False
+        app,
+        host="127.0.0.1",
+        port=0,
+        lifespan="on",
+        log_config=None,
+        proxy_headers=False,
+        timeout_keep_alive=KEEP_ALIVE_S,
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
