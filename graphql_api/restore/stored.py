@@ -84,20 +84,17 @@ async def _section_rows(
             .order_by(SavedTrack.added_at.asc().nulls_first(), Song.id)
         )
         return [(uri, str(name)) for uri, name in await session.execute(statement)]
-    if section is Section.ALBUMS:
-        statement = (
-            select(Album.spotify_id, Album.name)
-            .join(SavedAlbum, SavedAlbum.album_id == Album.id)
-            .where(visible_at(SavedAlbum, user_id, version))
-            .order_by(SavedAlbum.added_at.asc().nulls_first(), Album.id)
-        )
-    else:
-        statement = (
-            select(Artist.spotify_id, Artist.name)
-            .join(FollowedArtist, FollowedArtist.artist_id == Artist.id)
-            .where(visible_at(FollowedArtist, user_id, version))
-            .order_by(FollowedArtist.position, Artist.id)
-        )
+    membership, key, catalog, order = (
+        (SavedAlbum, SavedAlbum.album_id, Album, SavedAlbum.added_at.asc().nulls_first())
+        if section is Section.ALBUMS
+        else (FollowedArtist, FollowedArtist.artist_id, Artist, FollowedArtist.position)
+    )
+    statement = (
+        select(catalog.spotify_id, catalog.name)
+        .join(membership, key == catalog.id)
+        .where(visible_at(membership, user_id, version))
+        .order_by(order, catalog.id)
+    )
     kind = _KINDS[section]
     return [
         (f"spotify:{kind}:{spotify_id}" if spotify_id else None, str(name))
