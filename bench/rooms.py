@@ -42,6 +42,7 @@ HERE = Path(__file__).resolve().parent
 CREATE = """mutation { createRoom(name: "Bench", settings: {votesToSkip: 1000}) { code } }"""
 JOIN = """mutation($c: String!, $n: String!) { joinRoomAsGuest(code: $c, displayName: $n) {
   guestToken } }"""
+ROOM = "query($c: String!) { room(code: $c) { track { name } } }"
 VOTE = "mutation($c: String!) { voteToSkip(code: $c) { skipVotes } }"
 
 
@@ -155,6 +156,14 @@ async def _measure(
             assert client.stdout is not None
             assert (await client.stdout.readline()).strip() == b"ready"
         await asyncio.sleep(2)  # presence settles
+        # Votes need a playing track: wait (bounded) until the room follows the host.
+        for _ in range(600):
+            room = await _gql(http, url, ROOM, {"c": code}, authorization=f"Bearer {host_token}")
+            if room["room"]["track"] is not None:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise RuntimeError("the room never saw the host's track")
         sent_votes: dict[int, float] = {}
         for k in range(1, votes + 1):
             sent_votes[k] = time.time()

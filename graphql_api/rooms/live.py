@@ -1,7 +1,9 @@
 """The room's live state: the query, and the subscription that also makes its guest present.
 
 A subscription never holds a session: it reads the state once, then forwards the states
-other processes publish. It renews its presence row every third of the presence TTL, and
+other processes publish. Its presence row is written and renewed by the process's
+``presence_writer`` (every row of the process in one statement, every third of the
+presence TTL, however busy the room). It
 ends with FORBIDDEN as soon as its participant is kicked, wherever the kick happened.
 """
 
@@ -13,14 +15,12 @@ import logging
 from collections.abc import AsyncGenerator
 
 from graphql_api.db.models import Room
-from graphql_api.db.uow import unit_of_work
 from graphql_api.errors import Forbidden
 from graphql_api.events import Subscription
 from graphql_api.resources import Resources
-from graphql_api.rooms import presence
-from graphql_api.rooms.changes import lock_room, publish_soon
 from graphql_api.rooms.events import channel, kicked_id
 from graphql_api.rooms.membership import Caller, participant_of, room_by_code
+from graphql_api.rooms.presence_writer import writer
 from graphql_api.rooms.state import RoomState, load_state
 
 log = logging.getLogger(__name__)
@@ -36,18 +36,7 @@ async def room_state(resources: Resources, code: str, caller: Caller) -> RoomSta
 
 async def _presence(resources: Resources, room_id: int, participant_id: int) -> int:
     """Make ``participant_id`` present in the room; returns the presence row's id."""
-    async with unit_of_work(resources.sessionmaker) as uow:
-        await lock_room(uow.session, room_id)
-        return await presence.enter(
-            uow.session, room_id, participant_id, resources.settings.room_presence_ttl_s
-        )
-
-
-async def _leave(resources: Resources, room_id: int, presence_id: int) -> None:
-    async with unit_of_work(resources.sessionmaker) as uow:
-        await lock_room(uow.session, room_id)
-        await presence.exit_(uow.session, presence_id)
-    publish_soon(resources, room_id)
+    return await writer(resources).enter(room_id, participant_id)
 
 
 # States parsed in this process, by (room, version): every local subscriber of a room gets
@@ -73,13 +62,6 @@ async def _read(resources: Resources, room_id: int) -> RoomState:
         return await load_state(session, room)
 
 
-async def _renew(resources: Resources, presence_id: int) -> bool:
-    async with unit_of_work(resources.sessionmaker) as uow:
-        return await presence.renew(
-            uow.session, presence_id, resources.settings.room_presence_ttl_s
-        )
-
-
 async def _next(subscription: Subscription, wait_s: float) -> dict[str, object] | None:
     """The next message, or None when none came within ``wait_s``."""
     try:
@@ -97,23 +79,24 @@ async def room_updates(
         room = await room_by_code(session, code)
         participant = await participant_of(session, resources.settings, room, caller)
     room_id, participant_id = room.id, participant.id
-    renew_every = resources.settings.room_presence_ttl_s / 3
+    renew_every = resources.settings.room_presence_ttl_s / 3  # how often to look
     # Subscribe first: a change published while we enter is not lost.
     async with resources.pubsub.subscribe(channel(room_id)) as subscription:
         presence_id = await _presence(resources, room_id, participant_id)
         try:
-            # Everyone else learns of us shortly (once for a burst of arrivals).
-            publish_soon(resources, room_id)
+            # Everyone else learns of us shortly (once for a burst of arrivals):
+            # presence_writer publishes the room once the batch has committed.
             state = await _read(resources, room_id)
             yield state
             last = state.version
             while True:
                 message = await _next(subscription, renew_every)
+                if writer(resources).gone(presence_id):
+                    # Our row is gone (a kick or a leave elsewhere): check why.
+                    await room_state(resources, code, caller)
+                    await writer(resources).exit(room_id, presence_id)
+                    presence_id = await _presence(resources, room_id, participant_id)
                 if message is None:
-                    if not await _renew(resources, presence_id):
-                        # Our row is gone (a kick or a leave elsewhere): check why.
-                        await room_state(resources, code, caller)
-                        presence_id = await _presence(resources, room_id, participant_id)
                     continue
                 if kicked_id(message) == participant_id:
                     raise Forbidden("The host removed you from this room.", reason="KICKED")
@@ -130,4 +113,4 @@ async def room_updates(
                     return
         finally:
             with contextlib.suppress(Exception, asyncio.CancelledError):
-                await asyncio.shield(_leave(resources, room_id, presence_id))
+                await asyncio.shield(writer(resources).exit(room_id, presence_id))

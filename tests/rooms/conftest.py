@@ -27,7 +27,9 @@ __all__ = ["plain_user", "playing", "track"]
 HOST = "alice"  # premium in the generated fixture
 FAST_ROOMS: dict[str, Any] = {
     "room_tick_seconds": 0.05,
-    "room_presence_ttl_s": 3.0,
+    # Long: a subscription's row goes when it closes, and no test waits for one to expire;
+    # a short TTL would let a process starved under load lose its guests' presence.
+    "room_presence_ttl_s": 60.0,
     "room_handoff_seconds": 15.0,
 }
 
