@@ -32,8 +32,10 @@ def _route_of(scope: Scope) -> str:
 class RequestObserver:
     """Request id, log context and ``mixtape_http_*`` metrics around ``app``."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, metrics: bool = True) -> None:
         self.app = app
+        # Off (MIXTAPE_METRICS_ENABLED=false): the request id and the access line only.
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -72,8 +74,9 @@ class RequestObserver:
             route = _route_of(scope)
             method = scope["method"] if scope["method"] in METHODS else "OTHER"
             elapsed = time.perf_counter() - started
-            HTTP_REQUESTS.labels(method, route, str(status)).inc()
-            HTTP_DURATION.labels(method, route).observe(elapsed)
+            if self.metrics:
+                HTTP_REQUESTS.labels(method, route, str(status)).inc()
+                HTTP_DURATION.labels(method, route).observe(elapsed)
             # The access line, in the request's context (uvicorn's own is off: it has no
             # request id, and it would log query strings, which carry one-time codes).
             log.info("%s %s %d %.1fms", method, scope["path"], status, elapsed * 1000)

@@ -31,6 +31,7 @@ from graphql_api.observability.metrics import (
     GRAPHQL_OPERATIONS,
     SUBSCRIPTIONS_OPEN,
     SUBSCRIPTIONS_STARTED,
+    recording,
 )
 from graphql_api.observability.tracing import provider
 from graphql_api.schema.errors import code_of
@@ -68,18 +69,28 @@ def outcome_of(errors: list[GraphQLError] | None) -> str:
     return code_of(errors[0]) or "INTERNAL_SERVER_ERROR"
 
 
-class OperationObserver(SchemaExtension):
+class OperationContext(SchemaExtension):
+    """Names the operation for the log lines of the request (metrics off or on)."""
+
+    label: tuple[str, str] | None = None
+
     def on_execute(self) -> Iterator[None]:
         execution = self.execution_context
-        _kind, name = operation_label(execution.graphql_document, execution.operation_name)
-        context.set_operation(name)
+        self.label = operation_label(execution.graphql_document, execution.operation_name)
+        context.set_operation(self.label[1])
         yield
+
+
+class OperationObserver(OperationContext):
+    """Also counts and times the operation (``mixtape_graphql_*``)."""
 
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
         yield
         execution = self.execution_context
-        kind, name = operation_label(execution.graphql_document, execution.operation_name)
+        kind, name = self.label or operation_label(
+            execution.graphql_document, execution.operation_name
+        )
         if kind == "subscription":
             return  # counted while streaming (observe_subscriptions)
         errors = execution.pre_execution_errors or (
@@ -111,6 +122,14 @@ class _Quiet(OpenTelemetryExtension):
 
     def add_tags(self, span: Any, info: GraphQLResolveInfo[Any], kwargs: Any) -> None:
         super().add_tags(span, info, {})
+
+
+def operation_observer() -> SchemaExtension:
+    """Per operation: the observer when the process records metrics, else the log
+    context alone (no timing, no label lookups)."""
+    if recording():
+        return OperationObserver()
+    return OperationContext()
 
 
 def trace_operations(schema: strawberry.Schema) -> None:
@@ -147,7 +166,7 @@ def _counting(name: str, subscribe: Callable[..., Any]) -> Callable[..., Any]:
         source = subscribe(*args, **kwargs)
         if isawaitable(source):
             source = await source
-        if not isinstance(source, AsyncIterator):
+        if not isinstance(source, AsyncIterator) or not recording():
             return source
         return _streaming(name, source)
 
