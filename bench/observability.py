@@ -115,6 +115,27 @@ def load_process(
     results.put(asyncio.run(_load(url, token, seconds, concurrency, start_at)))
 
 
+def server_configurations(database_url: str, sink: str) -> list[tuple[str, dict[str, str]]]:
+    """The environments compared: instrumentation off, metrics, metrics and tracing."""
+    common = {
+        "MIXTAPE_DATABASE_URL": database_url,
+        "MIXTAPE_SECRET_KEY": SECRET_KEY,
+        "MIXTAPE_POLL_ENABLED": "false",
+        "MIXTAPE_SPOTIFY_CLIENT_ID": "bench",
+        "MIXTAPE_SPOTIFY_CLIENT_SECRET": "bench",
+        "MIXTAPE_LOG_LEVEL": "WARNING",
+    }
+    return [
+        ("off", {**common, "MIXTAPE_METRICS_ENABLED": "false"}),
+        ("metrics", common),
+        ("metrics+tracing", {**common, "MIXTAPE_OTEL_ENDPOINT": sink}),
+        (
+            "metrics+tracing@1",
+            {**common, "MIXTAPE_OTEL_ENDPOINT": sink, "MIXTAPE_OTEL_SAMPLE_RATIO": "1"},
+        ),
+    ]
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time the process ``pid`` has used."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -157,23 +178,7 @@ async def measure(engine: str, args: argparse.Namespace, sink: str) -> dict[str,
     async with fresh_database(engine) as database_url:
         settings = Settings(database_url=database_url, secret_key=SECRET_KEY)  # type: ignore[arg-type]
         token = await _seed(settings)
-        common = {
-            "MIXTAPE_DATABASE_URL": database_url,
-            "MIXTAPE_SECRET_KEY": SECRET_KEY,
-            "MIXTAPE_POLL_ENABLED": "false",
-            "MIXTAPE_SPOTIFY_CLIENT_ID": "bench",
-            "MIXTAPE_SPOTIFY_CLIENT_SECRET": "bench",
-            "MIXTAPE_LOG_LEVEL": "WARNING",
-        }
-        configurations = [
-            ("off", {**common, "MIXTAPE_METRICS_ENABLED": "false"}),
-            ("metrics", common),
-            ("metrics+tracing", {**common, "MIXTAPE_OTEL_ENDPOINT": sink}),
-            (
-                "metrics+tracing@1",
-                {**common, "MIXTAPE_OTEL_ENDPOINT": sink, "MIXTAPE_OTEL_SAMPLE_RATIO": "1"},
-            ),
-        ]
+        configurations = server_configurations(database_url, sink)
         ratios: dict[str, list[float]] = {name: [] for name, _ in configurations}
         for round_number in range(1, args.rounds + 1):
             print(f"  {engine}, round {round_number}", flush=True)
