@@ -1,12 +1,13 @@
 """What metrics and tracing cost the read path, in CPU instructions (stable on a busy machine).
 
     .venv/bin/python bench/_observability_instructions.py [--requests 100]
+        [--configurations off metrics metrics+tracing metrics+tracing@1]
 
 The companion of ``bench/observability.py`` (whose CPU-time figures swing by tens of
 percent on a shared 2-core machine): the same app, the same ``{ viewer { … } }`` request,
 the server run under ``valgrind --tool=callgrind`` (SQLite), collection switched on only
-around ``--requests`` sequential requests after a warm-up, for each configuration: ``off``,
-``metrics``, ``metrics+tracing`` (sample ratio 0.1) and ``metrics+tracing@1``. Prints
+around ``--requests`` sequential requests after a warm-up, for each configuration named
+(``bench/observability.py``'s; ``off`` is needed for the ratios). Prints
 instructions per request and the ratio of ``off``'s to each (requests/s at equal
 instructions per second). Slow: valgrind starts each server in a minute or two.
 """
@@ -81,6 +82,9 @@ def instructions(env: dict[str, str], token: str, requests: int, out: Path) -> f
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument(
+        "--configurations", nargs="+", default=["off", "metrics", "metrics+tracing"]
+    )
     args = parser.parse_args()
     sink = collector()
 
@@ -90,7 +94,11 @@ def main() -> None:
     async def run() -> None:
         async with fresh_database("sqlite") as database_url:
             token = await prepare(database_url)
-            configurations = dict(server_configurations(database_url, sink))
+            configurations = {
+                name: env
+                for name, env in server_configurations(database_url, sink)
+                if name in args.configurations
+            }
             counts: dict[str, float] = {}
             with tempfile.TemporaryDirectory() as folder:
                 for name, env in configurations.items():
