@@ -5,7 +5,7 @@
 
 The companion of ``bench/observability.py`` (whose CPU-time figures swing by tens of
 percent on a shared 2-core machine): the same app, the same ``{ viewer { … } }`` request,
-the server run under ``valgrind --tool=callgrind`` (SQLite), collection switched on only
+the server run under ``valgrind --tool=callgrind`` (SQLite), instrumentation switched on only
 around ``--requests`` sequential requests after a warm-up, for each configuration named
 (``bench/observability.py``'s; ``off`` is needed for the ratios). Prints
 instructions per request and the ratio of ``off``'s to each (requests/s at equal
@@ -45,7 +45,7 @@ def instructions(env: dict[str, str], token: str, requests: int, out: Path) -> f
     """Instructions the server spent per request under ``env``."""
     port = free_port()
     command = [
-        "valgrind", "--tool=callgrind", "--collect-atstart=no", f"--callgrind-out-file={out}",
+        "valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}",
         sys.executable, "-m", "uvicorn", "graphql_api.app:create_app", "--factory",
         "--port", str(port), "--log-level", "critical",
     ]  # fmt: skip
