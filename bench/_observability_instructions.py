@@ -10,6 +10,9 @@ around ``--requests`` sequential requests after a warm-up, for each configuratio
 (``bench/observability.py``'s; ``off`` is needed for the ratios). Prints
 instructions per request and the ratio of ``off``'s to each (requests/s at equal
 instructions per second). Slow: valgrind starts each server in a minute or two.
+
+NOT WORKING YET: on 2026-11-29 it reported 0 instructions per request (the toggle or the
+totals read back is wrong); docs/operations.md says what is left.
 """
 
 from __future__ import annotations
