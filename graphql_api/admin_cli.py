@@ -203,28 +203,37 @@ def keys() -> None:
 @click.option("--batch-size", default=100, show_default=True, type=click.IntRange(1, 10_000))
 @dry_run_option
 def keys_rotate(batch_size: int, dry_run: bool) -> None:
-    """Re-encrypt every Spotify token under MIXTAPE_SECRET_KEY (resumable: run it again
-    after an interruption). The old key must be in MIXTAPE_PREVIOUS_SECRET_KEYS."""
+    """Re-encrypt every Spotify token under MIXTAPE_SECRET_KEY, and move release feed URLs
+    to it (resumable: run it again after an interruption). The old key must be in
+    MIXTAPE_PREVIOUS_SECRET_KEYS."""
     from graphql_api.auth.key_rotation import rotate_token_keys
     from graphql_api.db.engine import create_engine, create_sessionmaker
+    from graphql_api.releases.feed import rederive_feeds
 
     settings = get_settings()
 
     async def rotate() -> Any:
         engine = create_engine(settings.database_url, pgbouncer=settings.database_pgbouncer)
         try:
-            return await rotate_token_keys(
-                create_sessionmaker(engine), settings, batch_size=batch_size, dry_run=dry_run
+            sessionmaker = create_sessionmaker(engine)
+            rotation = await rotate_token_keys(
+                sessionmaker, settings, batch_size=batch_size, dry_run=dry_run
             )
+            async with sessionmaker() as session:
+                feeds = await rederive_feeds(session, settings)
+                await (session.rollback() if dry_run else session.commit())
+            return rotation, feeds
         finally:
             await engine.dispose()
 
-    rotation = asyncio.run(rotate())
+    rotation, (feeds, lost_feeds) = asyncio.run(rotate())
     click.echo(
         f"{_prefix(dry_run)}re-encrypted {rotation.rotated} of {rotation.checked} Spotify "
         f"link(s); {rotation.unreadable} unreadable under every known key. Pending link "
         f"codes: {rotation.codes_rotated} of {rotation.codes_checked} re-encrypted, "
-        f"{rotation.codes_burnt} burnt (unreadable; their owners link again)."
+        f"{rotation.codes_burnt} burnt (unreadable; their owners link again). Release "
+        f"feeds: {feeds} moved to the new key (their URLs change), {lost_feeds} under no "
+        "known key."
     )
     if rotation.unreadable:
         raise click.ClickException(

@@ -36,6 +36,7 @@ from graphql_api.observability.exposition import (
     serve_metrics_port,
 )
 from graphql_api.observability.http import RequestObserver
+from graphql_api.observability.metrics import record
 from graphql_api.observability.tracing import configure_tracing, tracing_enabled, tracing_middleware
 from graphql_api.openapi import routes as openapi_routes
 from graphql_api.releases.routes import routes as releases_routes
@@ -54,6 +55,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
     heads = head_revisions(settings)
     configure_tracing(settings)
+    # Off: no HTTP or GraphQL instrumentation on the request path, no metric recorded.
+    record(settings.metrics_enabled)
     if tracing_enabled():
         trace_operations(schema)
 
@@ -84,7 +87,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     graphql = MixtapeGraphQL(schema)
     # Outermost: a request id and HTTP metrics for everything, refusals included.
-    middleware = [Middleware(RequestObserver), *tracing_middleware()]
+    middleware = [
+        Middleware(RequestObserver, metrics=settings.metrics_enabled),
+        *tracing_middleware(),
+    ]
     if settings.trusted_proxies:
         # Outermost, so that everything after sees the real client (e.g. the failed-login
         # limit per address); `mixtape serve` turns uvicorn's own copy of it off.

@@ -99,6 +99,7 @@ class Settings(BaseSettings):
     # Observability (graphql_api/observability/, docs/operations.md). /metrics needs the
     # token when one is set; in production without one it answers 404 and metrics are
     # read from metrics_port (bound to metrics_host, loopback by default) instead.
+    # metrics_enabled=False records nothing at all (observability/metrics.py: record).
     metrics_enabled: bool = True
     metrics_token: SecretStr | None = None
     metrics_port: int | None = Field(default=None, ge=1, le=65535)

@@ -15,6 +15,7 @@ from graphql_api.composition import (
 )
 from graphql_api.jobs.arq import queue_name
 from graphql_api.observability.exposition import serve_metrics_port
+from graphql_api.observability.metrics import record
 from graphql_api.observability.tracing import configure_tracing
 from graphql_api.resources import redis_settings
 from graphql_api.settings import Settings, get_settings
@@ -26,6 +27,7 @@ async def on_startup(ctx: dict[str, Any]) -> None:
     # Traces when MIXTAPE_OTEL_ENDPOINT is set; the worker's own metrics on
     # MIXTAPE_METRICS_PORT (it serves no HTTP otherwise).
     configure_tracing(settings)
+    record(settings.metrics_enabled)
     port = serve_metrics_port(settings)
     if port is not None:
         stack.callback(port.server_close)

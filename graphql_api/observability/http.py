@@ -8,6 +8,7 @@ id too (one per connection); their operations are counted by the GraphQL extensi
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 
@@ -15,7 +16,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from graphql_api.observability import context
-from graphql_api.observability.metrics import HTTP_DURATION, HTTP_REQUESTS
+from graphql_api.observability.metrics import HTTP_DURATION, HTTP_REQUESTS, Counter, Histogram
 
 log = logging.getLogger("mixtape.access")
 
@@ -29,11 +30,19 @@ def _route_of(scope: Scope) -> str:
     return path if isinstance(path, str) else "unmatched"
 
 
+@functools.cache
+def _http_metrics(method: str, route: str, status: int) -> tuple[Counter, Histogram]:
+    # Label values are bounded (methods, route templates, statuses): one lookup each, ever.
+    return HTTP_REQUESTS.labels(method, route, str(status)), HTTP_DURATION.labels(method, route)
+
+
 class RequestObserver:
     """Request id, log context and ``mixtape_http_*`` metrics around ``app``."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, metrics: bool = True) -> None:
         self.app = app
+        # Off (MIXTAPE_METRICS_ENABLED=false): the request id and the access line only.
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -72,8 +81,10 @@ class RequestObserver:
             route = _route_of(scope)
             method = scope["method"] if scope["method"] in METHODS else "OTHER"
             elapsed = time.perf_counter() - started
-            HTTP_REQUESTS.labels(method, route, str(status)).inc()
-            HTTP_DURATION.labels(method, route).observe(elapsed)
+            if self.metrics:
+                count, duration = _http_metrics(method, route, status)
+                count.inc()
+                duration.observe(elapsed)
             # The access line, in the request's context (uvicorn's own is off: it has no
             # request id, and it would log query strings, which carry one-time codes).
             log.info("%s %s %d %.1fms", method, scope["path"], status, elapsed * 1000)

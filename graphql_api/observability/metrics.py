@@ -8,13 +8,85 @@ gauge then says how the processes' values add up (``multiprocess_mode``).
 Label values are always bounded by the code, never taken from a client: GraphQL operations
 are named by their root fields, HTTP requests by their route's template, Spotify calls by
 their endpoint with ids replaced by ``{id}``.
+
+``MIXTAPE_METRICS_ENABLED=false`` turns recording off for the process (``record``): the
+request middleware and the GraphQL extension then record nothing and every other metric
+call returns at once, so a process without metrics pays for none.
 """
 
 from __future__ import annotations
 
+from typing import Any, Self, cast
 from urllib.parse import urlsplit
 
-from prometheus_client import Counter, Gauge, Histogram
+import prometheus_client
+
+_recording = True
+
+
+def recording() -> bool:
+    """Whether this process records metrics."""
+    return _recording
+
+
+def record(on: bool) -> None:
+    """Record metrics from now on (or not): the app and the worker set it from settings."""
+    global _recording
+    _recording = on
+
+
+class _Ignored:
+    """What ``labels()`` hands back while recording is off: a child that drops every value."""
+
+    def inc(self, *_: Any, **__: Any) -> None:
+        return None
+
+    dec = set = observe = inc
+
+
+_IGNORED = _Ignored()
+
+
+class Counter(prometheus_client.Counter):
+    def labels(self, *values: Any, **labelled: Any) -> Self:
+        if not _recording:
+            return cast(Self, _IGNORED)
+        return super().labels(*values, **labelled)
+
+    def inc(self, amount: float = 1, exemplar: dict[str, str] | None = None) -> None:
+        if _recording:
+            super().inc(amount, exemplar)
+
+
+class Gauge(prometheus_client.Gauge):
+    def labels(self, *values: Any, **labelled: Any) -> Self:
+        if not _recording:
+            return cast(Self, _IGNORED)
+        return super().labels(*values, **labelled)
+
+    def inc(self, amount: float = 1) -> None:
+        if _recording:
+            super().inc(amount)
+
+    def dec(self, amount: float = 1) -> None:
+        if _recording:
+            super().dec(amount)
+
+    def set(self, value: float) -> None:
+        if _recording:
+            super().set(value)
+
+
+class Histogram(prometheus_client.Histogram):
+    def labels(self, *values: Any, **labelled: Any) -> Self:
+        if not _recording:
+            return cast(Self, _IGNORED)
+        return super().labels(*values, **labelled)
+
+    def observe(self, amount: float, exemplar: dict[str, str] | None = None) -> None:
+        if _recording:
+            super().observe(amount, exemplar)
+
 
 # Latencies from a millisecond to a minute.
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60)

@@ -12,7 +12,12 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, Protocol
 
-from graphql_api.observability.metrics import DB_POOL, JOB_QUEUE_DEPTH, SPOTIFY_BUDGET_USAGE
+from graphql_api.observability.metrics import (
+    DB_POOL,
+    JOB_QUEUE_DEPTH,
+    SPOTIFY_BUDGET_USAGE,
+    recording,
+)
 from graphql_api.taskgroups import in_background
 
 log = logging.getLogger(__name__)
@@ -52,7 +57,10 @@ async def sampling(
     queue_depth: Callable[[], Awaitable[int]],
     interval_s: float = INTERVAL_S,
 ) -> AsyncIterator[None]:
-    """Sample the gauges every ``interval_s`` for the block's duration."""
+    """Sample the gauges every ``interval_s`` for the block's duration (when recording)."""
+    if not recording():
+        yield
+        return
 
     async def loop() -> None:
         while True:

@@ -101,7 +101,15 @@ def tracing_middleware() -> list[Middleware]:
         return []
     from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 
-    return [Middleware(OpenTelemetryMiddleware, tracer_provider=_provider)]
+    # No spans of their own for the ASGI messages (a request's body, its answer's start
+    # and body): three more spans per request, which say nothing the request's does not.
+    return [
+        Middleware(
+            OpenTelemetryMiddleware,
+            tracer_provider=_provider,
+            exclude_spans=["receive", "send"],
+        )
+    ]
 
 
 def job_carrier() -> dict[str, Any]:

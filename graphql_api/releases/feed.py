@@ -2,8 +2,12 @@
 
 The URL's secret is an HMAC (under the server's secret key) of a random nonce kept per
 user; the database stores the nonce and the secret's SHA-256, by which a request is
-looked up. Rotating draws a new nonce: the old URL stops working at once. Changing the
-server's secret key changes every feed's URL too.
+looked up. Rotating draws a new nonce: the old URL stops working at once.
+
+A new server secret changes the feeds' URLs too, but only once ``mixtape admin keys rotate``
+re-derives them (``rederive_feeds``): until then the URL shown is the one derived under the
+key that still matches (the old key is in ``MIXTAPE_PREVIOUS_SECRET_KEYS``), so the URL
+shown is always the one that works.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import hmac
 import secrets
 import xml.etree.ElementTree as ET
 
+from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,7 +35,11 @@ _INFO = b"mixtape/release-feed/v1|"
 
 
 def _secret(settings: Settings, nonce: str) -> str:
-    key = settings.secret_key.get_secret_value().encode()
+    return _derive(settings.secret_key, nonce)
+
+
+def _derive(secret: SecretStr, nonce: str) -> str:
+    key = secret.get_secret_value().encode()
     digest = hmac.new(key, _INFO + nonce.encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
 
@@ -39,15 +48,49 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _working_secret(settings: Settings, nonce: str, token_hash: str) -> str | None:
+    """The feed's secret under whichever known key made it (None: under no known key)."""
+    for key in (settings.secret_key, *settings.previous_secret_keys):
+        token = _derive(key, nonce)
+        if hmac.compare_digest(_hash(token), token_hash):
+            return token
+    return None
+
+
 def feed_url(settings: Settings, token: str) -> str:
     """The public URL of the feed whose secret is ``token``."""
     return f"{settings.public_url.rstrip('/')}/feeds/releases/{token}.atom"
 
 
 async def current_feed_url(session: AsyncSession, settings: Settings, user_id: int) -> str | None:
-    """The user's feed URL, or None when they never asked for one."""
-    nonce = await session.scalar(select(ReleaseFeed.nonce).where(ReleaseFeed.user_id == user_id))
-    return feed_url(settings, _secret(settings, nonce)) if nonce is not None else None
+    """The user's feed URL, or None when they never asked for one (or it was made under a
+    secret key the server no longer knows: it cannot work, they ask for a new one)."""
+    row = (
+        await session.execute(
+            select(ReleaseFeed.nonce, ReleaseFeed.token_hash).where(ReleaseFeed.user_id == user_id)
+        )
+    ).first()
+    if row is None:
+        return None
+    token = _working_secret(settings, row.nonce, row.token_hash)
+    return feed_url(settings, token) if token is not None else None
+
+
+async def rederive_feeds(session: AsyncSession, settings: Settings) -> tuple[int, int]:
+    """Key rotation: every feed made under a previous key gets its URL under the current
+    one (the old URL stops working, the new one is shown). Returns (re-derived, left
+    alone because no known key made them). Idempotent: run again, it finds nothing."""
+    rederived = unknown = 0
+    for feed in await session.scalars(select(ReleaseFeed).order_by(ReleaseFeed.user_id)):
+        current = _secret(settings, feed.nonce)
+        if hmac.compare_digest(_hash(current), feed.token_hash):
+            continue
+        if _working_secret(settings, feed.nonce, feed.token_hash) is None:
+            unknown += 1
+            continue
+        feed.token_hash = _hash(current)
+        rederived += 1
+    return rederived, unknown
 
 
 async def rotate_feed(session: AsyncSession, settings: Settings, user_id: int) -> str:

@@ -15,8 +15,8 @@ from graphql_api.schema.gate import OperationGate
 from graphql_api.schema.inputs import AWARE_DATETIME, StringPolicy
 from graphql_api.schema.limits import OperationLimits
 from graphql_api.schema.observe import (
-    OperationObserver,
     observe_subscriptions,
+    operation_observer,
 )
 from graphql_api.schema.root import Mutation, Query, Subscription
 from graphql_api.schema.subscriptions import resolve_events_with_fresh_loaders
@@ -57,7 +57,7 @@ def build_schema(
         # operation gets its own (the gate's parser and validation caches are shared).
         extensions=[
             # Outermost: it times and counts the whole operation, refusals included.
-            OperationObserver,
+            operation_observer,
             ErrorPolicy,
             partial(OperationGate, limits),
             # After the gate's validation: strings of a valid operation (inline and variables).

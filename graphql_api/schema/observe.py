@@ -9,8 +9,9 @@ Subscriptions are counted while they stream (``observe_subscriptions``).
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Iterator
 from inspect import isawaitable
 from typing import Any
 
@@ -18,12 +19,10 @@ import strawberry
 from graphql import (
     FieldNode,
     GraphQLError,
-    GraphQLResolveInfo,
     OperationDefinitionNode,
 )
 from opentelemetry import trace
-from strawberry.extensions import LifecycleStep, SchemaExtension
-from strawberry.extensions.tracing import OpenTelemetryExtension
+from strawberry.extensions import SchemaExtension
 
 from graphql_api.observability import context
 from graphql_api.observability.metrics import (
@@ -31,6 +30,9 @@ from graphql_api.observability.metrics import (
     GRAPHQL_OPERATIONS,
     SUBSCRIPTIONS_OPEN,
     SUBSCRIPTIONS_STARTED,
+    Counter,
+    Histogram,
+    recording,
 )
 from graphql_api.observability.tracing import provider
 from graphql_api.schema.errors import code_of
@@ -68,49 +70,74 @@ def outcome_of(errors: list[GraphQLError] | None) -> str:
     return code_of(errors[0]) or "INTERNAL_SERVER_ERROR"
 
 
-class OperationObserver(SchemaExtension):
+class OperationContext(SchemaExtension):
+    """Names the operation for the log lines of the request (metrics off or on)."""
+
+    label: tuple[str, str] | None = None
+
     def on_execute(self) -> Iterator[None]:
         execution = self.execution_context
-        _kind, name = operation_label(execution.graphql_document, execution.operation_name)
-        context.set_operation(name)
+        self.label = operation_label(execution.graphql_document, execution.operation_name)
+        context.set_operation(self.label[1])
         yield
+
+
+class OperationObserver(OperationContext):
+    """Also counts and times the operation (``mixtape_graphql_*``)."""
 
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
         yield
         execution = self.execution_context
-        kind, name = operation_label(execution.graphql_document, execution.operation_name)
+        kind, name = self.label or operation_label(
+            execution.graphql_document, execution.operation_name
+        )
         if kind == "subscription":
             return  # counted while streaming (observe_subscriptions)
         errors = execution.pre_execution_errors or (
             execution.result.errors if execution.result is not None else None
         )
-        GRAPHQL_OPERATIONS.labels(kind, name, outcome_of(errors)).inc()
-        GRAPHQL_DURATION.labels(kind, name).observe(time.perf_counter() - started)
+        count, duration = _operation_metrics(kind, name, outcome_of(errors))
+        count.inc()
+        duration.observe(time.perf_counter() - started)
 
 
-class _Quiet(OpenTelemetryExtension):
-    """strawberry's OpenTelemetry extension without the query text or the arguments on
-    its spans: both can hold passwords and one-time codes."""
+@functools.lru_cache(maxsize=512)
+def _operation_metrics(kind: str, name: str, outcome: str) -> tuple[Counter, Histogram]:
+    # One label lookup per (operation, outcome), not per request.
+    return GRAPHQL_OPERATIONS.labels(kind, name, outcome), GRAPHQL_DURATION.labels(kind, name)
 
-    def on_operation(self) -> Generator[None, None, None]:
+
+class OperationSpan(SchemaExtension):
+    """One span per GraphQL operation, current while it runs (the SQL statements, Spotify
+    calls and jobs it starts are its children). Not one per resolver, as strawberry's
+    extension makes: a span per field costs more than the field on the read path. Neither
+    the query text nor the arguments go on it: both can hold passwords and one-time codes."""
+
+    def __init__(self, tracer: trace.Tracer) -> None:
+        self.tracer = tracer
+
+    def on_operation(self) -> Iterator[None]:
         execution = self.execution_context
-        self._operation_name = execution.operation_name
-        span = self._tracer.start_span(
-            f"GraphQL {self._operation_name or 'operation'}", kind=trace.SpanKind.SERVER
-        )
-        span.set_attribute("component", "graphql")
-        self._span_holder[LifecycleStep.OPERATION] = span
-        yield
-        kind, name = operation_label(execution.graphql_document, execution.operation_name)
-        span.set_attribute("graphql.operation.type", kind)
-        span.set_attribute("graphql.operation.fields", name)
-        if not self._operation_name and execution.operation_name:
-            span.update_name(f"GraphQL {execution.operation_name}")
-        span.end()
+        with self.tracer.start_as_current_span(
+            f"GraphQL {execution.operation_name or 'operation'}", kind=trace.SpanKind.SERVER
+        ) as span:
+            yield
+            if span.is_recording():
+                kind, name = operation_label(execution.graphql_document, execution.operation_name)
+                span.set_attribute("component", "graphql")
+                span.set_attribute("graphql.operation.type", kind)
+                span.set_attribute("graphql.operation.fields", name)
+                if execution.operation_name:
+                    span.update_name(f"GraphQL {execution.operation_name}")
 
-    def add_tags(self, span: Any, info: GraphQLResolveInfo[Any], kwargs: Any) -> None:
-        super().add_tags(span, info, {})
+
+def operation_observer() -> SchemaExtension:
+    """Per operation: the observer when the process records metrics, else the log
+    context alone (no timing, no label lookups)."""
+    if recording():
+        return OperationObserver()
+    return OperationContext()
 
 
 def trace_operations(schema: strawberry.Schema) -> None:
@@ -124,10 +151,17 @@ def trace_operations(schema: strawberry.Schema) -> None:
 
 def tracing_extension() -> SchemaExtension:
     """Per operation: the OpenTelemetry extension when tracing is on, else a no-op one."""
+    global _tracer
     traced_by = provider()
-    if traced_by is not None:
-        return _Quiet(tracer_provider=traced_by)
-    return SchemaExtension()
+    if traced_by is None:
+        return SchemaExtension()
+    if _tracer is None or _tracer[0] is not traced_by:
+        _tracer = (traced_by, traced_by.get_tracer("mixtape.graphql"))
+    return OperationSpan(_tracer[1])
+
+
+# The tracer of the current provider, made once (not per operation).
+_tracer: tuple[object, trace.Tracer] | None = None
 
 
 def observe_subscriptions(schema: strawberry.Schema) -> None:
@@ -147,7 +181,7 @@ def _counting(name: str, subscribe: Callable[..., Any]) -> Callable[..., Any]:
         source = subscribe(*args, **kwargs)
         if isawaitable(source):
             source = await source
-        if not isinstance(source, AsyncIterator):
+        if not isinstance(source, AsyncIterator) or not recording():
             return source
         return _streaming(name, source)
 
