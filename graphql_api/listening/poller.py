@@ -273,6 +273,5 @@ async def _failed(
                 .values(needs_relink=True)
             )
     if stopped == RELINK_REQUIRED:
-        # Nor may any process go on calling Spotify with the token it has cached; and
-        # what shows the link's state (a room of this host) learns of it at once.
-        await resources.spotify.link_changed(claim.user_id)
+        # Nor may this process go on calling Spotify with the token it has cached.
+        resources.spotify.tokens.forget(claim.user_id)

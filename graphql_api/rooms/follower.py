@@ -23,7 +23,6 @@ from graphql_api.resources import Resources
 from graphql_api.rooms.changes import lock_room, publish_after_commit
 from graphql_api.rooms.follow import apply_playback, remaining_ms
 from graphql_api.rooms.playback import hand_top, set_problem
-from graphql_api.spotify.invalidation import LINKS_CHANNEL
 
 log = logging.getLogger(__name__)
 
@@ -90,32 +89,6 @@ class RoomFollower:
                 if await apply_playback(uow.session, room, event.playback):
                     publish_after_commit(uow, self.resources, room_id)
 
-    async def follow_links(self) -> None:
-        """Show a host's link state in their rooms at once: a link found to need
-        re-authorization (by a poll or a command, on any process), or linked again."""
-        async with self.resources.pubsub.subscribe(LINKS_CHANNEL) as subscription:
-            async for message in subscription:
-                user_id = message.get("user_id")
-                if not isinstance(user_id, int):
-                    continue
-                try:
-                    await self.link_changed(user_id)
-                except Exception:
-                    log.exception("showing user %s's link in their rooms failed", user_id)
-
-    async def link_changed(self, host_id: int) -> None:
-        async with self.resources.reader() as session:
-            room_ids = list(
-                await session.scalars(
-                    select(Room.id).where(Room.host_id == host_id, Room.closed_at.is_(None))
-                )
-            )
-        for room_id in room_ids:
-            # A new version, so that subscribers take the state (its problems read anew).
-            async with unit_of_work(self.resources.sessionmaker) as uow:
-                await lock_room(uow.session, room_id)
-                publish_after_commit(uow, self.resources, room_id)
-
     async def stop(self) -> None:
         tasks = list(self._hosts.values())
         self._hosts.clear()
@@ -131,16 +104,11 @@ async def following_rooms(resources: Resources) -> AsyncIterator[RoomFollower]:
     """Run the follower for the block (an API process's life). Its tasks are named
     ``job:...`` like the in-process jobs: background work, not a request's."""
     follower = RoomFollower(resources)
-    tasks = [
-        asyncio.create_task(follower.run(), name="job:room-follower"),
-        asyncio.create_task(follower.follow_links(), name="job:room-links"),
-    ]
+    task = asyncio.create_task(follower.run(), name="job:room-follower")
     try:
         yield follower
     finally:
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
         await follower.stop()

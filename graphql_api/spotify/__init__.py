@@ -46,7 +46,7 @@ class SpotifyServices:
         redis: Redis | None,
     ) -> SpotifyServices:
         """The services of a process whose tokens live in ``store``."""
-        services = cls(
+        return cls(
             http=http,
             settings=settings,
             tokens=TokenManager(http, settings, store, redis),
@@ -54,8 +54,6 @@ class SpotifyServices:
             pubsub=pubsub,
             app_tokens=AppTokens(http, settings, redis),
         )
-        services.tokens.on_relink = services.link_changed
-        return services
 
     def client_for(self, user_id: int) -> SpotifyClient:
         """A client calling Spotify as ``user_id`` (whose link must exist)."""
@@ -73,10 +71,9 @@ class SpotifyServices:
         )
 
     async def link_changed(self, user_id: int) -> None:
-        """Tell every process that ``user_id`` linked again, unlinked, was deleted or needs
-        to re-authorize, so that none keeps calling Spotify with a cached token of the old
-        link (and what shows the link's state can show it at once). Call it after the
-        commit that changed the link."""
+        """Tell every process that ``user_id`` linked again, unlinked or was deleted, so
+        that none keeps calling Spotify with a cached token of the old link. Call it after
+        the commit that changed the link."""
         self.tokens.forget(user_id)
         await self.pubsub.publish(LINKS_CHANNEL, {"user_id": user_id})
 

@@ -21,7 +21,7 @@ import contextlib
 import datetime as dt
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -81,9 +81,6 @@ class TokenManager:
         self._locks: dict[int, asyncio.Lock] = {}
         self._cache: dict[int, _Cached] = {}
         self.refreshes = 0  # refreshes this process performed (for tests and metrics)
-        # Told (after the flag is stored) when a link is found to need re-authorization,
-        # so that every process can show it at once (``SpotifyServices.link_changed``).
-        self.on_relink: Callable[[int], Awaitable[None]] | None = None
 
     def _fresh(self, expires_at: dt.datetime) -> bool:
         margin = dt.timedelta(seconds=self.settings.spotify_refresh_margin_s)
@@ -158,11 +155,6 @@ class TokenManager:
         self._cache.pop(user_id, None)
         await self.store.mark_relink(user_id, reason)
         log.warning("Spotify link of user %s needs re-authorization", user_id)
-        if self.on_relink is not None:
-            try:
-                await self.on_relink(user_id)
-            except Exception:  # the flag is stored: readers see it at their next look
-                log.exception("announcing the relink of user %s failed", user_id)
 
     @contextlib.asynccontextmanager
     async def _user_lock(self, user_id: int) -> AsyncIterator[None]:
