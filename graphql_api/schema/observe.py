@@ -89,14 +89,14 @@ class OperationObserver(OperationContext):
         started = time.perf_counter()
         yield
         execution = self.execution_context
-        kind, name = self.label or operation_label(
-            execution.graphql_document, execution.operation_name
-        )
-        if kind == "subscription":
-            return  # counted while streaming (observe_subscriptions)
         errors = execution.pre_execution_errors or (
             execution.result.errors if execution.result is not None else None
         )
+        # Unlabelled, it never ran (it did not parse or validate): its root fields may be
+        # any names a client makes up, and each would be a new time series.
+        kind, name = self.label or ("unknown", "invalid")
+        if kind == "subscription":
+            return  # counted while streaming (observe_subscriptions)
         count, duration = _operation_metrics(kind, name, outcome_of(errors))
         count.inc()
         duration.observe(time.perf_counter() - started)

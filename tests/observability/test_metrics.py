@@ -42,6 +42,21 @@ async def test_a_login_counts_one_operation_per_outcome_and_one_http_request_eac
     assert moved(HTTP, method="GET", route="/metrics", status="200") == 1
 
 
+async def test_operations_that_fail_validation_are_counted_as_invalid_not_by_their_fields(
+    observed_app: str, http: httpx.AsyncClient
+) -> None:
+    gql = GraphQLClient(observed_app, http)
+    before = await scrape(http, observed_app)
+    for made_up in ("aaa", "bbb", "ccc"):
+        answer = await gql.execute(f"{{ {made_up} }}")
+        assert answer["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION_FAILED"
+    after = await scrape(http, observed_app)
+    invalid = {"type": "unknown", "operation": "invalid", "outcome": "GRAPHQL_VALIDATION_FAILED"}
+    assert after.moved(before, OPS, **invalid) == 3
+    for made_up in ("aaa", "bbb", "ccc"):
+        assert after.moved(before, OPS, operation=made_up) == 0
+
+
 async def test_a_snapshot_counts_its_job_its_pages_its_spotify_calls_and_its_subscription(
     alice: GraphQLClient, emulator: EmulatorHandle, observed_app: str, http: httpx.AsyncClient
 ) -> None:
